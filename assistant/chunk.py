@@ -1,0 +1,248 @@
+"""Split documents along their structure: sections, passages (chunks) and sentences.
+
+Every chunk and sentence records the offsets of its text in the document text, so
+`doc.text[start:end] == text` always holds and any quote can be checked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from .ingest import Block, Document
+
+CountTokens = Callable[[str], int]
+
+# Headings that announce whose view follows ("BMA view", "Our response", "NHS Providers view"):
+# they nest under the section they comment on.
+VIEW_HEADING = re.compile(r"\b(view|views|response|reaction|reactions|comment|comments|position|verdict|take|statement)\b", re.I)
+# Sentences that lean on the one before: the quote needs its antecedent to be understood and found.
+ANAPHORIC = re.compile(
+    r"^(?:[\"“‘']?)(?:this|these|those|that|it|its|they|their|them|she|he|her|his|such|both|also|however|but|"
+    r"instead|likewise|similarly|furthermore|moreover|in addition|additionally|in particular|as a result|"
+    r"consequently|therefore|thus|meanwhile|nonetheless|nevertheless|despite this|that said|the platform|"
+    r"the department|the review|the committee|the government|the report|the proposals?)\b",
+    re.I,
+)
+
+
+ITEM_MARKER = re.compile(r"^(?:[-*+•·▪◦–]|\d{1,3}[.)]|[a-z][.)]|\([a-z0-9]{1,3}\))\s+")
+
+
+@dataclass(frozen=True)
+class ChunkParams:
+    """Chunking settings; recorded in the index manifest so a change forces a rebuild."""
+
+    max_tokens: int = 250  # the model reads 256 word pieces including [CLS] and [SEP]
+    target_tokens: int = 160  # passages are grown up to about this size
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage: whole paragraphs (or list items) of one section, contiguous in the text."""
+
+    source_id: str
+    ordinal: int
+    section: tuple[str, ...]
+    start: int
+    end: int
+    text: str
+    embed_text: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence or list item: the unit quotes are made from."""
+
+    source_id: str
+    ordinal: int
+    chunk: int  # ordinal of the chunk that holds it
+    section: tuple[str, ...]
+    start: int
+    end: int
+    text: str
+    block_start: int  # the paragraph (or list item) it sits in
+    block_end: int
+    context: str  # what the sentence leans on: a list lead-in or the sentence before
+
+
+@dataclass
+class Chunked:
+    chunks: list[Chunk] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+def word_count(text: str) -> int:
+    """A stand-in token counter for tests; the real one is the model's tokenizer."""
+    return len(text.split())
+
+
+def sections(doc: Document) -> list[tuple[Block, tuple[str, ...]]]:
+    """Each non-heading block with its section path (heading titles, outermost first)."""
+    out: list[tuple[Block, tuple[str, ...]]] = []
+    stack: list[tuple[int, str]] = []  # (level, title)
+    prev_heading = False
+    for i, b in enumerate(doc.blocks):
+        if b.kind != "heading":
+            out.append((b, tuple(t for _, t in stack)))
+            prev_heading = False
+            continue
+        title = doc.text[b.start:b.end]
+        if i == 0 and b.level == 1:
+            prev_heading = False
+            continue  # the document title is not a section
+        if b.level >= 1:
+            level = b.level
+        elif VIEW_HEADING.search(title) and len(title.split()) <= 6 and stack:
+            level = stack[0][0] + 1  # "BMA view" comments on the section it follows
+        elif prev_heading and stack:
+            level = stack[-1][0] + 1  # a heading straight after a heading is its subsection
+        else:
+            level = 2
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, title))
+        prev_heading = True
+    return out
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence boundaries inside text[start:end], as absolute offsets with whitespace trimmed."""
+    import sentencex  # rule-based, fast, and keeps every character so offsets add up
+
+    spans: list[tuple[int, int]] = []
+    pos = start
+    for piece in sentencex.segment("en", text[start:end]):
+        s, e = pos, pos + len(piece)
+        pos = e
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+    assert pos == end, "sentence segmenter dropped characters"
+    return merge_fragments(text, spans)
+
+
+def merge_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Glue pieces that are not sentences on their own (e.g. "e.g." splits, a lone bracket) to their neighbour."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        piece = text[s:e]
+        if out and (len(piece.split()) < 3 or piece[:1].islower()):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def split_long(text: str, s: int, e: int, fits: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """Cut an over-long sentence at clause boundaries (or words) so each piece fits the model."""
+    if fits(text[s:e]):
+        return [(s, e)]
+    cut = None
+    mid = (s + e) // 2
+    for m in re.finditer(r"[;,–—:]\s+|\s+", text[s:e]):
+        pos = s + m.end()
+        if cut is None or abs(pos - mid) < abs(cut - mid) or (m.group().strip() and abs(pos - mid) < (e - s) // 4):
+            cut = pos
+    if cut is None or cut <= s or cut >= e:
+        return [(s, e)]
+    left_end = cut
+    while left_end > s and text[left_end - 1].isspace():
+        left_end -= 1
+    return split_long(text, s, left_end, fits) + split_long(text, cut, e, fits)
+
+
+def header(doc: Document, section: Sequence[str]) -> str:
+    parts = [p for p in (doc.publisher, " > ".join(section) or doc.title) if p]
+    return " | ".join(parts)
+
+
+def chunk_document(doc: Document, count_tokens: CountTokens = word_count, params: ChunkParams = ChunkParams()) -> Chunked:
+    """Passages that follow paragraph boundaries within a section, and the sentences inside them."""
+    out = Chunked()
+    budget = params.max_tokens
+
+    def fits(text: str) -> bool:
+        return count_tokens(text) <= budget
+
+    # Group blocks by section, then into passages no bigger than the target.
+    groups: list[tuple[tuple[str, ...], list[Block]]] = []
+    for block, section in sections(doc):
+        if groups and groups[-1][0] == section:
+            groups[-1][1].append(block)
+        else:
+            groups.append((section, [block]))
+
+    for section, blocks in groups:
+        head = header(doc, section)
+        # Units: whole blocks, or sentence runs for blocks too big to embed whole.
+        units: list[tuple[int, int]] = []
+        for b in blocks:
+            if fits(head + "\n" + doc.text[b.start:b.end]):
+                units.append((b.start, b.end))
+            else:
+                units.extend(split_to_fit(doc.text, b, head, fits, params.target_tokens, count_tokens))
+        current: list[tuple[int, int]] = []
+        for u in units:
+            if current:
+                candidate = head + "\n" + doc.text[current[0][0]:u[1]]
+                if count_tokens(candidate) > params.target_tokens or not fits(candidate):
+                    add_chunk(out, doc, section, head, current[0][0], current[-1][1])
+                    current = []
+            current.append(u)
+        if current:
+            add_chunk(out, doc, section, head, current[0][0], current[-1][1])
+
+    add_sentences(out, doc, fits)
+    return out
+
+
+def split_to_fit(text: str, b: Block, head: str, fits: Callable[[str], bool], target: int, count: CountTokens) -> list[tuple[int, int]]:
+    pieces: list[tuple[int, int]] = []
+    for s, e in sentence_spans(text, b.start, b.end):
+        for ps, pe in split_long(text, s, e, lambda t: fits(head + "\n" + t)):
+            if pieces and fits(head + "\n" + text[pieces[-1][0]:pe]) and count(head + "\n" + text[pieces[-1][0]:pe]) <= target:
+                pieces[-1] = (pieces[-1][0], pe)
+            else:
+                pieces.append((ps, pe))
+    return pieces
+
+
+def add_chunk(out: Chunked, doc: Document, section: tuple[str, ...], head: str, start: int, end: int) -> None:
+    text = doc.text[start:end]
+    out.chunks.append(Chunk(doc.id, len(out.chunks), section, start, end, text, head + "\n" + text))
+
+
+def add_sentences(out: Chunked, doc: Document, fits: Callable[[str], bool]) -> None:
+    lead_in = ""
+    chunk_i = 0
+    last_section: tuple[str, ...] | None = None
+    for block, section in sections(doc):
+        body = doc.text[block.start:block.end]
+        if block.kind == "paragraph" or section != last_section:
+            lead_in = body if block.kind == "paragraph" and body.endswith(":") else ""
+        last_section = section
+        prev = ""
+        start = block.start
+        if block.kind == "item":
+            marker = ITEM_MARKER.match(body)
+            start += marker.end() if marker else 0  # quotes hold the item's words, not its bullet
+        for s, e in sentence_spans(doc.text, start, block.end):
+            for ps, pe in split_long(doc.text, s, e, fits):
+                while chunk_i + 1 < len(out.chunks) and out.chunks[chunk_i].end <= ps:
+                    chunk_i += 1
+                text = doc.text[ps:pe]
+                if block.kind == "item" and lead_in:
+                    context = lead_in
+                elif prev and ANAPHORIC.match(text):
+                    context = prev
+                else:
+                    context = ""
+                out.sentences.append(
+                    Sentence(doc.id, len(out.sentences), chunk_i, section, ps, pe, text, block.start, block.end, context)
+                )
+                prev = text

@@ -1,0 +1,166 @@
+"""The `assistant` command: a thin shell over the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+from .errors import AssistantError
+
+SAMPLE_QUESTION = "What does the BMA think of the proposed GP buy-out fund?"
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--sources", type=Path, help="sources folder (ASSISTANT_SOURCES_DIR, default: sources)")
+    common.add_argument("--index", type=Path, help="index folder (ASSISTANT_INDEX_DIR, default: index)")
+    common.add_argument("--model", help="embedding model (ASSISTANT_MODEL, default: the bundled all-MiniLM-L6-v2)")
+
+    p = argparse.ArgumentParser(
+        prog="assistant",
+        description="Answer questions about policy documents with verbatim, cited quotes. Offline.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("index", parents=[common], help="build or update the index from the sources folder")
+    s.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    s = sub.add_parser("ask", parents=[common], help="answer one question")
+    s.add_argument("question")
+    s.add_argument("-k", type=int, default=None, help="number of quotes (default 5)")
+    s.add_argument("--json", action="store_true", help="print the answer as JSON")
+    s.add_argument("--history", action="append", default=[], help="an earlier question (repeatable, oldest first)")
+    s.add_argument("--source", action="append", default=[], help="only quote this source id (repeatable)")
+    s.add_argument("--actor", action="append", default=[], help="only quote this actor (repeatable)")
+
+    s = sub.add_parser("eval", parents=[common], help="answer a JSONL question file; score it when it has gold answers")
+    s.add_argument("gold", type=Path)
+    s.add_argument("--out", type=Path, help="write results (JSONL) here")
+    s.add_argument("-k", type=int, default=10, help="quotes per question (default 10)")
+
+    s = sub.add_parser("serve", parents=[common], help="build the index if needed and serve the web chat and API")
+    s.add_argument("--host", help="bind address (ASSISTANT_HOST, default 127.0.0.1)")
+    s.add_argument("--port", type=int, help="port (ASSISTANT_PORT, default 8000)")
+    return p
+
+
+def make_settings(args: argparse.Namespace):
+    from .settings import Settings
+
+    overrides = {}
+    for flag, field in (("sources", "sources_dir"), ("index", "index_dir"), ("model", "model"),
+                        ("host", "host"), ("port", "port")):
+        value = getattr(args, flag, None)
+        if value is not None:
+            overrides[field] = value
+    return Settings(**overrides)
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+def cmd_index(args, settings) -> int:
+    from .embed import Embedder
+    from .store import build_index
+
+    report = build_index(settings, Embedder(settings.model), progress=not args.quiet, log=log)
+    print(f"indexed {report.documents} documents: {report.chunks} passages, {report.sentences} sentences "
+          f"({report.embedded_sources} embedded, {report.reused_sources} unchanged) in {report.seconds:.1f}s -> {report.path}")
+    if report.problems:
+        print(f"{len(report.problems)} file(s) skipped:")
+        for p in report.problems:
+            print(f"  {p}")
+    return 0
+
+
+def format_answer(answer) -> str:
+    lines = []
+    if answer.standalone_question != answer.question:
+        lines.append(f"(read as: {answer.standalone_question})")
+    if not answer.answered:
+        lines.append(answer.message or "The sources do not answer this question.")
+        return "\n".join(lines)
+    for i, q in enumerate(answer.quotes, 1):
+        body = textwrap.fill(q.text, width=88, initial_indent="    “", subsequent_indent="     ") + "”"
+        who = f" [{q.actor}{', ' + q.stance if q.stance else ''}]" if q.actor else ""
+        lines.append(f"{i}. {q.publisher or q.source_id} — {q.title}{who}")
+        if q.section:
+            lines.append(f"   § {q.section}")
+        lines.append(body)
+        lines.append(f"   {q.source_id} [{q.start}:{q.end}]  score {q.score:.3f}")
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+def answer_json(answer) -> dict:
+    from dataclasses import asdict
+
+    quotes = [{k: v for k, v in asdict(q).items() if k != "row"} for q in answer.quotes]
+    return {"question": answer.question, "standalone_question": answer.standalone_question,
+            "answered": answer.answered, "message": answer.message, "quotes": quotes, "took_ms": answer.took_ms}
+
+
+def cmd_ask(args, settings) -> int:
+    from .answer import open_assistant
+
+    assistant = open_assistant(settings, log=log)
+    answer = assistant.ask(args.question, history=args.history, top_k=args.k, sources=args.source, actors=args.actor)
+    if args.json:
+        print(json.dumps(answer_json(answer), ensure_ascii=False, indent=1))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def cmd_eval(args, settings) -> int:
+    from . import evaluate
+    from .answer import open_assistant
+
+    try:
+        rows = evaluate.load_jsonl(args.gold)
+    except (OSError, json.JSONDecodeError) as e:
+        raise AssistantError(f"{args.gold}: cannot read question file ({e})") from None
+    if not all(isinstance(r, dict) and "id" in r and "turns" in r for r in rows):
+        raise AssistantError(f"{args.gold}: every line needs 'id' and 'turns'")
+    assistant = open_assistant(settings, log=log)
+    results = evaluate.run(assistant, rows, k=args.k)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            for r in results:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+        log(f"wrote {len(results)} results to {args.out}")
+    if evaluate.has_gold(rows):
+        print(json.dumps(evaluate.score(rows, {r["id"]: r for r in results}), indent=1))
+    elif not args.out:
+        for r in results:
+            print(json.dumps(r, ensure_ascii=False))
+    return 0
+
+
+def cmd_serve(args, settings) -> int:
+    from .answer import open_assistant
+
+    # Serving arrives with the web issue; until then `serve` checks the index and answers a sample.
+    assistant = open_assistant(settings, log=log)
+    print(format_answer(assistant.ask(SAMPLE_QUESTION)))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = make_settings(args)
+        return {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_serve}[args.command](args, settings)
+    except AssistantError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

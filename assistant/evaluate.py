@@ -1,0 +1,155 @@
+"""Run a gold question file through the assistant and score it.
+
+The metrics are computed exactly as the shared scorer (shared/eval/score.py) computes them;
+tests/test_evaluate.py runs both on the same results and compares.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from collections.abc import Callable
+from pathlib import Path
+
+LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+TAG = re.compile(r"<[^>]+>")
+WORD = re.compile(r"[a-z0-9%£]+")
+FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                      "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+COARSE = {"supports": "positive", "welcomes": "positive", "accepts": "positive",
+          "concerned": "negative", "opposes": "negative", "rejects": "negative",
+          "mixed": "mixed", "recommends": "recommends", "describes": "describes"}
+
+
+def words(text: str) -> list[str]:
+    text = TAG.sub(" ", LINK.sub(r"\1", text)).translate(FOLD).lower()
+    return WORD.findall(text.replace("'", ""))
+
+
+def shares_run(a: list[str], b: list[str], n: int) -> bool:
+    if n <= 0 or len(a) < n or len(b) < n:
+        return False
+    grams = {tuple(a[i:i + n]) for i in range(len(a) - n + 1)}
+    return any(tuple(b[i:i + n]) in grams for i in range(len(b) - n + 1))
+
+
+def hit_index(text: str, gold_quotes: list[str]) -> int | None:
+    t = words(text)
+    for i, q in enumerate(gold_quotes):
+        g = words(q)
+        if shares_run(t, g, min(8, len(g))):
+            return i
+    return None
+
+
+def first_hit(results: list[dict], gold_quotes: list[str]) -> tuple[int, int] | None:
+    for rank, r in enumerate(results, 1):
+        i = hit_index(r.get("text", ""), gold_quotes)
+        if i is not None:
+            return rank, i
+    return None
+
+
+def norm_actor(a) -> str:
+    a = (a or "").lower()
+    for key, canon in (("dhsc", "government"), ("government", "government"), ("bma", "bma"),
+                       ("hewitt", "hewitt"), ("hscc", "hscc"), ("committee", "hscc"),
+                       ("providers", "nhs providers"), ("king", "kings fund"),
+                       ("wa comm", "wa"), ("nhs england", "nhse"), ("nhse", "nhse"), ("cqc", "cqc")):
+        if key in a:
+            return canon
+    return a
+
+
+def score(gold: list[dict], runs: dict[str, dict], ks=(1, 3, 5)) -> dict:
+    ans = [g for g in gold if g["answerable"]]
+    una = [g for g in gold if not g["answerable"]]
+    out: dict = {"n_answerable": len(ans), "n_unanswerable": len(una), "missing": 0}
+    ranks: dict[str, int | None] = {}
+    which: dict[str, int] = {}
+    for g in ans:
+        r = runs.get(g["id"])
+        if r is None:
+            out["missing"] += 1
+            ranks[g["id"]] = None
+            continue
+        res = r.get("results", []) if r.get("answered", True) else []
+        found = first_hit(res[:10], g["gold_quotes"])
+        ranks[g["id"]] = found[0] if found else None
+        if found:
+            which[g["id"]] = found[1]
+    for k in ks:
+        out[f"hit@{k}"] = round(sum(1 for v in ranks.values() if v and v <= k) / max(len(ans), 1), 3)
+    out["mrr@10"] = round(sum(1 / v for v in ranks.values() if v) / max(len(ans), 1), 3)
+    by_kind: dict[str, list] = {}
+    for g in ans:
+        by_kind.setdefault(g.get("kind", "?"), []).append(ranks[g["id"]])
+    out["hit@5_by_kind"] = {k: round(sum(1 for v in vs if v and v <= 5) / len(vs), 3)
+                            for k, vs in sorted(by_kind.items())}
+    answered_flags = [runs[g["id"]].get("answered") for g in gold if g["id"] in runs]
+    if any(f is not None for f in answered_flags):
+        out["abstain_unanswerable"] = round(
+            sum(1 for g in una if runs.get(g["id"], {}).get("answered") is False) / max(len(una), 1), 3)
+        out["false_abstain_answerable"] = round(
+            sum(1 for g in ans if runs.get(g["id"], {}).get("answered") is False) / max(len(ans), 1), 3)
+    actor_ok = stance_ok = coarse_ok = judged = 0
+    for g in ans:
+        rank = ranks[g["id"]]
+        r = runs.get(g["id"])
+        if not rank or r is None:
+            continue
+        top = r["results"][rank - 1]
+        if "actor" in top:
+            i = which[g["id"]]
+            gold_actor = g["actors"][i] if "actors" in g else g.get("actor")
+            gold_stance = (g["stances"][i] if "stances" in g else g.get("stance") or "").lower()
+            stance = (top.get("stance") or "").lower()
+            judged += 1
+            actor_ok += norm_actor(top.get("actor")) == norm_actor(gold_actor)
+            stance_ok += stance == gold_stance
+            coarse_ok += COARSE.get(stance, stance) == COARSE.get(gold_stance, gold_stance)
+    if judged:
+        out["actor_acc_on_hits"] = round(actor_ok / judged, 3)
+        out["stance_acc_on_hits"] = round(stance_ok / judged, 3)
+        out["stance_coarse_acc_on_hits"] = round(coarse_ok / judged, 3)
+    lat = [r["latency_ms"] for r in runs.values() if isinstance(r.get("latency_ms"), (int, float))]
+    if lat:
+        lat.sort()
+        out["latency_ms_p50"] = round(statistics.median(lat), 1)
+        out["latency_ms_p95"] = round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1)
+    out["misses"] = sorted(k for k, v in ranks.items() if not v or v > 5)
+    return out
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def has_gold(rows: list[dict]) -> bool:
+    return all("answerable" in g and "gold_quotes" in g for g in rows)
+
+
+def run(assistant, rows: list[dict], k: int = 10, progress: Callable[[int, int], None] | None = None) -> list[dict]:
+    """Answer every question (the last turn, with the earlier turns as history); results in score.py's format."""
+    out = []
+    for i, row in enumerate(rows):
+        turns = row["turns"] if isinstance(row["turns"], list) else [row["turns"]]
+        a = assistant.ask(turns[-1], history=turns[:-1], top_k=k)
+        out.append({
+            "id": row["id"],
+            "question": turns[-1],
+            "standalone_question": a.standalone_question,
+            "answered": a.answered,
+            "message": a.message,
+            "latency_ms": a.took_ms,
+            "results": [
+                {"text": q.text, "source_id": q.source_id, "start": q.start, "end": q.end,
+                 "section": q.section, "score": q.score, "actor": q.actor, "stance": q.stance}
+                for q in a.quotes
+            ],
+        })
+        if progress:
+            progress(i + 1, len(rows))
+    return out

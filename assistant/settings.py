@@ -1,0 +1,40 @@
+"""The one settings object, read from ASSISTANT_* environment variables and CLI flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BUNDLED_MODEL = "all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    """Built once where the program starts and passed explicitly to whatever needs it."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", frozen=True, extra="ignore")
+
+    sources_dir: Path = Field(Path("sources"), description="Folder of source documents to index.")
+    index_dir: Path = Field(Path("index"), description="Folder the built index is written to and read from.")
+    model: str = Field(
+        BUNDLED_MODEL,
+        description="Embedding model: the bundled all-MiniLM-L6-v2, a local sentence-transformers folder, "
+        "or a model name already in the local Hugging Face cache (nothing is downloaded).",
+    )
+    actors_file: Path | None = Field(
+        None,
+        description="Extra actors and aliases (JSON), merged over the built-in list; "
+        "defaults to actors.json in the sources folder when present.",
+    )
+    top_k: int = Field(5, ge=1, le=20, description="Quotes returned per answer unless the request says otherwise.")
+    max_question_chars: int = Field(1000, ge=10, description="Longest question accepted, in characters.")
+    max_source_mb: float = Field(50.0, gt=0, description="Source files larger than this are skipped and reported.")
+    host: str = Field("127.0.0.1", description="Address `assistant serve` binds to.")
+    port: int = Field(8000, ge=0, le=65535, description="Port `assistant serve` listens on.")
+
+    def actors_path(self) -> Path | None:
+        if self.actors_file is not None:
+            return self.actors_file
+        candidate = self.sources_dir / "actors.json"
+        return candidate if candidate.exists() else None

@@ -1,0 +1,478 @@
+"""The index on disk: a folder of plain files, built aside and swapped in atomically.
+
+index/
+  current -> build-20261125T072435-1234   (symlink, replaced atomically)
+  build-.../
+    manifest.json      format, model, dimension, chunking, per-source hashes, file signatures
+    documents.jsonl    each source's metadata, normalised text and blocks (what offsets refer to)
+    chunks.jsonl       passages; row i is vector i of chunks.faiss
+    sentences.jsonl    sentences; row i is vector i of sentences.faiss
+    chunks.faiss, sentences.faiss
+    bm25_chunks/, bm25_sentences/   BM25 (bm25s) over the same rows
+  .lock                held while a build runs
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import terms
+from .actors import Actors, load_actors
+from .chunk import ChunkParams, Chunked, chunk_document
+from .errors import IndexBusyError, IndexMismatchError, IndexMissingError
+from .ingest import Block, Document, Problem, load_sources
+from .positions import sentence_actor
+from .settings import Settings
+
+if TYPE_CHECKING:
+    import faiss
+
+    from .embed import Embedder
+
+FORMAT_VERSION = 1
+# Bump when the text given to the embedder changes, so old vectors are not reused.
+EMBED_RECIPE = 1
+CURRENT = "current"
+
+
+@dataclass(frozen=True)
+class ChunkRow:
+    source_id: str
+    ordinal: int
+    section: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class SentenceRow:
+    source_id: str
+    chunk: int  # row in the chunk table
+    section: tuple[str, ...]
+    start: int
+    end: int
+    block_start: int
+    block_end: int
+    context: str
+    actor: str | None
+
+
+@dataclass
+class BuildReport:
+    path: Path
+    documents: int
+    chunks: int
+    sentences: int
+    embedded_sources: int
+    reused_sources: int
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+# ---------------------------------------------------------------------------
+# Embedding texts
+# ---------------------------------------------------------------------------
+
+def sentence_embed_text(doc: Document, section: tuple[str, ...], context: str, text: str) -> str:
+    """A sentence as the model sees it: who published it, under which heading, and what it leans on."""
+    where = " > ".join(section[-2:]) if section else doc.title
+    head = " | ".join(p for p in (doc.publisher, where) if p)
+    return f"{head}\n{context} {text}".strip() if context else f"{head}\n{text}"
+
+
+def bm25_text(section: tuple[str, ...], context: str, text: str) -> str:
+    return " ".join([*section[-1:], context, text])
+
+
+# ---------------------------------------------------------------------------
+# Source signatures: cheap staleness checks without reading every file
+# ---------------------------------------------------------------------------
+
+def file_signatures(folder: Path) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if any(p.startswith(".") for p in rel.parts):
+            continue
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        if path.is_file():
+            out[rel.as_posix()] = [st.st_size, st.st_mtime_ns]
+    return out
+
+
+def actors_for(settings: Settings) -> Actors:
+    return load_actors(settings.actors_path())
+
+
+def expected_manifest_keys(settings: Settings, actors: Actors) -> dict[str, Any]:
+    return {
+        "format": FORMAT_VERSION,
+        "embed_recipe": EMBED_RECIPE,
+        "model": settings.model,
+        "chunking": asdict(ChunkParams()),
+        "actors": actors.fingerprint(),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Paths, lock
+# ---------------------------------------------------------------------------
+
+def current_build(index_dir: Path) -> Path | None:
+    link = index_dir / CURRENT
+    if link.is_symlink() or link.is_dir():
+        target = link.resolve()
+        return target if target.is_dir() else None
+    return None
+
+
+@contextmanager
+def build_lock(index_dir: Path, wait: bool = False) -> Iterator[None]:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(index_dir / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise IndexBusyError(f"another process is building the index in {index_dir}; try again when it ends") from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock, also when the process is killed
+
+
+def index_status(settings: Settings, actors: Actors | None = None) -> str:
+    """'ok', 'missing', or 'stale: <why>' without loading vectors or models."""
+    build = current_build(settings.index_dir)
+    if build is None:
+        return "missing"
+    try:
+        manifest = json.loads((build / "manifest.json").read_text())
+    except (OSError, json.JSONDecodeError):
+        return "stale: manifest unreadable"
+    actors = actors or actors_for(settings)
+    for key, want in expected_manifest_keys(settings, actors).items():
+        if manifest.get(key) != want:
+            return f"stale: {key} changed ({manifest.get(key)!r} -> {want!r})"
+    if manifest.get("files") != file_signatures(settings.sources_dir):
+        return "stale: source files changed"
+    return "ok"
+
+
+# ---------------------------------------------------------------------------
+# Build
+# ---------------------------------------------------------------------------
+
+def previous_vectors(settings: Settings, dim: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Vectors of the current build, by source content hash, when they can be reused."""
+    import faiss
+
+    build = current_build(settings.index_dir)
+    if build is None:
+        return {}
+    try:
+        manifest = json.loads((build / "manifest.json").read_text())
+        if (manifest.get("model"), manifest.get("dim"), manifest.get("embed_recipe"), manifest.get("chunking")) != (
+            settings.model, dim, EMBED_RECIPE, asdict(ChunkParams())):
+            return {}
+        cvec = faiss.read_index(str(build / "chunks.faiss"))
+        svec = faiss.read_index(str(build / "sentences.faiss"))
+        crows = read_jsonl(build / "chunks.jsonl")
+        srows = read_jsonl(build / "sentences.jsonl")
+        cmat = cvec.reconstruct_n(0, cvec.ntotal)
+        smat = svec.reconstruct_n(0, svec.ntotal)
+    except Exception:  # a damaged previous build just means re-embedding everything
+        return {}
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for sid, info in manifest.get("sources", {}).items():
+        ci = [i for i, r in enumerate(crows) if r["source_id"] == sid]
+        si = [i for i, r in enumerate(srows) if r["source_id"] == sid]
+        out[info["hash"]] = (cmat[ci], smat[si])
+    return out
+
+
+def build_index(
+    settings: Settings,
+    embedder: Embedder,
+    progress: bool = True,
+    log: Callable[[str], None] = print,
+    wait_for_lock: bool = False,
+) -> BuildReport:
+    """Read, chunk and embed the sources and swap a new build in. Sources whose content is
+    unchanged reuse their vectors from the current build."""
+    started = time.perf_counter()
+    with build_lock(settings.index_dir, wait=wait_for_lock):
+        signatures = file_signatures(settings.sources_dir)
+        loaded = load_sources(settings.sources_dir, int(settings.max_source_mb * 1_000_000))
+        for p in loaded.problems:
+            log(f"skipped {p}")
+        actors = actors_for(settings)
+        params = ChunkParams(max_tokens=min(ChunkParams().max_tokens, embedder.max_tokens - 6))
+        dim = embedder.dim
+        reuse = previous_vectors(settings, dim)
+
+        chunked: list[tuple[Document, Chunked]] = [
+            (doc, chunk_document(doc, embedder.count_tokens, params)) for doc in loaded.documents
+        ]
+        to_embed = [(doc, c) for doc, c in chunked if doc.content_hash not in reuse]
+        texts: list[str] = []
+        for doc, c in to_embed:
+            texts += [ch.embed_text for ch in c.chunks]
+            texts += [sentence_embed_text(doc, s.section, s.context, s.text) for s in c.sentences]
+        vectors = encode_with_progress(embedder, texts, progress)
+
+        chunk_rows: list[ChunkRow] = []
+        sentence_rows: list[SentenceRow] = []
+        cvecs: list[np.ndarray] = []
+        svecs: list[np.ndarray] = []
+        pos = 0
+        fresh = {doc.id for doc, _ in to_embed}
+        for doc, c in chunked:
+            if doc.id in fresh:
+                n_c, n_s = len(c.chunks), len(c.sentences)
+                cv, sv = vectors[pos:pos + n_c], vectors[pos + n_c:pos + n_c + n_s]
+                pos += n_c + n_s
+            else:
+                cv, sv = reuse[doc.content_hash]
+            base = len(chunk_rows)
+            publisher_actor = actors.canonical(doc.publisher) if doc.publisher else None
+            chunk_rows += [ChunkRow(doc.id, ch.ordinal, ch.section, ch.start, ch.end) for ch in c.chunks]
+            sentence_rows += [
+                SentenceRow(doc.id, base + s.chunk, s.section, s.start, s.end, s.block_start, s.block_end, s.context,
+                            sentence_actor(s.text, s.context, s.section, actors, publisher_actor))
+                for s in c.sentences
+            ]
+            cvecs.append(cv)
+            svecs.append(sv)
+
+        manifest = {
+            **expected_manifest_keys(settings, actors),
+            "dim": dim,
+            "model_path": str(getattr(embedder, "path", "")),
+            "sources": {d.id: {"file": d.file, "hash": d.content_hash} for d, _ in chunked},
+            "files": signatures,
+            "problems": [asdict(p) for p in loaded.problems],
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "counts": {"documents": len(chunked), "chunks": len(chunk_rows), "sentences": len(sentence_rows)},
+        }
+        path = write_build(
+            settings.index_dir, manifest, [d for d, _ in chunked], chunk_rows, sentence_rows,
+            stack(cvecs, dim), stack(svecs, dim),
+        )
+    return BuildReport(path, len(chunked), len(chunk_rows), len(sentence_rows), len(to_embed),
+                       len(chunked) - len(to_embed), loaded.problems, time.perf_counter() - started)
+
+
+def stack(parts: list[np.ndarray], dim: int) -> np.ndarray:
+    parts = [p for p in parts if len(p)]
+    return np.ascontiguousarray(np.vstack(parts), dtype=np.float32) if parts else np.zeros((0, dim), np.float32)
+
+
+def encode_with_progress(embedder: Embedder, texts: list[str], progress: bool) -> np.ndarray:
+    from tqdm import tqdm
+
+    if not texts:
+        return np.zeros((0, embedder.dim), np.float32)
+    # Sorting by length keeps batches of similar length, so little time goes on padding.
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out = np.zeros((len(texts), embedder.dim), np.float32)
+    batch = 64
+    with tqdm(total=len(texts), desc="embedding", unit="text", disable=not progress) as bar:
+        for i in range(0, len(order), batch):
+            idx = order[i:i + batch]
+            out[idx] = embedder.encode([texts[j] for j in idx], batch_size=batch)
+            bar.update(len(idx))
+    return out
+
+
+def write_build(index_dir: Path, manifest: dict, docs: list[Document], chunk_rows: list[ChunkRow],
+                sentence_rows: list[SentenceRow], cvec: np.ndarray, svec: np.ndarray) -> Path:
+    import bm25s
+    import faiss
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    name = f"build-{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    tmp = index_dir / f".tmp-{name}"
+    tmp.mkdir()
+    by_id = {d.id: d for d in docs}
+    write_jsonl(tmp / "documents.jsonl", (doc_record(d) for d in docs))
+    write_jsonl(tmp / "chunks.jsonl", (asdict(r) for r in chunk_rows))
+    write_jsonl(tmp / "sentences.jsonl", (asdict(r) for r in sentence_rows))
+    for fname, mat in (("chunks.faiss", cvec), ("sentences.faiss", svec)):
+        idx = faiss.IndexFlatIP(mat.shape[1])
+        idx.add(mat)
+        faiss.write_index(idx, str(tmp / fname))
+    ctoks = [terms.tokens(by_id[r.source_id].text[r.start:r.end] + " " + " ".join(r.section[-1:])) for r in chunk_rows]
+    stoks = [terms.tokens(bm25_text(r.section, r.context, by_id[r.source_id].text[r.start:r.end])) for r in sentence_rows]
+    for fname, toks in (("bm25_chunks", ctoks), ("bm25_sentences", stoks)):
+        bm = bm25s.BM25()
+        bm.index([t or ["\u2205"] for t in toks], show_progress=False)
+        bm.save(str(tmp / fname))
+    vocab: dict[str, int] = {}
+    for t in stoks:
+        for w in set(t):
+            vocab[w] = vocab.get(w, 0) + 1
+    acronyms = terms.find_acronyms("\n".join(d.text for d in docs))
+    (tmp / "terms.json").write_text(json.dumps({"df": vocab, "acronyms": acronyms}))
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    fsync_tree(tmp)
+    final = index_dir / name
+    os.rename(tmp, final)
+    # Swap the `current` symlink atomically: readers see the old build or the new one, never half.
+    link_tmp = index_dir / f".{CURRENT}-{name}"
+    os.symlink(name, link_tmp)
+    os.replace(link_tmp, index_dir / CURRENT)
+    fsync_dir(index_dir)
+    prune(index_dir, keep=final)
+    return final
+
+
+def prune(index_dir: Path, keep: Path) -> None:
+    """Remove older builds and leftovers of interrupted ones."""
+    for p in index_dir.iterdir():
+        if p == keep or p.name in (CURRENT, ".lock"):
+            continue
+        if p.name.startswith(("build-", ".tmp-build-", f".{CURRENT}-")):
+            if p.is_symlink() or p.is_file():
+                p.unlink(missing_ok=True)
+            else:
+                shutil.rmtree(p, ignore_errors=True)
+
+
+def fsync_tree(folder: Path) -> None:
+    for p in folder.rglob("*"):
+        if p.is_file():
+            fd = os.open(p, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    fsync_dir(folder)
+
+
+def fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def doc_record(d: Document) -> dict:
+    return {
+        "id": d.id, "title": d.title, "publisher": d.publisher, "published": d.published, "url": d.url,
+        "file": d.file, "hash": d.content_hash, "text": d.text,
+        "blocks": [[b.kind, b.start, b.end, b.level] for b in d.blocks],
+    }
+
+
+def write_jsonl(path: Path, rows) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+# ---------------------------------------------------------------------------
+# Load
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Index:
+    """A loaded build: read-only, shared by all requests."""
+
+    path: Path
+    manifest: dict
+    documents: dict[str, Document]
+    chunks: list[ChunkRow]
+    sentences: list[SentenceRow]
+    chunk_vectors: faiss.Index
+    sentence_vectors: faiss.Index
+    chunk_bm25: Any
+    sentence_bm25: Any
+    df: dict[str, int]
+    acronyms: dict[str, str]
+
+    @property
+    def version(self) -> str:
+        return self.path.name
+
+    def text(self, row: ChunkRow | SentenceRow) -> str:
+        return self.documents[row.source_id].text[row.start:row.end]
+
+
+def load_index(settings: Settings, dim: int | None = None) -> Index:
+    import bm25s
+    import faiss
+
+    build = current_build(settings.index_dir)
+    if build is None:
+        raise IndexMissingError(f"no index in {settings.index_dir}; run `assistant index`")
+    try:
+        manifest = json.loads((build / "manifest.json").read_text())
+    except (OSError, json.JSONDecodeError) as e:
+        raise IndexMismatchError(f"index manifest unreadable ({e}); run `assistant index`") from None
+    if manifest.get("format") != FORMAT_VERSION:
+        raise IndexMismatchError(f"index format {manifest.get('format')} is not {FORMAT_VERSION}; run `assistant index`")
+    if manifest.get("model") != settings.model:
+        raise IndexMismatchError(
+            f"index was built with model {manifest.get('model')!r}, settings say {settings.model!r}; run `assistant index`")
+    if dim is not None and manifest.get("dim") != dim:
+        raise IndexMismatchError(f"index dimension {manifest.get('dim')} does not match the model ({dim}); run `assistant index`")
+    try:
+        docs = {}
+        for rec in read_jsonl(build / "documents.jsonl"):
+            blocks = tuple(Block(k, s, e, lv) for k, s, e, lv in rec["blocks"])
+            docs[rec["id"]] = Document(rec["id"], rec["title"], rec["publisher"], rec["published"], rec["url"],
+                                       rec["file"], rec["text"], blocks)
+        chunks = [ChunkRow(r["source_id"], r["ordinal"], tuple(r["section"]), r["start"], r["end"])
+                  for r in read_jsonl(build / "chunks.jsonl")]
+        sentences = [SentenceRow(r["source_id"], r["chunk"], tuple(r["section"]), r["start"], r["end"],
+                                 r["block_start"], r["block_end"], r["context"], r["actor"])
+                     for r in read_jsonl(build / "sentences.jsonl")]
+        cvec = faiss.read_index(str(build / "chunks.faiss"))
+        svec = faiss.read_index(str(build / "sentences.faiss"))
+        cbm = bm25s.BM25.load(str(build / "bm25_chunks"))
+        sbm = bm25s.BM25.load(str(build / "bm25_sentences"))
+        extra = json.loads((build / "terms.json").read_text())
+    except Exception as e:  # damaged files surface as many exception types
+        raise IndexMismatchError(f"index in {build} is damaged ({type(e).__name__}: {e}); run `assistant index`") from None
+    problems = []
+    if cvec.ntotal != len(chunks):
+        problems.append(f"chunks.faiss has {cvec.ntotal} vectors for {len(chunks)} chunks")
+    if svec.ntotal != len(sentences):
+        problems.append(f"sentences.faiss has {svec.ntotal} vectors for {len(sentences)} sentences")
+    if cvec.d != manifest.get("dim") or svec.d != manifest.get("dim"):
+        problems.append("vector dimension differs from the manifest")
+    for r in sentences[:: max(1, len(sentences) // 50)]:
+        d = docs.get(r.source_id)
+        if d is None or r.end > len(d.text):
+            problems.append("sentence table does not match the documents")
+            break
+    if problems:
+        raise IndexMismatchError(f"index in {build} is inconsistent: {'; '.join(problems)}; run `assistant index`")
+    return Index(build, manifest, docs, chunks, sentences, cvec, svec, cbm, sbm, extra["df"], extra["acronyms"])
+
+
+def content_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

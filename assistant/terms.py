@@ -1,0 +1,99 @@
+"""Word-level text handling shared by indexing and retrieval: tokens, stems, acronyms."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?|£|%")
+PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s(?:['’])?$")
+FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+
+# Function words, plus the words every question is made of ("what", "say", "think"): they
+# carry no topic, so they neither score passages nor count as terms a source must cover.
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are aren't as at be because been before being
+    below between both but by can cannot could couldn't did didn't do does doesn't doing don't down during each
+    few for from further had hadn't has hasn't have haven't having he her here hers herself him himself his how
+    i if in into is isn't it it's its itself just let's me more most much my myself no nor not now of off on once
+    only or other ought our ours ourselves out over own per same shall she should shouldn't so some such than that
+    that's the their theirs them themselves then there there's these they this those through thus to too under
+    until up upon us very via was wasn't we were weren't what what's when where which while who whom whose why will
+    with within without won't would wouldn't yet you your yours yourself
+    according say says said tell think thinks view views make made give gave given get got does do did want wanted
+    anything something whether regarding respond responded response react reacted reaction stand stance position
+    positions feel felt see sees saw""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer  # PyStemmer: Snowball stemmers in C
+
+    return Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens, apostrophes folded ("BMA's" -> "bma's" -> "bma")."""
+    out = []
+    for w in WORD.findall(text.translate(FOLD)):
+        if PLURAL_ACRONYM.match(w):
+            w = w[:-1]  # ICSs -> ICS, GPs -> GP
+        w = w.lower()
+        if w.endswith("'s"):
+            w = w[:-2]
+        out.append(w.replace("'", ""))
+    return out
+
+
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def tokens(text: str) -> list[str]:
+    """Stemmed content tokens for BM25: stopwords out, numbers kept."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+ACRONYM_LONG_FIRST = re.compile(r"((?:[A-Za-z][\w'’-]*\s+){1,10})\((?:the\s+)?([A-Z][A-Za-z]{1,9})\)")
+ACRONYM_SHORT_FIRST = re.compile(r"\b([A-Z][A-Za-z]{1,9})\s+\(([A-Z][\w'’-]*(?:\s+[\w'’&-]+){1,8})\)")
+MINOR = {"and", "of", "for", "the", "in", "on", "&"}
+
+
+def _initials(phrase: str) -> str:
+    # An acronym inside the long form counts whole: "NHS England" -> NHSE.
+    return "".join(w if w.isupper() and len(w) > 1 else w[0] for w in phrase.split() if w.lower() not in MINOR).upper()
+
+
+def _matches(acronym: str, phrase: str) -> str | None:
+    """The tail of `phrase` whose initials spell `acronym` (plural 's' allowed), or None."""
+    acr = acronym[:-1] if acronym.endswith("s") and not acronym.isupper() else acronym
+    acr = acr.upper()
+    ws = phrase.split()
+    for i in range(len(ws)):
+        tail = " ".join(ws[i:])
+        if ws[i].lower() in MINOR:
+            continue
+        if _initials(tail) == acr:
+            return tail
+    return None
+
+
+def find_acronyms(text: str) -> dict[str, str]:
+    """Acronyms a text defines, "Integrated Care Boards (ICBs)" or "FDP (Federated Data Platform)",
+    as {acronym in lower case without plural s: long form in lower case}."""
+    found: dict[str, str] = {}
+    for m in ACRONYM_LONG_FIRST.finditer(text):
+        long = _matches(m.group(2), m.group(1).strip())
+        if long:
+            found.setdefault(singular(m.group(2)), long.lower())
+    for m in ACRONYM_SHORT_FIRST.finditer(text):
+        long = _matches(m.group(1), m.group(2).strip())
+        if long:
+            found.setdefault(singular(m.group(1)), long.lower())
+    return found
+
+
+def singular(acronym: str) -> str:
+    a = acronym.lower()
+    return a[:-1] if len(a) > 2 and a.endswith("s") and acronym[-1] == "s" else a

@@ -1,0 +1,89 @@
+"""Chunks and sentences: offsets that always hold, sections from headings, nothing too long to embed."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.chunk import ChunkParams, chunk_document, sections, word_count
+from assistant.ingest import assemble, finish, load_sources, make_document, text_to_blocks
+
+
+def doc_from(raw: str, publisher: str = "Org"):
+    return make_document("d", "d.txt", text_to_blocks(raw), {"publisher": publisher})
+
+
+def test_offsets_hold_for_every_chunk_and_sentence(tiny_settings):
+    for doc in load_sources(tiny_settings.sources_dir).documents:
+        c = chunk_document(doc)
+        assert c.chunks and c.sentences
+        for ch in c.chunks:
+            assert doc.text[ch.start:ch.end] == ch.text
+        for s in c.sentences:
+            assert doc.text[s.start:s.end] == s.text
+            ch = c.chunks[s.chunk]
+            assert ch.start <= s.start and s.end <= ch.end
+
+
+def test_view_headings_nest_under_the_section_they_comment_on():
+    doc = doc_from("Title of the briefing\n\nTheme 1: targets\n\nHewitt proposed fewer targets.\n\n"
+                   "BMA View\n\nWe welcome fewer targets.\n\nTheme 2: money\n\nFunding is short.")
+    got = [(doc.text[b.start:b.end], sec) for b, sec in sections(doc)]
+    assert got == [
+        ("Hewitt proposed fewer targets.", ("Theme 1: targets",)),
+        ("We welcome fewer targets.", ("Theme 1: targets", "BMA View")),
+        ("Funding is short.", ("Theme 2: money",)),
+    ]
+
+
+def test_heading_straight_after_heading_is_a_subsection():
+    doc = doc_from("Title\n\nAdditional recommendations\n\nData and digital\n\nThe platform grows.")
+    [(_, sec)] = sections(doc)
+    assert sec == ("Additional recommendations", "Data and digital")
+
+
+def test_markdown_heading_levels_make_the_path(tiny_settings):
+    doc = next(d for d in load_sources(tiny_settings.sources_dir).documents if d.id == "alpha")
+    c = chunk_document(doc)
+    by_text = {s.text: s for s in c.sentences}
+    assert by_text["We welcome the widget fund."].section == ("Alpha view",)
+    item = by_text["a national widget fund worth £40 million"]
+    assert item.context == "The key recommendations include:"
+
+
+def test_anaphoric_sentence_carries_the_one_before_as_context(tiny_settings):
+    doc = next(d for d in load_sources(tiny_settings.sources_dir).documents if d.id == "alpha")
+    s = next(s for s in chunk_document(doc).sentences if s.text.startswith("However"))
+    assert s.context == "We welcome the widget fund."
+
+
+def test_long_paragraphs_are_split_to_fit_the_budget():
+    sentence = "The integrated care board agreed a long and detailed plan for local services. "
+    doc = doc_from("Title\n\nSection\n\n" + sentence * 40)
+    params = ChunkParams(max_tokens=60, target_tokens=50)
+    c = chunk_document(doc, word_count, params)
+    assert len(c.chunks) > 5
+    for ch in c.chunks:
+        assert word_count(ch.embed_text) <= 60
+        assert doc.text[ch.start:ch.end] == ch.text
+
+
+def test_an_overlong_sentence_is_cut_at_clause_boundaries():
+    doc = doc_from("Title\n\nSection\n\n" + ", ".join(["the board agreed another item"] * 60) + ".")
+    c = chunk_document(doc, word_count, ChunkParams(max_tokens=40, target_tokens=30))
+    assert all(word_count(s.text) <= 40 for s in c.sentences)
+    assert "".join(s.text for s in c.sentences).replace(" ", "") == doc.text.split("\n\n")[-1].replace(" ", "")
+
+
+@pytest.mark.e2e
+def test_no_seed_chunk_or_sentence_is_truncated_by_the_model(real_embedder):
+    from pathlib import Path
+
+    from assistant.store import sentence_embed_text
+
+    limit = real_embedder.max_tokens
+    for doc in load_sources(Path(__file__).resolve().parent.parent / "sources").documents:
+        c = chunk_document(doc, real_embedder.count_tokens)
+        for ch in c.chunks:
+            assert real_embedder.count_tokens(ch.embed_text) <= limit, ch.text[:80]
+        for s in c.sentences:
+            assert real_embedder.count_tokens(sentence_embed_text(doc, s.section, s.context, s.text)) <= limit

@@ -1,0 +1,123 @@
+"""The index folder: atomic builds, incremental re-embedding, and refusing damaged or mismatched indexes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.errors import IndexBusyError, IndexMismatchError, IndexMissingError
+from assistant.store import build_lock, build_index, current_build, index_status, load_index
+
+
+def build(settings, embedder):
+    return build_index(settings, embedder, progress=False, log=lambda m: None)
+
+
+def test_build_writes_a_consistent_index(tiny_settings, fake_embedder):
+    report = build(tiny_settings, fake_embedder)
+    assert report.documents == 2 and report.sentences > 5
+    index = load_index(tiny_settings, fake_embedder.dim)
+    assert index.chunk_vectors.ntotal == len(index.chunks)
+    assert index.sentence_vectors.ntotal == len(index.sentences)
+    for s in index.sentences:
+        assert index.text(s) == index.documents[s.source_id].text[s.start:s.end]
+    m = index.manifest
+    assert m["model"] == "fake" and m["dim"] == 64 and m["format"] >= 1
+    assert set(m["sources"]) == {"alpha", "beta-response"}
+    assert m["chunking"]["max_tokens"] > 0
+    assert index_status(tiny_settings) == "ok"
+
+
+def test_missing_index_says_what_to_run(tiny_settings):
+    assert index_status(tiny_settings) == "missing"
+    with pytest.raises(IndexMissingError, match="assistant index"):
+        load_index(tiny_settings)
+
+
+def test_only_changed_sources_are_embedded_again(tiny_settings, fake_embedder):
+    build(tiny_settings, fake_embedder)
+    first = fake_embedder.encoded
+    report = build(tiny_settings, fake_embedder)
+    assert fake_embedder.encoded == first and report.reused_sources == 2
+    path = tiny_settings.sources_dir / "beta.txt"
+    path.write_text(path.read_text().replace("disappointed", "dismayed"))
+    assert index_status(tiny_settings).startswith("stale")
+    report = build(tiny_settings, fake_embedder)
+    assert report.embedded_sources == 1 and report.reused_sources == 1
+    assert 0 < fake_embedder.encoded - first < first
+    index = load_index(tiny_settings, fake_embedder.dim)
+    assert "dismayed" in index.documents["beta-response"].text
+
+
+def test_reused_vectors_are_the_ones_of_their_own_rows(tiny_settings, fake_embedder):
+    build(tiny_settings, fake_embedder)
+    (tiny_settings.sources_dir / "beta.txt").write_text("Beta title\n\nEntirely new text about clinics.")
+    build(tiny_settings, fake_embedder)
+    index = load_index(tiny_settings, fake_embedder.dim)
+    import numpy as np
+
+    from assistant.store import sentence_embed_text
+
+    for i, s in enumerate(index.sentences):
+        doc = index.documents[s.source_id]
+        want = fake_embedder.encode([sentence_embed_text(doc, s.section, s.context, index.text(s))])[0]
+        assert np.allclose(index.sentence_vectors.reconstruct(i), want, atol=1e-6)
+
+
+def test_a_changed_model_setting_is_a_mismatch(tiny_settings, fake_embedder):
+    build(tiny_settings, fake_embedder)
+    other = tiny_settings.model_copy(update={"model": "another-model"})
+    assert index_status(other).startswith("stale: model")
+    with pytest.raises(IndexMismatchError, match="another-model"):
+        load_index(other)
+
+
+def test_a_wrong_dimension_is_a_mismatch(tiny_settings, fake_embedder):
+    build(tiny_settings, fake_embedder)
+    with pytest.raises(IndexMismatchError, match="dimension"):
+        load_index(tiny_settings, dim=384)
+
+
+@pytest.mark.parametrize("name", ["sentences.faiss", "chunks.jsonl", "manifest.json", "documents.jsonl"])
+def test_truncated_index_files_are_detected(tiny_settings, fake_embedder, name):
+    build(tiny_settings, fake_embedder)
+    path = current_build(tiny_settings.index_dir) / name
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(IndexMismatchError, match="assistant index"):
+        load_index(tiny_settings, fake_embedder.dim)
+
+
+def test_rows_and_vectors_out_of_step_are_detected(tiny_settings, fake_embedder):
+    build(tiny_settings, fake_embedder)
+    path = current_build(tiny_settings.index_dir) / "sentences.jsonl"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines[:-1]) + "\n")
+    with pytest.raises(IndexMismatchError, match="vectors for"):
+        load_index(tiny_settings, fake_embedder.dim)
+
+
+def test_a_second_build_while_one_runs_is_refused(tiny_settings, fake_embedder):
+    with build_lock(tiny_settings.index_dir):
+        with pytest.raises(IndexBusyError):
+            build(tiny_settings, fake_embedder)
+
+
+def test_new_build_replaces_the_old_and_leaves_no_leftovers(tiny_settings, fake_embedder):
+    build(tiny_settings, fake_embedder)
+    first = current_build(tiny_settings.index_dir)
+    (tiny_settings.index_dir / ".tmp-build-interrupted").mkdir()
+    build(tiny_settings, fake_embedder)
+    second = current_build(tiny_settings.index_dir)
+    assert second != first and not first.exists()
+    names = sorted(p.name for p in tiny_settings.index_dir.iterdir())
+    assert names == sorted([".lock", "current", second.name])
+
+
+def test_problems_are_recorded_in_the_manifest(tiny_settings, fake_embedder):
+    (tiny_settings.sources_dir / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
+    report = build(tiny_settings, fake_embedder)
+    assert [p.file for p in report.problems] == ["bad.txt"]
+    manifest = json.loads((current_build(tiny_settings.index_dir) / "manifest.json").read_text())
+    assert manifest["problems"][0]["file"] == "bad.txt"
