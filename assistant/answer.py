@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from . import terms
 from .actors import Actors
 from .errors import InvalidQuestionError
-from .query import Query, analyse
+from .query import Query, analyse, has_quantity
 from .quotes import Quote, QuoteMaker
 from .retrieve import Candidate, Filters, Retriever
 from .settings import Settings
@@ -26,8 +26,9 @@ ANAPHOR = re.compile(
 
 # Abstention. A question is unanswered when its best sentence is not similar enough, or when
 # the specific things it asks about (names, rare terms) do not occur in the sources at all.
-MIN_DENSE = 0.30
-MIN_SCORE = 0.40
+MIN_DENSE = 0.35  # cosine of the best sentence below which a question is off the sources' topic...
+MIN_SCORE = 0.55  # ...unless its fused score (terms and passage) is high anyway
+QUANTITY_DEPTH = 3  # how many of the best sentences may hold the figure a number question asks for
 
 
 @dataclass
@@ -56,44 +57,66 @@ def validate_question(question: object, max_chars: int, field_name: str = "quest
 
 
 def topic_words(text: str, actors: Actors) -> list[str]:
-    """Content words of a question, without the actors it names."""
+    """Content words of a question as written, without the actors it asks about
+    ("What did the government decide about Hewitt's HARPs?" -> decide, Hewitt's, HARPs)."""
+    from .query import split_actors
+
+    asked = set(split_actors(text, actors)[0])
     stripped = text
     for m in sorted(actors.find(text), key=lambda m: -m.start):
-        stripped = stripped[:m.start] + " " + stripped[m.end:]
-    return [w for w in terms.words(stripped) if w not in terms.STOPWORDS and w not in FOLLOWUP_FILLER]
+        if m.actor in asked:
+            stripped = stripped[:m.start] + " " + stripped[m.end:]
+    out = []
+    for m in re.finditer(r"[A-Za-z0-9£][\w'’%£-]*", stripped):
+        word = m.group().rstrip("'’")
+        key = terms.words(word)
+        if key and all(k not in terms.STOPWORDS and k not in FOLLOWUP_FILLER for k in key) and word not in out:
+            out.append(word)
+    return out
 
 
 FOLLOWUP_FILLER = frozenset("and also too either then so way things respond responded react reacted view".split())
 
 
-def resolve_followup(question: str, history: Sequence[str], actors: Actors) -> tuple[str, tuple[str, ...] | None]:
+@dataclass(frozen=True)
+class Resolved:
+    text: str  # the standalone question shown to the user
+    dense_text: str  # what the model embeds
+    actors: tuple[str, ...] | None  # actors carried over from earlier turns, when the question names none
+
+
+def resolve_followup(question: str, history: Sequence[str], actors: Actors) -> Resolved:
     """A standalone question built from the last turn and the earlier ones, without a model.
 
     A follow-up that refers back ("that decision", "And the BMA?") or names no topic of its own
-    inherits the topic words of the earlier turns; one that names no actor inherits theirs.
-    Returns the standalone text and, when inherited, the actors asked about.
+    inherits the topic words of the earlier turns; one that names no actor inherits theirs. The
+    model reads the earlier turn and the follow-up together, as a person would.
     """
     if not history:
-        return question, None
+        return Resolved(question, question, None)
     own_topic = topic_words(question, actors)
     refers_back = bool(ANAPHOR.search(question)) or len(own_topic) <= 2
-    prev = history[-1]
     carried_actors = None
-    named = actors.named_in(question)
-    if not named:
-        carried_actors = tuple(actors.named_in(prev))
+    if not actors.named_in(question):
+        for turn in reversed(history):
+            named = actors.named_in(turn)
+            if named:
+                carried_actors = tuple(named)
+                break
     if not refers_back:
-        return question, carried_actors
-    # Topic from the most recent turn that has one.
+        return Resolved(question, question, carried_actors)
     topic: list[str] = []
+    source = ""
     for turn in reversed(history):
         topic = topic_words(turn, actors)
         if topic:
+            source = turn
             break
-    extra = [w for w in topic if w not in set(own_topic)]
+    own = {w.lower() for w in own_topic}
+    extra = [w for w in topic if w.lower() not in own]
     if not extra:
-        return question, carried_actors
-    return f"{question} ({' '.join(extra)})", carried_actors
+        return Resolved(question, question, carried_actors)
+    return Resolved(f"{question} ({' '.join(extra)})", f"{source} {question}", carried_actors)
 
 
 class Assistant:
@@ -108,13 +131,13 @@ class Assistant:
         self.quotes = QuoteMaker(index)
 
     def analyse(self, question: str, history: Sequence[str] = ()) -> Query:
-        standalone, carried = resolve_followup(question, history, self.actors)
-        q = analyse(standalone, self.actors, self.index.acronyms)
+        r = resolve_followup(question, history, self.actors)
+        q = analyse(r.text, self.actors, self.index.acronyms, r.dense_text)
         own_asked = analyse(question, self.actors, self.index.acronyms).actors
         if own_asked:
             q = replace_actors(q, own_asked)
-        elif carried is not None:
-            q = replace_actors(q, carried)
+        elif r.actors is not None:
+            q = replace_actors(q, r.actors)
         return q
 
     def missing_terms(self, q: Query) -> list[str]:
@@ -141,7 +164,7 @@ class Assistant:
         k = top_k or self.settings.top_k
         q = self.analyse(question, history)
         filters = Filters(frozenset(sources), frozenset(self.actors.canonical(a) or a for a in actors))
-        qvec = self.embedder.encode_query(q.text)
+        qvec = self.embedder.encode_query(q.dense_text)
 
         if q.comparison:
             candidates = self.compare(q, qvec, filters)
@@ -149,9 +172,9 @@ class Assistant:
             candidates = self.retriever.sentences(q, qvec, filters)
         missing = self.missing_terms(q)
         answered, message = self.judge(q, candidates, missing)
-        quotes = self.quotes.make(candidates, k) if answered else []
+        quotes = self.quotes.make(candidates, k, frozenset(q.actors)) if answered else []
         if answered and not quotes:
-            answered, message = False, "The sources do not answer this question."
+            answered, message = False, NO_ANSWER
         return Answer(question, q.text, answered, message, quotes,
                       round((time.perf_counter() - started) * 1000, 1), q.actors, tuple(missing))
 
@@ -169,21 +192,26 @@ class Assistant:
         return out
 
     def judge(self, q: Query, candidates: list[Candidate], missing: list[str]) -> tuple[bool, str | None]:
+        """Whether the best candidates answer the question at all.
+
+        Three general tests: the best sentence must be close in meaning, unless the question's terms
+        are all in the sources; a question asking for a number needs a number among the best
+        sentences (a year is not an amount; "how many X" needs a count of X); a question whose
+        distinctive words never occur in the sources, and whose best match is weak, is not answered.
+        """
         if not candidates:
-            return False, "The sources do not answer this question."
+            return False, NO_ANSWER
         top = candidates[0]
-        if top.dense < MIN_DENSE and top.score < MIN_SCORE:
-            return False, "The sources do not answer this question: nothing in them is close to it."
-        if missing and any(w[0].isupper() or True for w in missing) and top.coverage < 0.5 and self._specific(q, missing):
-            return False, f"The sources do not answer this question: they never mention {', '.join(missing)}."
+        if top.dense < MIN_DENSE and (missing or top.score < MIN_SCORE):
+            return False, f"{NO_ANSWER} Nothing in them is close to this question."
+        if "number" in q.answer_types:
+            best = [self.index.text(self.index.sentences[c.row]) for c in candidates[:QUANTITY_DEPTH]]
+            if not any(has_quantity(t, q.counted) for t in best):
+                return False, f"{NO_ANSWER} The closest passages give no figure for it."
         return True, None
 
-    def _specific(self, q: Query, missing: list[str]) -> bool:
-        """Whether the missing words name what the question is about (a capitalised name or
-        most of its topic), rather than a paraphrase of something the sources do say."""
-        caps = [w for w in missing if re.search(rf"\b{re.escape(w)}\b", q.text, re.I)
-                and re.search(rf"(?<![.?!]\s)(?<!^)\b{re.escape(w[:1].upper() + w[1:])}\b", q.text)]
-        return bool(caps) or len(missing) >= max(2, len(q.content_words) // 2)
+
+NO_ANSWER = "The sources do not answer this question."
 
 
 def replace_actors(q: Query, actors: Sequence[str]) -> Query:

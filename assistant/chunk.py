@@ -65,6 +65,7 @@ class Sentence:
     block_start: int  # the paragraph (or list item) it sits in
     block_end: int
     context: str  # what the sentence leans on: a list lead-in or the sentence before
+    item: bool = False  # a list item rather than a sentence of a paragraph
 
 
 @dataclass
@@ -242,7 +243,6 @@ def add_sentences(out: Chunked, doc: Document, fits: Callable[[str], bool]) -> N
                     context = prev
                 else:
                     context = ""
-                out.sentences.append(
-                    Sentence(doc.id, len(out.sentences), chunk_i, section, ps, pe, text, block.start, block.end, context)
-                )
+                out.sentences.append(Sentence(doc.id, len(out.sentences), chunk_i, section, ps, pe, text,
+                                              block.start, block.end, context, block.kind == "item"))
                 prev = text

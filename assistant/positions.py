@@ -10,6 +10,20 @@ FIRST_PERSON = re.compile(r"\b(we|our|ours|us|ourselves)\b", re.I)
 # A heading that announces a view: "BMA view", "Our response", "NHS Providers view".
 VIEW = re.compile(r"\b(view|views|response|reaction|comment|comments|position|verdict|statement)\b", re.I)
 OUR = re.compile(r"\b(our|we)\b", re.I)
+POSSESSIVE = re.compile(r"^['’]s?\b|^['’]\s")
+# An actor after a preposition is an object ("the final report of the Hewitt Review"), not a subject.
+PREPOSITION = re.compile(
+    r"\b(of|to|by|from|with|on|for|into|about|in|at|under|towards|than|between|within|beyond|over|against|through)\s+(?:the\s+)?$",
+    re.I,
+)
+# "The Review's recommendations include:" names the actor whose statement follows.
+STATEMENT_NOUN = re.compile(
+    r"^['’]s?\s+(?:\w+\s+)?(recommendations?|proposals?|response|view|views|position|report|call|calls|decision|plan|"
+    r"statement|reply|verdict|analysis|conclusions?|findings|suggestions?|advice)\b", re.I)
+ACCORDING = re.compile(r"\baccording to\s+(?:the\s+)?$", re.I)
+PRONOUN_START = re.compile(r"^[\"“‘']?(she|he|they|her|his|their)\b", re.I)
+RECOMMEND = re.compile(r"\brecommend", re.I)
+LEADING = 60  # characters: a subject comes early in the sentence
 
 
 def heading_actor(section: tuple[str, ...], actors: Actors, publisher_actor: str | None) -> str | None:
@@ -25,31 +39,72 @@ def heading_actor(section: tuple[str, ...], actors: Actors, publisher_actor: str
     return None
 
 
+def subject_actor(text: str, actors: Actors) -> str | None:
+    """An actor named early in a sentence as its subject ("DHSC rejects...", "Hewitt also proposed..."),
+    not as a possessive ("the government's failure") or the object of a preposition."""
+    for m in actors.find(text):
+        if m.start > LEADING:
+            break
+        before = text[:m.start]
+        if ACCORDING.search(before):
+            return m.actor
+        if PREPOSITION.search(before):
+            continue
+        if POSSESSIVE.match(text[m.end:]):
+            if STATEMENT_NOUN.match(text[m.end:]):
+                return m.actor
+            continue
+        return m.actor
+    return None
+
+
 def sentence_actor(
     text: str,
     context: str,
     section: tuple[str, ...],
     actors: Actors,
     publisher_actor: str | None,
+    prev_actor: str | None = None,
+    is_item: bool = False,
+    doc_subject: str | None = None,
 ) -> str | None:
     """Who holds the position a sentence states.
 
-    First-person sentences belong to the publisher; so do sentences under a heading that
-    announces the publisher's view. Otherwise the sentence reports someone: the first actor
-    it names, or failing that the actor of the sentence it leans on.
+    First-person sentences belong to the publisher. A sentence that names an actor as its subject
+    reports that actor. A list item belongs to whoever its lead-in names; a sentence opening with
+    "she" or "they" to the actor of the sentence before. Failing those, a section headed as someone's
+    view ("BMA view") is theirs, then the first actor named, then the publisher.
     """
     if FIRST_PERSON.search(text) and publisher_actor:
         return publisher_actor
+    subject = subject_actor(text, actors)
+    if is_item and context:
+        if FIRST_PERSON.search(context) and publisher_actor:
+            return publisher_actor
+        lead = subject_actor(context, actors)
+        if lead:
+            return lead
+        if RECOMMEND.search(context) and doc_subject:
+            return doc_subject  # "The recommendations include:" in a briefing about a review
+    if subject:
+        return subject
+    if prev_actor and PRONOUN_START.match(text):
+        return prev_actor
     in_view = heading_actor(section, actors, publisher_actor)
     if in_view:
         return in_view
-    mentions = [m for m in actors.find(text) if not m.weak or m.start < 40]
-    if mentions:
-        return mentions[0].actor
-    if context:
-        if FIRST_PERSON.search(context) and publisher_actor:
-            return publisher_actor
-        named = [m for m in actors.find(context) if not m.weak]
-        if named:
-            return named[0].actor
+    named = [m for m in actors.find(text) if not m.weak and not POSSESSIVE.match(text[m.end:])]
+    if named:
+        return named[0].actor
+    if context and prev_actor:
+        return prev_actor
     return publisher_actor
+
+
+def document_subject(text: str, actors: Actors, publisher_actor: str | None) -> str | None:
+    """The actor a document is mostly about: the one it names most often, other than its publisher."""
+    counts: dict[str, int] = {}
+    for m in actors.find(text):
+        if not m.weak and m.actor != publisher_actor:
+            counts[m.actor] = counts.get(m.actor, 0) + 1
+    return max(counts, key=lambda a: counts[a]) if counts else None

@@ -13,68 +13,121 @@ from .actors import Actors
 VIEW_NOUN = r"(?:view|views|position|stance|take|verdict|reaction|response|opinion|assessment|reading|concerns?|criticism|attitude)"
 ASKS_ABOUT = re.compile(
     r"\b(according to|in the (?:view|eyes|opinion) of|in)\s+$", re.I)
+# "according to X", "in X's reading": X is the source that reports, not necessarily the one whose position it is.
+SOURCE_BEFORE = re.compile(r"\b(according to|in the (?:view|eyes|opinion|reading) of|as reported by|says?|said)\s+(?:the\s+)?$", re.I)
+SOURCE_AFTER = re.compile(r"^['’]s?\s+(reading|account|analysis|assessment|summary|briefing|take)\b", re.I)
 NUMBER_Q = re.compile(r"\b(how (?:many|much|long|big|large|often)|what (?:percentage|proportion|share|number|amount|size|length)|by how much)\b", re.I)
 DATE_Q = re.compile(r"\b(when|by when|what (?:year|date|month|day)|which (?:year|date|month)|how soon)\b", re.I)
 WHO_Q = re.compile(r"\b(who|which (?:minister|body|organisation|organization|person|people|company|group|bodies|organisations|chancellor|secretary))\b", re.I)
 COMPARE = re.compile(r"\b(both|each|differ|difference|different|compare|compared|comparison|versus|vs\.?|while|whereas|change between|agree)\b", re.I)
 NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|double|per cent|percent)\b", re.I)
 DATE = re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b|\b(spring|summer|autumn|winter)\b|\b(by|from|until|before|after) (the end of|next|this)\b", re.I)
+# A named person: an honorific or a role before or after a name.
+PERSON = re.compile(
+    r"\b(Rt Hon|Sir|Dame|Lord|Lady|Baroness|Baron|Dr|Professor|Prof|Mr|Mrs|Ms|Cllr)\.?\s+[A-Z]|"
+    r"\b(chancellor|minister|secretary of state|chief executive|chair|chairman|chairwoman|director|president|"
+    r"leader|head|spokesperson|spokesman|spokeswoman)\b[^.]{0,40}\b[A-Z][a-z]+ [A-Z][a-z]+|"
+    r"\b[A-Z][a-z]+ [A-Z][a-z]+,? (?:the )?(chief executive|chair|director|president|secretary|minister|chancellor)\b")
 PROPER = re.compile(r"\b(?:[A-Z][a-z]+(?:\s+(?:[A-Z][a-z]+|of|and|for|the))*\s+)?[A-Z][a-z]+\b")
 
 
 @dataclass(frozen=True)
 class Query:
     text: str  # the standalone question (after follow-up resolution)
+    dense_text: str  # what is embedded: for a follow-up, the earlier turn and this one together
     tokens: tuple[str, ...]  # stemmed content tokens, acronyms expanded both ways
     content_words: tuple[str, ...]  # unstemmed content words, for coverage checks
     actors: tuple[str, ...]  # actors whose positions are asked for, in order
     topic_actors: tuple[str, ...]  # actors named only as part of the topic ("Hewitt's proposal")
-    answer_type: str | None  # "number" | "date" | "who" | None
+    sources: tuple[str, ...]  # actors named as the source to read ("according to The King's Fund")
+    answer_type: str | None  # "number" | "date" | "who" | None: what the first wh-phrase asks for
+    answer_types: frozenset[str]  # every kind asked for ("Which company won it, and how much is it worth?")
+    counted: tuple[str, ...]  # stems of what "how many ..." counts ("how many ICSs" -> ics, integr, care, system)
     comparison: bool
 
 
 def answer_type(text: str) -> str | None:
-    if NUMBER_Q.search(text):
-        return "number"
-    if DATE_Q.search(text):
-        return "date"
-    if WHO_Q.search(text):
-        return "who"
-    return None
+    """The kind of answer the question's first wh-phrase asks for."""
+    found = [(m.start(), kind) for kind, rx in (("number", NUMBER_Q), ("date", DATE_Q), ("who", WHO_Q))
+             if (m := rx.search(text))]
+    return min(found)[1] if found else None
 
 
-def fits_type(kind: str | None, text: str, actors: Actors) -> bool:
+HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+|of\s+the\s+)?((?:[\w'’-]+\s*){1,4})", re.I)
+QUANTITY = re.compile(r"[£$€]\s?\d|\d\s?%|\b\d[\d,.]*\s*(?:per ?cent|percent|million|billion|bn|m|k|pages|years|months|weeks|days)\b|"
+                      r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred)\s+(?:per ?cent|percent|million|billion)\b|"
+                      r"\b\d[\d,]*(?:\.\d+)?\b(?!\s*[/-]\s*\d)", re.I)
+YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def counted_stems(text: str, acronyms: dict[str, str]) -> tuple[str, ...]:
+    m = HOW_MANY.search(text)
+    if not m:
+        return ()
+    ws = [w for w in terms.words(m.group(1)) if w not in terms.STOPWORDS][:3]
+    ws += expand_acronyms(ws, acronyms)
+    return tuple(terms.stem(w) for w in ws)
+
+
+def has_quantity(text: str, counted: tuple[str, ...] = ()) -> bool:
+    """A number that answers "how much" or "how many": not a bare year; for "how many X", a number
+    followed closely by X."""
+    if counted:
+        toks = terms.words(text)
+        for i, w in enumerate(toks):
+            if (w[:1].isdigit() or w in NUMBER_WORDS) and not YEAR.match(w):
+                if any(terms.stem(t) in counted for t in toks[i + 1:i + 5]):
+                    return True
+        return False
+    return any(not YEAR.match(m.group().strip()) for m in QUANTITY.finditer(text))
+
+
+NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand".split())
+
+
+def fits_type(kind: str | None, text: str, actors: Actors, named: frozenset[str] = frozenset()) -> bool:
+    """Whether a text holds the kind of answer asked for. `named`: actors the question itself names,
+    which do not count as the answer to "who"."""
     if kind == "number":
         return bool(NUMBER.search(text))
+    if kind == "quantity":
+        return has_quantity(text)
     if kind == "date":
         return bool(DATE.search(text))
     if kind == "who":
-        return bool(actors.named_in(text, include_weak=False)) or bool(re.search(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b", text[1:]))
+        return bool(PERSON.search(text)) or any(a not in named for a in actors.named_in(text))
     return False
 
 
-def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str]]:
-    """Actors the question asks about, and actors that only qualify its topic."""
+def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[str]]:
+    """Actors the question asks about, actors that only qualify its topic, and actors named as the source."""
     asked: list[str] = []
     topic: list[str] = []
+    sources: list[str] = []
+
+    def add(lst: list[str], a: str) -> None:
+        if a not in lst:
+            lst.append(a)
+
     for m in actors.find(text):
         after = text[m.end:m.end + 40]
         before = text[max(0, m.start - 30):m.start]
+        if SOURCE_BEFORE.search(before) or SOURCE_AFTER.match(after):
+            add(sources, m.actor)
+            continue
         possessive = re.match(r"['’]s?\s+(\w+)", after) or re.match(r"\s*['’]\s", after)
-        if possessive and not re.match(r"['’]s?\s+" + VIEW_NOUN + r"\b", after, re.I) and not ASKS_ABOUT.search(before):
-            if m.actor not in topic:
-                topic.append(m.actor)
+        if possessive and not re.match(r"['’]s?\s+" + VIEW_NOUN + r"\b", after, re.I):
+            add(topic, m.actor)
             continue
-        if m.weak and not re.search(r"\b(did|does|do|has|have|will|would|is|was|how|what)\s+(?:the\s+)?$", before, re.I):
-            if m.actor not in topic:
-                topic.append(m.actor)
+        if m.weak and not (re.search(r"\b(did|does|do|has|have|will|would|is|was|how|what)\s+(?:the\s+)?$", before, re.I)
+                           or re.match(r"\s+(is|was|did|does|has|have|will|would|says?|said|recommends?|proposes?|calls?|wants?|aims?)\b", after, re.I)):
+            add(topic, m.actor)
             continue
-        if m.actor not in asked:
-            asked.append(m.actor)
-    if not asked and len(topic) == 1:
+        add(asked, m.actor)
+    if not asked and len(topic) == 1 and not sources:
         # "What did Hewitt's review recommend?" - a lone actor is the one asked about.
         asked, topic = topic, []
-    return asked, [a for a in topic if a not in asked]
+    return asked, [a for a in topic if a not in asked], [a for a in sources if a not in asked]
 
 
 def expand_acronyms(words: list[str], acronyms: dict[str, str]) -> list[str]:
@@ -89,17 +142,21 @@ def expand_acronyms(words: list[str], acronyms: dict[str, str]) -> list[str]:
     return extra
 
 
-def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Query:
+def analyse(text: str, actors: Actors, acronyms: dict[str, str], dense_text: str | None = None) -> Query:
     ws = terms.words(text)
     content = [w for w in ws if w not in terms.STOPWORDS]
     expanded = content + expand_acronyms(ws, acronyms)
-    asked, topic = split_actors(text, actors)
+    asked, topic, sources = split_actors(text, actors)
     return Query(
         text=text,
+        dense_text=dense_text or text,
         tokens=tuple(terms.stem(w) for w in expanded),
         content_words=tuple(content),
         actors=tuple(asked),
         topic_actors=tuple(topic),
+        sources=tuple(sources),
         answer_type=answer_type(text),
+        answer_types=frozenset(k for k, rx in (("number", NUMBER_Q), ("date", DATE_Q), ("who", WHO_Q)) if rx.search(text)),
+        counted=counted_stems(text, acronyms),
         comparison=len(asked) >= 2 and bool(COMPARE.search(text) or " and " in text),
     )

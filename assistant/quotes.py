@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from . import terms
@@ -10,7 +11,12 @@ from .store import Index
 
 SHORT_WORDS = 8  # a sentence this short rarely stands alone as a quote
 MAX_QUOTE_SENTENCES = 3
-NEAR_DUPLICATE = 0.6  # token overlap above which two quotes say the same thing
+NEAR_DUPLICATE = 0.6
+# Openers of a sentence that spells out the one before it.
+ELABORATES = re.compile(
+    r"^[\"“‘']?(notably|for example|for instance|in particular|particularly|specifically|chiefly|namely|firstly|"
+    r"first,|this is because|that is|e\.g\.|i\.e\.|consequently|as a result)\b", re.I)
+NEIGHBOUR_MARGIN = 0.04  # a neighbour scoring within this of the best sentence joins the quote  # token overlap above which two quotes say the same thing
 
 
 @dataclass(frozen=True)
@@ -44,26 +50,43 @@ class QuoteMaker:
         for i, s in enumerate(index.sentences):
             self.by_block.setdefault((s.source_id, s.block_start), []).append(i)
 
-    def span(self, c: Candidate, scores: dict[int, float]) -> tuple[int, int]:
-        """First and last sentence row of the quote around candidate `c`."""
-        s = self.index.sentences[c.row]
+    def span(self, c: Candidate, scores: dict[int, float], want: frozenset[str]) -> tuple[int, int, int]:
+        """First and last sentence row of the quote built around candidate `c`, within its paragraph,
+        and the row whose position the quote states (its actor's)."""
+        idx = self.index
+        s = idx.sentences[c.row]
         rows = self.by_block[(s.source_id, s.block_start)]
         pos = rows.index(c.row)
-        first = last = pos
-        # A neighbour that scores nearly as well belongs to the same answer.
-        for nxt in (pos + 1, pos - 1):
-            if 0 <= nxt < len(rows) and scores.get(rows[nxt], -1) >= c.score - 0.04:
-                first, last = min(first, nxt), max(last, nxt)
-                break
-        # A very short sentence needs the one after it (or before it) to say anything.
-        if len(self.index.text(s).split()) < SHORT_WORDS and first == last:
+        first = last = focus = pos
+
+        def actor(i: int) -> str | None:
+            return idx.sentences[rows[i]].actor
+
+        neighbours = [i for i in (pos + 1, pos - 1) if 0 <= i < len(rows)]
+        if want and actor(pos) not in want:
+            # "Hewitt proposed X." then "We are concerned...": the asked actor's view completes the quote.
+            for i in (pos + 1, pos - 1, pos + 2, pos - 2):
+                if 0 <= i < len(rows) and actor(i) in want:
+                    first, last, focus = min(first, i), max(last, i), i
+                    break
+        if first == last:
+            # A neighbour that scores nearly as well belongs to the same answer.
+            for i in neighbours:
+                if scores.get(rows[i], -1.0) >= c.score - NEIGHBOUR_MARGIN:
+                    first, last = min(first, i), max(last, i)
+                    break
+        if last == pos and pos + 1 < len(rows) and ELABORATES.match(idx.text(idx.sentences[rows[pos + 1]])):
+            last = pos + 1  # "There are questions... Notably, ...": the detail is the answer
+        if first == pos and pos > 0 and s.context and s.context == idx.text(idx.sentences[rows[pos - 1]]):
+            first = pos - 1  # "This is a source of unease": show what "this" is
+        if first == last and len(idx.text(s).split()) < SHORT_WORDS:
             if last + 1 < len(rows):
-                last += 1
+                last += 1  # a very short sentence rarely says anything alone
             elif first > 0:
                 first -= 1
-        return rows[first], rows[last]
+        return rows[first], rows[last], rows[focus]
 
-    def make(self, candidates: list[Candidate], k: int, per_source: int = 3) -> list[Quote]:
+    def make(self, candidates: list[Candidate], k: int, want: frozenset[str] = frozenset(), per_source: int = 3) -> list[Quote]:
         idx = self.index
         scores = {c.row: c.score for c in candidates}
         chosen: list[Quote] = []
@@ -73,12 +96,15 @@ class QuoteMaker:
         for c in candidates:
             if len(chosen) >= k:
                 break
-            a, b = self.span(c, scores)
-            first, last = idx.sentences[a], idx.sentences[b]
-            sid = first.source_id
-            start, end = first.start, last.end
+            a, b, focus = self.span(c, scores, want)
+            sid = idx.sentences[c.row].source_id
+            start, end = idx.sentences[a].start, idx.sentences[b].end
             if any(start < e and s < end for s, e in used.get(sid, [])):
-                continue
+                # The widened quote runs into one already chosen: offer the sentence on its own.
+                focus = c.row
+                start, end = idx.sentences[c.row].start, idx.sentences[c.row].end
+                if any(start < e and s < end for s, e in used.get(sid, [])):
+                    continue
             if count.get(sid, 0) >= per_source:
                 continue
             doc = idx.documents[sid]
@@ -86,12 +112,12 @@ class QuoteMaker:
             toks = set(terms.tokens(text))
             if any(src == sid and jaccard(toks, t) >= NEAR_DUPLICATE for src, t in token_sets):
                 continue
-            s = idx.sentences[c.row]
+            s = idx.sentences[focus]
             chosen.append(Quote(
                 text=text, start=start, end=end,
                 passage=doc.text[s.block_start:s.block_end], passage_start=s.block_start, passage_end=s.block_end,
                 source_id=sid, title=doc.title, publisher=doc.publisher, published=doc.published,
-                section=" > ".join(s.section), score=round(c.score, 4), actor=s.actor, stance=None, row=c.row,
+                section=" > ".join(s.section), score=round(c.score, 4), actor=s.actor, stance=None, row=focus,
             ))
             used.setdefault(sid, []).append((start, end))
             token_sets.append((sid, toks))

@@ -13,13 +13,16 @@ from .store import Index
 
 # How much each signal counts in a sentence's score. Dense similarity of the sentence (with its
 # heading and antecedent) leads; the passage around it and exact term matches refine.
-W_DENSE_SENT = 0.50
+W_DENSE_SENT = 0.30
+W_DENSE_BARE = 0.20
 W_DENSE_CHUNK = 0.20
 W_BM25_SENT = 0.20
 W_BM25_CHUNK = 0.10
-ACTOR_BONUS = 0.06  # the sentence states the position of an actor the question asks about
-PUBLISHER_BONUS = 0.02  # ... in that actor's own document
-TYPE_BONUS = 0.03  # it contains the kind of answer asked for (a number, a date, a name)
+W_PARAGRAPH = 0.3  # share of the gap to the paragraph's best sentence that a sentence inherits
+ACTOR_BONUS = 0.10  # the sentence states the position of an actor the question asks about
+PUBLISHER_BONUS = 0.03  # the sentence is in a document that actor published
+SOURCE_BONUS = 0.10  # the question asks what a publisher says ("according to X") and X published it
+TYPE_BONUS = 0.06  # it contains the kind of answer asked for (a number, a date, a name)
 
 DENSE_SENT_K = 200
 DENSE_CHUNK_K = 40
@@ -84,6 +87,12 @@ class Retriever:
         self.actors = actors
         self.sentence_chunk = np.asarray([s.chunk for s in index.sentences], dtype=np.int64)
         self.sentence_actor = [s.actor for s in index.sentences]
+        block_ids: dict[tuple[str, int], int] = {}
+        self.sentence_block = np.asarray(
+            [block_ids.setdefault((s.source_id, s.block_start), len(block_ids)) for s in index.sentences], dtype=np.int64)
+        self.block_rows: list[list[int]] = [[] for _ in block_ids]
+        for i, b in enumerate(self.sentence_block.tolist()):
+            self.block_rows[b].append(i)
         self.publisher_actor = {
             d.id: actors.canonical(d.publisher) if d.publisher else None for d in index.documents.values()
         }
@@ -105,36 +114,53 @@ class Retriever:
         top_bm = np.argsort(-bm_s)[:BM25_K]
         cand.update(int(i) for i in top_bm if bm_s[i] > 0)
         chunk_set = set(int(c) for c in c_ids)
-        cand.update(i for i in np.flatnonzero(np.isin(self.sentence_chunk, list(chunk_set))).tolist()
-                    if allowed is None or i in set(allowed.tolist()))
+        cand.update(np.flatnonzero(np.isin(self.sentence_chunk, list(chunk_set))).tolist())
+        # Whole paragraphs: a sentence is judged with its neighbours.
+        for r in list(cand):
+            cand.update(self.block_rows[self.sentence_block[r]])
+        if allowed is not None:
+            cand &= set(allowed.tolist())
         rows = np.asarray(sorted(cand), dtype=np.int64)
         if len(rows) == 0:
             return []
 
-        svecs = idx.sentence_vectors.reconstruct_batch(rows)
-        dense = svecs @ qvec
+        dense = idx.sentence_vectors.reconstruct_batch(rows) @ qvec
+        bare = idx.bare_vectors.reconstruct_batch(rows) @ qvec
         chunks_of = self.sentence_chunk[rows]
-        cvecs = idx.chunk_vectors.reconstruct_batch(np.unique(chunks_of))
-        cdense = dict(zip(np.unique(chunks_of).tolist(), (cvecs @ qvec).tolist()))
+        uniq = np.unique(chunks_of)
+        cdense = dict(zip(uniq.tolist(), (idx.chunk_vectors.reconstruct_batch(uniq) @ qvec).tolist()))
         dense_chunk = np.asarray([cdense[c] for c in chunks_of.tolist()], np.float32)
         bs = bm_s[rows]
         bs = bs / bs.max() if bs.max() > 0 else bs
         bc = bm_c[chunks_of]
         bc = bc / bc.max() if bc.max() > 0 else bc
+        base = W_DENSE_SENT * dense + W_DENSE_BARE * bare + W_DENSE_CHUNK * dense_chunk + W_BM25_SENT * bs + W_BM25_CHUNK * bc
+
+        # Paragraph relevance: the best sentence of a paragraph lifts the others, so the sentence that
+        # states a view is found even when the sentence before it holds the topic words.
+        block_best: dict[int, float] = {}
+        blocks = self.sentence_block[rows]
+        for b, v in zip(blocks.tolist(), base.tolist()):
+            block_best[b] = max(block_best.get(b, -1.0), v)
 
         want = set(actors if actors is not None else query.actors)
+        sources = set(query.sources)
+        named = frozenset(query.actors + query.topic_actors + query.sources)
         qtok = set(query.tokens)
         out: list[Candidate] = []
         for j, r in enumerate(rows.tolist()):
             s = idx.sentences[r]
-            score = W_DENSE_SENT * dense[j] + W_DENSE_CHUNK * dense_chunk[j] + W_BM25_SENT * bs[j] + W_BM25_CHUNK * bc[j]
+            score = base[j] + W_PARAGRAPH * (block_best[int(blocks[j])] - base[j])
             match = bool(want) and s.actor in want
             if match:
                 score += ACTOR_BONUS
-                if self.publisher_actor.get(s.source_id) in want:
-                    score += PUBLISHER_BONUS
+            publisher = self.publisher_actor.get(s.source_id)
+            if publisher in want:
+                score += PUBLISHER_BONUS
+            if publisher in sources:
+                score += SOURCE_BONUS
             text = idx.text(s)
-            if query.answer_type and fits_type(query.answer_type, text, self.actors):
+            if query.answer_type and fits_type(query.answer_type, text, self.actors, named):
                 score += TYPE_BONUS
             out.append(Candidate(r, float(score), float(dense[j]), float(dense_chunk[j]), float(bs[j]), match,
                                  self.coverage(qtok, r)))

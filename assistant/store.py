@@ -33,7 +33,7 @@ from .actors import Actors, load_actors
 from .chunk import ChunkParams, Chunked, chunk_document
 from .errors import IndexBusyError, IndexMismatchError, IndexMissingError
 from .ingest import Block, Document, Problem, load_sources
-from .positions import sentence_actor
+from .positions import document_subject, sentence_actor
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class ChunkRow:
     section: tuple[str, ...]
     start: int
     end: int
+    key: str  # hash of the text the model embedded: equal keys may share a vector across builds
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ class SentenceRow:
     block_end: int
     context: str
     actor: str | None
+    key: str  # hash of the sentence as embedded with its heading and context
+    bare_key: str  # hash of the sentence alone
 
 
 @dataclass
@@ -122,8 +125,11 @@ def actors_for(settings: Settings) -> Actors:
 
 
 def expected_manifest_keys(settings: Settings, actors: Actors) -> dict[str, Any]:
+    from . import __version__
+
     return {
         "format": FORMAT_VERSION,
+        "version": __version__,
         "embed_recipe": EMBED_RECIPE,
         "model": settings.model,
         "chunking": asdict(ChunkParams()),
@@ -179,8 +185,12 @@ def index_status(settings: Settings, actors: Actors | None = None) -> str:
 # Build
 # ---------------------------------------------------------------------------
 
-def previous_vectors(settings: Settings, dim: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Vectors of the current build, by source content hash, when they can be reused."""
+def embed_key(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:20]
+
+
+def previous_vectors(settings: Settings, dim: int) -> dict[str, np.ndarray]:
+    """Vectors of the current build by the hash of the text they embed, when they can be reused."""
     import faiss
 
     build = current_build(settings.index_dir)
@@ -188,23 +198,20 @@ def previous_vectors(settings: Settings, dim: int) -> dict[str, tuple[np.ndarray
         return {}
     try:
         manifest = json.loads((build / "manifest.json").read_text())
-        if (manifest.get("model"), manifest.get("dim"), manifest.get("embed_recipe"), manifest.get("chunking")) != (
-            settings.model, dim, EMBED_RECIPE, asdict(ChunkParams())):
+        if (manifest.get("model"), manifest.get("dim"), manifest.get("embed_recipe")) != (settings.model, dim, EMBED_RECIPE):
             return {}
-        cvec = faiss.read_index(str(build / "chunks.faiss"))
-        svec = faiss.read_index(str(build / "sentences.faiss"))
-        crows = read_jsonl(build / "chunks.jsonl")
-        srows = read_jsonl(build / "sentences.jsonl")
-        cmat = cvec.reconstruct_n(0, cvec.ntotal)
-        smat = svec.reconstruct_n(0, svec.ntotal)
+        out: dict[str, np.ndarray] = {}
+        for table, vectors, key in (("chunks.jsonl", "chunks.faiss", "key"), ("sentences.jsonl", "sentences.faiss", "key"),
+                                    ("sentences.jsonl", "sentences_bare.faiss", "bare_key")):
+            rows = read_jsonl(build / table)
+            index = faiss.read_index(str(build / vectors))
+            if index.ntotal != len(rows):
+                continue
+            mat = index.reconstruct_n(0, index.ntotal)
+            out.update((r[key], mat[i]) for i, r in enumerate(rows))
+        return out
     except Exception:  # a damaged previous build just means re-embedding everything
         return {}
-    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for sid, info in manifest.get("sources", {}).items():
-        ci = [i for i, r in enumerate(crows) if r["source_id"] == sid]
-        si = [i for i, r in enumerate(srows) if r["source_id"] == sid]
-        out[info["hash"]] = (cmat[ci], smat[si])
-    return out
 
 
 def build_index(
@@ -230,36 +237,38 @@ def build_index(
         chunked: list[tuple[Document, Chunked]] = [
             (doc, chunk_document(doc, embedder.count_tokens, params)) for doc in loaded.documents
         ]
-        to_embed = [(doc, c) for doc, c in chunked if doc.content_hash not in reuse]
-        texts: list[str] = []
-        for doc, c in to_embed:
-            texts += [ch.embed_text for ch in c.chunks]
-            texts += [sentence_embed_text(doc, s.section, s.context, s.text) for s in c.sentences]
-        vectors = encode_with_progress(embedder, texts, progress)
-
         chunk_rows: list[ChunkRow] = []
         sentence_rows: list[SentenceRow] = []
-        cvecs: list[np.ndarray] = []
-        svecs: list[np.ndarray] = []
-        pos = 0
-        fresh = {doc.id for doc, _ in to_embed}
+        ctexts: list[str] = []
+        stexts: list[str] = []
+        btexts: list[str] = []
         for doc, c in chunked:
-            if doc.id in fresh:
-                n_c, n_s = len(c.chunks), len(c.sentences)
-                cv, sv = vectors[pos:pos + n_c], vectors[pos + n_c:pos + n_c + n_s]
-                pos += n_c + n_s
-            else:
-                cv, sv = reuse[doc.content_hash]
             base = len(chunk_rows)
             publisher_actor = actors.canonical(doc.publisher) if doc.publisher else None
-            chunk_rows += [ChunkRow(doc.id, ch.ordinal, ch.section, ch.start, ch.end) for ch in c.chunks]
-            sentence_rows += [
-                SentenceRow(doc.id, base + s.chunk, s.section, s.start, s.end, s.block_start, s.block_end, s.context,
-                            sentence_actor(s.text, s.context, s.section, actors, publisher_actor))
-                for s in c.sentences
-            ]
-            cvecs.append(cv)
-            svecs.append(sv)
+            subject = document_subject(doc.text, actors, publisher_actor)
+            for ch in c.chunks:
+                chunk_rows.append(ChunkRow(doc.id, ch.ordinal, ch.section, ch.start, ch.end, embed_key(ch.embed_text)))
+                ctexts.append(ch.embed_text)
+            prev_actor, prev_block = None, -1
+            for s in c.sentences:
+                text = sentence_embed_text(doc, s.section, s.context, s.text)
+                actor = sentence_actor(s.text, s.context, s.section, actors, publisher_actor,
+                                       prev_actor if s.block_start == prev_block else None, s.item, subject)
+                sentence_rows.append(SentenceRow(
+                    doc.id, base + s.chunk, s.section, s.start, s.end, s.block_start, s.block_end, s.context,
+                    actor, embed_key(text), embed_key(s.text)))
+                stexts.append(text)
+                btexts.append(s.text)
+                prev_actor, prev_block = actor, s.block_start
+        # Only texts not embedded before go to the model.
+        keyed = [(r.key, t, r.source_id) for r, t in zip(chunk_rows, ctexts)]
+        keyed += [(r.key, t, r.source_id) for r, t in zip(sentence_rows, stexts)]
+        keyed += [(r.bare_key, t, r.source_id) for r, t in zip(sentence_rows, btexts)]
+        todo = list({k: t for k, t, _ in keyed if k not in reuse}.items())
+        fresh = dict(zip((k for k, _ in todo), encode_with_progress(embedder, [t for _, t in todo], progress)))
+        vectors = np.stack([fresh[k] if k in fresh else reuse[k] for k, _, _ in keyed]) if keyed else np.zeros((0, dim), np.float32)
+        changed = {sid for k, _, sid in keyed if k in fresh}
+        n_c, n_s = len(chunk_rows), len(sentence_rows)
 
         manifest = {
             **expected_manifest_keys(settings, actors),
@@ -273,15 +282,10 @@ def build_index(
         }
         path = write_build(
             settings.index_dir, manifest, [d for d, _ in chunked], chunk_rows, sentence_rows,
-            stack(cvecs, dim), stack(svecs, dim),
+            vectors[:n_c], vectors[n_c:n_c + n_s], vectors[n_c + n_s:],
         )
-    return BuildReport(path, len(chunked), len(chunk_rows), len(sentence_rows), len(to_embed),
-                       len(chunked) - len(to_embed), loaded.problems, time.perf_counter() - started)
-
-
-def stack(parts: list[np.ndarray], dim: int) -> np.ndarray:
-    parts = [p for p in parts if len(p)]
-    return np.ascontiguousarray(np.vstack(parts), dtype=np.float32) if parts else np.zeros((0, dim), np.float32)
+    return BuildReport(path, len(chunked), len(chunk_rows), len(sentence_rows), len(changed),
+                       len(chunked) - len(changed), loaded.problems, time.perf_counter() - started)
 
 
 def encode_with_progress(embedder: Embedder, texts: list[str], progress: bool) -> np.ndarray:
@@ -302,7 +306,7 @@ def encode_with_progress(embedder: Embedder, texts: list[str], progress: bool) -
 
 
 def write_build(index_dir: Path, manifest: dict, docs: list[Document], chunk_rows: list[ChunkRow],
-                sentence_rows: list[SentenceRow], cvec: np.ndarray, svec: np.ndarray) -> Path:
+                sentence_rows: list[SentenceRow], cvec: np.ndarray, svec: np.ndarray, bvec: np.ndarray) -> Path:
     import bm25s
     import faiss
 
@@ -314,7 +318,7 @@ def write_build(index_dir: Path, manifest: dict, docs: list[Document], chunk_row
     write_jsonl(tmp / "documents.jsonl", (doc_record(d) for d in docs))
     write_jsonl(tmp / "chunks.jsonl", (asdict(r) for r in chunk_rows))
     write_jsonl(tmp / "sentences.jsonl", (asdict(r) for r in sentence_rows))
-    for fname, mat in (("chunks.faiss", cvec), ("sentences.faiss", svec)):
+    for fname, mat in (("chunks.faiss", cvec), ("sentences.faiss", svec), ("sentences_bare.faiss", bvec)):
         idx = faiss.IndexFlatIP(mat.shape[1])
         idx.add(mat)
         faiss.write_index(idx, str(tmp / fname))
@@ -407,7 +411,8 @@ class Index:
     chunks: list[ChunkRow]
     sentences: list[SentenceRow]
     chunk_vectors: faiss.Index
-    sentence_vectors: faiss.Index
+    sentence_vectors: faiss.Index  # each sentence with its heading and context
+    bare_vectors: faiss.Index  # each sentence alone
     chunk_bm25: Any
     sentence_bm25: Any
     df: dict[str, int]
@@ -445,13 +450,14 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
             blocks = tuple(Block(k, s, e, lv) for k, s, e, lv in rec["blocks"])
             docs[rec["id"]] = Document(rec["id"], rec["title"], rec["publisher"], rec["published"], rec["url"],
                                        rec["file"], rec["text"], blocks)
-        chunks = [ChunkRow(r["source_id"], r["ordinal"], tuple(r["section"]), r["start"], r["end"])
+        chunks = [ChunkRow(r["source_id"], r["ordinal"], tuple(r["section"]), r["start"], r["end"], r["key"])
                   for r in read_jsonl(build / "chunks.jsonl")]
         sentences = [SentenceRow(r["source_id"], r["chunk"], tuple(r["section"]), r["start"], r["end"],
-                                 r["block_start"], r["block_end"], r["context"], r["actor"])
+                                 r["block_start"], r["block_end"], r["context"], r["actor"], r["key"], r["bare_key"])
                      for r in read_jsonl(build / "sentences.jsonl")]
         cvec = faiss.read_index(str(build / "chunks.faiss"))
         svec = faiss.read_index(str(build / "sentences.faiss"))
+        bvec = faiss.read_index(str(build / "sentences_bare.faiss"))
         cbm = bm25s.BM25.load(str(build / "bm25_chunks"))
         sbm = bm25s.BM25.load(str(build / "bm25_sentences"))
         extra = json.loads((build / "terms.json").read_text())
@@ -460,9 +466,9 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
     problems = []
     if cvec.ntotal != len(chunks):
         problems.append(f"chunks.faiss has {cvec.ntotal} vectors for {len(chunks)} chunks")
-    if svec.ntotal != len(sentences):
+    if svec.ntotal != len(sentences) or bvec.ntotal != len(sentences):
         problems.append(f"sentences.faiss has {svec.ntotal} vectors for {len(sentences)} sentences")
-    if cvec.d != manifest.get("dim") or svec.d != manifest.get("dim"):
+    if not cvec.d == svec.d == bvec.d == manifest.get("dim"):
         problems.append("vector dimension differs from the manifest")
     for r in sentences[:: max(1, len(sentences) // 50)]:
         d = docs.get(r.source_id)
@@ -471,8 +477,4 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
             break
     if problems:
         raise IndexMismatchError(f"index in {build} is inconsistent: {'; '.join(problems)}; run `assistant index`")
-    return Index(build, manifest, docs, chunks, sentences, cvec, svec, cbm, sbm, extra["df"], extra["acronyms"])
-
-
-def content_digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return Index(build, manifest, docs, chunks, sentences, cvec, svec, bvec, cbm, sbm, extra["df"], extra["acronyms"])

@@ -1,0 +1,50 @@
+"""The command line, in process, on the tiny corpus and the seed corpus."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.cli import main
+
+
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["--help"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    for cmd in ("index", "ask", "eval", "serve"):
+        assert cmd in out
+
+
+def test_bad_settings_and_missing_files_are_one_line_errors(tmp_path, capsys):
+    assert main(["eval", str(tmp_path / "nope.jsonl"), "--index", str(tmp_path / "i")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "nope.jsonl" in err and "Traceback" not in err
+
+
+@pytest.mark.e2e
+def test_index_ask_and_eval_on_a_fresh_corpus(tmp_path, capsys):
+    from pathlib import Path
+    import shutil
+
+    src = tmp_path / "sources"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "corpus", src)
+    (src / "junk.bin.txt").write_bytes(b"\x00\x01binary")
+    args = ["--sources", str(src), "--index", str(tmp_path / "index")]
+    assert main(["index", "--quiet", *args]) == 0
+    out = capsys.readouterr().out
+    assert "indexed 2 documents" in out and "junk.bin.txt: binary" in out
+
+    assert main(["ask", "What does the Beta Council think of the widget fund decision?", "--json", *args]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["answered"] and answer["quotes"]
+    assert answer["quotes"][0]["source_id"] == "beta-response"
+
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "a", "turns": ["Who rejected the widget fund?"]}) + "\n")
+    out_file = tmp_path / "results.jsonl"
+    assert main(["eval", str(questions), "--out", str(out_file), *args]) == 0
+    [row] = [json.loads(line) for line in out_file.read_text().splitlines()]
+    assert row["id"] == "a" and "answered" in row and isinstance(row["results"], list)
