@@ -116,7 +116,21 @@ def resolve_followup(question: str, history: Sequence[str], actors: Actors) -> R
     extra = [w for w in topic if w.lower() not in own]
     if not extra:
         return Resolved(question, question, carried_actors)
+    if actors.named_in(question):
+        # "How did DHSC respond to X?" then "How did the BMA view that?": the model should read X
+        # and the BMA, not DHSC, or DHSC's own statements would look like the answer.
+        source = without_asked_actors(source, actors)
     return Resolved(f"{question} ({' '.join(extra)})", f"{source} {question}", carried_actors)
+
+
+def without_asked_actors(text: str, actors: Actors) -> str:
+    from .query import split_actors
+
+    asked = set(split_actors(text, actors)[0])
+    for m in sorted(actors.find(text), key=lambda m: -m.start):
+        if m.actor in asked:
+            text = text[:m.start] + text[m.end:]
+    return re.sub(r"\s+", " ", text).strip()
 
 
 class Assistant:
@@ -172,7 +186,10 @@ class Assistant:
             candidates = self.retriever.sentences(q, qvec, filters)
         missing = self.missing_terms(q)
         answered, message = self.judge(q, candidates, missing)
-        quotes = self.quotes.make(candidates, k, frozenset(q.actors)) if answered else []
+        # Documents the question asks to read ("according to X") may fill the answer on their own.
+        named_sources = frozenset(
+            sid for sid, publisher in self.retriever.publisher_actor.items() if publisher and publisher in q.sources)
+        quotes = self.quotes.make(candidates, k, frozenset(q.actors), named_sources | frozenset(sources)) if answered else []
         if answered and not quotes:
             answered, message = False, NO_ANSWER
         return Answer(question, q.text, answered, message, quotes,

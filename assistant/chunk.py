@@ -21,13 +21,17 @@ VIEW_HEADING = re.compile(r"\b(view|views|response|reaction|reactions|comment|co
 ANAPHORIC = re.compile(
     r"^(?:[\"“‘']?)(?:this|these|those|that|it|its|they|their|them|she|he|her|his|such|both|also|however|but|"
     r"instead|likewise|similarly|furthermore|moreover|in addition|additionally|in particular|as a result|"
-    r"consequently|therefore|thus|meanwhile|nonetheless|nevertheless|despite this|that said|the platform|"
+    r"consequently|therefore|thus|meanwhile|nonetheless|nevertheless|despite this|that said|notably|"
+    r"for example|for instance|specifically|chiefly|the platform|"
     r"the department|the review|the committee|the government|the report|the proposals?)\b",
     re.I,
 )
 
 
 ITEM_MARKER = re.compile(r"^(?:[-*+•·▪◦–]|\d{1,3}[.)]|[a-z][.)]|\([a-z0-9]{1,3}\))\s+")
+
+
+ELABORATION = re.compile(r"^(?:notably|for example|for instance|specifically|in particular|consequently|as a result)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -220,10 +224,13 @@ def add_chunk(out: Chunked, doc: Document, section: tuple[str, ...], head: str, 
 
 def add_sentences(out: Chunked, doc: Document, fits: Callable[[str], bool]) -> None:
     lead_in = ""
+    last_sentence = ""
     chunk_i = 0
     last_section: tuple[str, ...] | None = None
     for block, section in sections(doc):
         body = doc.text[block.start:block.end]
+        if section != last_section:
+            last_sentence = ""  # a new section does not lean on the one before
         if block.kind == "paragraph" or section != last_section:
             lead_in = body if block.kind == "paragraph" and body.endswith(":") else ""
         last_section = section
@@ -241,8 +248,11 @@ def add_sentences(out: Chunked, doc: Document, fits: Callable[[str], bool]) -> N
                     context = lead_in
                 elif prev and ANAPHORIC.match(text):
                     context = prev
+                elif not prev and last_sentence and block.kind == "paragraph" and ELABORATION.match(text):
+                    context = last_sentence  # "Notably, ..." opening a paragraph spells out the one before
                 else:
                     context = ""
                 out.sentences.append(Sentence(doc.id, len(out.sentences), chunk_i, section, ps, pe, text,
                                               block.start, block.end, context, block.kind == "item"))
                 prev = text
+                last_sentence = text

@@ -13,7 +13,7 @@ OUR = re.compile(r"\b(our|we)\b", re.I)
 POSSESSIVE = re.compile(r"^['’]s?\b|^['’]\s")
 # An actor after a preposition is an object ("the final report of the Hewitt Review"), not a subject.
 PREPOSITION = re.compile(
-    r"\b(of|to|by|from|with|on|for|into|about|in|at|under|towards|than|between|within|beyond|over|against|through)\s+(?:the\s+)?$",
+    r"\b(of|to|by|from|with|on|for|into|about|in|at|under|towards|than|between|within|beyond|over|against|through|as)\s+(?:the\s+)?$",
     re.I,
 )
 # "The Review's recommendations include:" names the actor whose statement follows.
@@ -34,8 +34,8 @@ def heading_actor(section: tuple[str, ...], actors: Actors, publisher_actor: str
         named = actors.named_in(title)
         if named:
             return named[0]
-        if OUR.search(title) and publisher_actor:
-            return publisher_actor
+        if publisher_actor:
+            return publisher_actor  # "Our view", "Press statement": the publisher's own
     return None
 
 
@@ -101,10 +101,14 @@ def sentence_actor(
     return publisher_actor
 
 
-def document_subject(text: str, actors: Actors, publisher_actor: str | None) -> str | None:
-    """The actor a document is mostly about: the one it names most often, other than its publisher."""
+def document_subject(title: str, text: str, actors: Actors, publisher_actor: str | None) -> str | None:
+    """The actor a document is about: the first its title names other than its publisher, or else
+    the one its text names most often."""
+    for name in actors.named_in(title, include_weak=True):
+        if name != publisher_actor:
+            return name
     counts: dict[str, int] = {}
     for m in actors.find(text):
-        if not m.weak and m.actor != publisher_actor:
+        if m.actor != publisher_actor:
             counts[m.actor] = counts.get(m.actor, 0) + 1
     return max(counts, key=lambda a: counts[a]) if counts else None

@@ -15,6 +15,8 @@ ASKS_ABOUT = re.compile(
     r"\b(according to|in the (?:view|eyes|opinion) of|in)\s+$", re.I)
 # "according to X", "in X's reading": X is the source that reports, not necessarily the one whose position it is.
 SOURCE_BEFORE = re.compile(r"\b(according to|in the (?:view|eyes|opinion|reading) of|as reported by|says?|said)\s+(?:the\s+)?$", re.I)
+ATTRIBUTIVE = re.compile(r"^\s+(briefing|report|response|reply|proposals?|plan|paper|recommendations?|consultation|"
+                         r"mandate|guidance|strategy|review|inquiry|process|reforms?|decision)\b", re.I)
 SOURCE_AFTER = re.compile(r"^['’]s?\s+(reading|account|analysis|assessment|summary|briefing|take)\b", re.I)
 NUMBER_Q = re.compile(r"\b(how (?:many|much|long|big|large|often)|what (?:percentage|proportion|share|number|amount|size|length)|by how much)\b", re.I)
 DATE_Q = re.compile(r"\b(when|by when|what (?:year|date|month|day)|which (?:year|date|month)|how soon)\b", re.I)
@@ -115,8 +117,12 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
         if SOURCE_BEFORE.search(before) or SOURCE_AFTER.match(after):
             add(sources, m.actor)
             continue
+        if ATTRIBUTIVE.match(after):
+            add(topic, m.actor)  # "the Hewitt Review briefing", "the government response": a thing, not a voice
+            continue
         possessive = re.match(r"['’]s?\s+(\w+)", after) or re.match(r"\s*['’]\s", after)
-        if possessive and not re.match(r"['’]s?\s+" + VIEW_NOUN + r"\b", after, re.I):
+        governed = re.search(r"\b(on|about|to|with|over|towards|regarding|of|for)\s+(?:the\s+)?$", before, re.I)
+        if possessive and (governed or not re.match(r"['’]s?\s+" + VIEW_NOUN + r"\b", after, re.I)):
             add(topic, m.actor)
             continue
         if m.weak and not (re.search(r"\b(did|does|do|has|have|will|would|is|was|how|what)\s+(?:the\s+)?$", before, re.I)
@@ -131,15 +137,10 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
 
 
 def expand_acronyms(words: list[str], acronyms: dict[str, str]) -> list[str]:
-    """Add the long form of each acronym in the question, and the acronym of each long form."""
-    extra: list[str] = []
-    joined = " ".join(words)
-    for short, long in acronyms.items():
-        if short in words:
-            extra += long.split()
-        elif f" {long} " in f" {joined} ":
-            extra.append(short)
-    return extra
+    """The acronym of each long form the question spells out; the index adds the same acronym to
+    every text that spells it out, so both spellings meet in one term."""
+    joined = " " + " ".join(words) + " "
+    return [short for short, long in acronyms.items() if f" {long} " in joined and short not in words]
 
 
 def analyse(text: str, actors: Actors, acronyms: dict[str, str], dense_text: str | None = None) -> Query:

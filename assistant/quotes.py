@@ -16,6 +16,7 @@ NEAR_DUPLICATE = 0.6
 ELABORATES = re.compile(
     r"^[\"“‘']?(notably|for example|for instance|in particular|particularly|specifically|chiefly|namely|firstly|"
     r"first,|this is because|that is|e\.g\.|i\.e\.|consequently|as a result)\b", re.I)
+PER_SOURCE = 3  # at most this many quotes from one document, so other documents get a say
 NEIGHBOUR_MARGIN = 0.04  # a neighbour scoring within this of the best sentence joins the quote  # token overlap above which two quotes say the same thing
 
 
@@ -86,7 +87,10 @@ class QuoteMaker:
                 first -= 1
         return rows[first], rows[last], rows[focus]
 
-    def make(self, candidates: list[Candidate], k: int, want: frozenset[str] = frozenset(), per_source: int = 3) -> list[Quote]:
+    def make(self, candidates: list[Candidate], k: int, want: frozenset[str] = frozenset(),
+             uncapped: frozenset[str] = frozenset()) -> list[Quote]:
+        """Quotes from the best candidates. `want`: actors asked about; `uncapped`: source ids the
+        question asks to read, which may fill the answer on their own."""
         idx = self.index
         scores = {c.row: c.score for c in candidates}
         chosen: list[Quote] = []
@@ -99,13 +103,19 @@ class QuoteMaker:
             a, b, focus = self.span(c, scores, want)
             sid = idx.sentences[c.row].source_id
             start, end = idx.sentences[a].start, idx.sentences[b].end
-            if any(start < e and s < end for s, e in used.get(sid, [])):
-                # The widened quote runs into one already chosen: offer the sentence on its own.
+            def clashes(start: int, end: int) -> bool:
+                return any(start < e and s < end for s, e in used.get(sid, []))
+
+            if clashes(start, end):
+                # The widened quote runs into one already chosen: drop what comes before the sentence,
+                # then what comes after it.
                 focus = c.row
-                start, end = idx.sentences[c.row].start, idx.sentences[c.row].end
-                if any(start < e and s < end for s, e in used.get(sid, [])):
-                    continue
-            if count.get(sid, 0) >= per_source:
+                start = idx.sentences[c.row].start
+                if clashes(start, end):
+                    end = idx.sentences[c.row].end
+                    if clashes(start, end):
+                        continue
+            if count.get(sid, 0) >= PER_SOURCE and sid not in uncapped:
                 continue
             doc = idx.documents[sid]
             text = doc.text[start:end]

@@ -19,9 +19,10 @@ W_DENSE_CHUNK = 0.20
 W_BM25_SENT = 0.20
 W_BM25_CHUNK = 0.10
 W_PARAGRAPH = 0.3  # share of the gap to the paragraph's best sentence that a sentence inherits
-ACTOR_BONUS = 0.10  # the sentence states the position of an actor the question asks about
+ACTOR_BONUS = 0.15  # the sentence states the position of an actor the question asks about
 PUBLISHER_BONUS = 0.03  # the sentence is in a document that actor published
 SOURCE_BONUS = 0.10  # the question asks what a publisher says ("according to X") and X published it
+SUBJECT_BONUS = 0.03  # the question's topic belongs to an actor ("the government's answer") the document is about
 TYPE_BONUS = 0.06  # it contains the kind of answer asked for (a number, a date, a name)
 
 DENSE_SENT_K = 200
@@ -96,6 +97,10 @@ class Retriever:
         self.publisher_actor = {
             d.id: actors.canonical(d.publisher) if d.publisher else None for d in index.documents.values()
         }
+        from .positions import document_subject
+
+        self.subject = {d.id: document_subject(d.title, d.text, actors, self.publisher_actor[d.id])
+                        for d in index.documents.values()}
 
     def sentences(self, query: Query, qvec: np.ndarray, filters: Filters = Filters(), actors: Sequence[str] | None = None) -> list[Candidate]:
         """Candidate sentences, best first. `actors` overrides the actors the query asks about."""
@@ -145,6 +150,7 @@ class Retriever:
 
         want = set(actors if actors is not None else query.actors)
         sources = set(query.sources)
+        topic = set(query.topic_actors)
         named = frozenset(query.actors + query.topic_actors + query.sources)
         qtok = set(query.tokens)
         out: list[Candidate] = []
@@ -159,6 +165,8 @@ class Retriever:
                 score += PUBLISHER_BONUS
             if publisher in sources:
                 score += SOURCE_BONUS
+            if self.subject.get(s.source_id) in topic:
+                score += SUBJECT_BONUS
             text = idx.text(s)
             if query.answer_type and fits_type(query.answer_type, text, self.actors, named):
                 score += TYPE_BONUS

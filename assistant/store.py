@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 FORMAT_VERSION = 1
 # Bump when the text given to the embedder changes, so old vectors are not reused.
-EMBED_RECIPE = 1
+EMBED_RECIPE = 2
 CURRENT = "current"
 
 
@@ -89,10 +89,11 @@ class BuildReport:
 # ---------------------------------------------------------------------------
 
 def sentence_embed_text(doc: Document, section: tuple[str, ...], context: str, text: str) -> str:
-    """A sentence as the model sees it: who published it, under which heading, and what it leans on."""
-    where = " > ".join(section[-2:]) if section else doc.title
-    head = " | ".join(p for p in (doc.publisher, where) if p)
-    return f"{head}\n{context} {text}".strip() if context else f"{head}\n{text}"
+    """A sentence as the model sees it: under which heading, after what it leans on. (The publisher's
+    name is left out: in every sentence of a BMA briefing it made any question naming the BMA look
+    close to all of them; who speaks is matched through attribution instead.)"""
+    head = " > ".join(section[-2:]) if section else doc.title
+    return f"{head}\n{context} {text}" if context else f"{head}\n{text}"
 
 
 def bm25_text(section: tuple[str, ...], context: str, text: str) -> str:
@@ -245,15 +246,15 @@ def build_index(
         for doc, c in chunked:
             base = len(chunk_rows)
             publisher_actor = actors.canonical(doc.publisher) if doc.publisher else None
-            subject = document_subject(doc.text, actors, publisher_actor)
+            subject = document_subject(doc.title, doc.text, actors, publisher_actor)
             for ch in c.chunks:
                 chunk_rows.append(ChunkRow(doc.id, ch.ordinal, ch.section, ch.start, ch.end, embed_key(ch.embed_text)))
                 ctexts.append(ch.embed_text)
             prev_actor, prev_block = None, -1
             for s in c.sentences:
-                text = sentence_embed_text(doc, s.section, s.context, s.text)
                 actor = sentence_actor(s.text, s.context, s.section, actors, publisher_actor,
                                        prev_actor if s.block_start == prev_block else None, s.item, subject)
+                text = sentence_embed_text(doc, s.section, s.context, s.text)
                 sentence_rows.append(SentenceRow(
                     doc.id, base + s.chunk, s.section, s.start, s.end, s.block_start, s.block_end, s.context,
                     actor, embed_key(text), embed_key(s.text)))
@@ -322,8 +323,11 @@ def write_build(index_dir: Path, manifest: dict, docs: list[Document], chunk_row
         idx = faiss.IndexFlatIP(mat.shape[1])
         idx.add(mat)
         faiss.write_index(idx, str(tmp / fname))
-    ctoks = [terms.tokens(by_id[r.source_id].text[r.start:r.end] + " " + " ".join(r.section[-1:])) for r in chunk_rows]
-    stoks = [terms.tokens(bm25_text(r.section, r.context, by_id[r.source_id].text[r.start:r.end])) for r in sentence_rows]
+    acronyms = terms.find_acronyms("\n".join(d.text for d in docs))
+    ctoks = [terms.index_tokens(by_id[r.source_id].text[r.start:r.end] + " " + " ".join(r.section[-1:]), acronyms)
+             for r in chunk_rows]
+    stoks = [terms.index_tokens(bm25_text(r.section, r.context, by_id[r.source_id].text[r.start:r.end]), acronyms)
+             for r in sentence_rows]
     for fname, toks in (("bm25_chunks", ctoks), ("bm25_sentences", stoks)):
         bm = bm25s.BM25()
         bm.index([t or ["\u2205"] for t in toks], show_progress=False)
@@ -332,7 +336,6 @@ def write_build(index_dir: Path, manifest: dict, docs: list[Document], chunk_row
     for t in stoks:
         for w in set(t):
             vocab[w] = vocab.get(w, 0) + 1
-    acronyms = terms.find_acronyms("\n".join(d.text for d in docs))
     (tmp / "terms.json").write_text(json.dumps({"df": vocab, "acronyms": acronyms}))
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1))
     fsync_tree(tmp)

@@ -97,3 +97,14 @@ def find_acronyms(text: str) -> dict[str, str]:
 def singular(acronym: str) -> str:
     a = acronym.lower()
     return a[:-1] if len(a) > 2 and a.endswith("s") and acronym[-1] == "s" else a
+
+
+def acronym_tokens(text: str, acronyms: dict[str, str]) -> list[str]:
+    """Stemmed acronyms whose long form a text spells out, so that "High Accountability and
+    Responsibility Partnerships" and "HARPs" are one term to BM25."""
+    joined = " " + " ".join(words(text)) + " "
+    return [stem(short) for short, long in acronyms.items() if f" {long} " in joined]
+
+
+def index_tokens(text: str, acronyms: dict[str, str]) -> list[str]:
+    return tokens(text) + acronym_tokens(text, acronyms)
