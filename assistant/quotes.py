@@ -93,43 +93,57 @@ class QuoteMaker:
         question asks to read, which may fill the answer on their own."""
         idx = self.index
         scores = {c.row: c.score for c in candidates}
-        chosen: list[Quote] = []
-        token_sets: list[tuple[str, set[str]]] = []
-        used: dict[str, list[tuple[int, int]]] = {}
+        picks: list[Pick] = []
         count: dict[str, int] = {}
         for c in candidates:
-            if len(chosen) >= k:
+            if len(picks) >= k:
                 break
-            a, b, focus = self.span(c, scores, want)
+            first, last, focus = self.span(c, scores, want)
             sid = idx.sentences[c.row].source_id
-            start, end = idx.sentences[a].start, idx.sentences[b].end
-            def clashes(start: int, end: int) -> bool:
-                return any(start < e and s < end for s, e in used.get(sid, []))
-
-            if clashes(start, end):
-                # The widened quote runs into one already chosen: drop what comes before the sentence,
-                # then what comes after it.
-                focus = c.row
-                start = idx.sentences[c.row].start
-                if clashes(start, end):
-                    end = idx.sentences[c.row].end
-                    if clashes(start, end):
-                        continue
+            clash = next((p for p in picks if p.source_id == sid and first <= p.last and p.first <= last), None)
+            if clash is not None:
+                # Runs into a quote already chosen: in the same paragraph and short enough, the two
+                # become one quote; otherwise this one is dropped.
+                lo, hi = min(first, clash.first), max(last, clash.last)
+                same_block = idx.sentences[lo].block_start == idx.sentences[hi].block_start
+                if same_block and hi - lo < MAX_QUOTE_SENTENCES:
+                    clash.first, clash.last = lo, hi
+                    for other in [p for p in picks if p is not clash and p.source_id == sid and lo <= p.last and p.first <= hi]:
+                        # The widened quote now holds another chosen one: keep the better position and score.
+                        clash.first, clash.last = min(clash.first, other.first), max(clash.last, other.last)
+                        clash.score = max(clash.score, other.score)
+                        picks.remove(other)
+                        count[sid] -= 1
+                continue
             if count.get(sid, 0) >= PER_SOURCE and sid not in uncapped:
                 continue
-            doc = idx.documents[sid]
-            text = doc.text[start:end]
-            toks = set(terms.tokens(text))
-            if any(src == sid and jaccard(toks, t) >= NEAR_DUPLICATE for src, t in token_sets):
+            toks = set(terms.tokens(idx.documents[sid].text[idx.sentences[first].start:idx.sentences[last].end]))
+            if any(p.source_id == sid and jaccard(toks, p.tokens) >= NEAR_DUPLICATE for p in picks):
                 continue
-            s = idx.sentences[focus]
-            chosen.append(Quote(
-                text=text, start=start, end=end,
-                passage=doc.text[s.block_start:s.block_end], passage_start=s.block_start, passage_end=s.block_end,
-                source_id=sid, title=doc.title, publisher=doc.publisher, published=doc.published,
-                section=" > ".join(s.section), score=round(c.score, 4), actor=s.actor, stance=None, row=focus,
-            ))
-            used.setdefault(sid, []).append((start, end))
-            token_sets.append((sid, toks))
+            picks.append(Pick(sid, first, last, focus, c.score, toks))
             count[sid] = count.get(sid, 0) + 1
-        return chosen
+        return [self.quote(p) for p in picks]
+
+    def quote(self, p: Pick) -> Quote:
+        idx = self.index
+        doc = idx.documents[p.source_id]
+        s = idx.sentences[p.focus]
+        start, end = idx.sentences[p.first].start, idx.sentences[p.last].end
+        return Quote(
+            text=doc.text[start:end], start=start, end=end,
+            passage=doc.text[s.block_start:s.block_end], passage_start=s.block_start, passage_end=s.block_end,
+            source_id=p.source_id, title=doc.title, publisher=doc.publisher, published=doc.published,
+            section=" > ".join(s.section), score=round(p.score, 4), actor=s.actor, stance=None, row=p.focus,
+        )
+
+
+@dataclass
+class Pick:
+    """A quote being assembled: sentence rows first..last (inclusive) of one paragraph."""
+
+    source_id: str
+    first: int
+    last: int
+    focus: int
+    score: float
+    tokens: set[str]

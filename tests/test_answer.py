@@ -110,7 +110,7 @@ def test_dev_set_figures_hold_and_match_the_shared_scorer(seed_assistant):
     theirs = load_score_py().score(gold, runs)
     assert ours == theirs
     # Floors a little under the figures measured when this test was written: a drop is a regression.
-    assert ours["hit@5"] >= 0.83 and ours["hit@1"] >= 0.62 and ours["mrr@10"] >= 0.70
+    assert ours["hit@5"] >= 0.92 and ours["hit@1"] >= 0.72 and ours["mrr@10"] >= 0.78
     assert ours["abstain_unanswerable"] >= 0.70 and ours["false_abstain_answerable"] <= 0.05
     for r in results:
         for q in r["results"]:
