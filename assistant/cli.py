@@ -48,6 +48,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def make_settings(args: argparse.Namespace):
+    from pydantic import ValidationError
+
     from .settings import Settings
 
     overrides = {}
@@ -56,7 +58,11 @@ def make_settings(args: argparse.Namespace):
         value = getattr(args, flag, None)
         if value is not None:
             overrides[field] = value
-    return Settings(**overrides)
+    try:
+        return Settings(**overrides)
+    except ValidationError as e:
+        problems = "; ".join(f"{'.'.join(map(str, err['loc'])) or 'settings'}: {err['msg']}" for err in e.errors())
+        raise AssistantError(f"invalid settings ({problems}); see the settings table in README.md") from None
 
 
 def log(msg: str) -> None:

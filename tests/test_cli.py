@@ -24,6 +24,13 @@ def test_bad_settings_and_missing_files_are_one_line_errors(tmp_path, capsys):
     assert err.startswith("error:") and "nope.jsonl" in err and "Traceback" not in err
 
 
+def test_invalid_setting_from_the_environment_is_named(monkeypatch, capsys):
+    monkeypatch.setenv("ASSISTANT_TOP_K", "500")
+    assert main(["index", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "top_k" in err and "Traceback" not in err
+
+
 @pytest.mark.e2e
 def test_index_ask_and_eval_on_a_fresh_corpus(tmp_path, capsys):
     from pathlib import Path
