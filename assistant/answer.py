@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from . import terms
 from .actors import Actors
 from .errors import InvalidQuestionError
-from .query import Query, analyse, has_quantity
+from dataclasses import replace as dc_replace
+
+from .query import Query, analyse, has_quantity, split_actors
 from .quotes import Quote, QuoteMaker
 from .retrieve import Candidate, Filters, Retriever
 from .settings import Settings
@@ -70,7 +72,7 @@ def topic_words(text: str, actors: Actors) -> list[str]:
     for m in re.finditer(r"[A-Za-z0-9£][\w'’%£-]*", stripped):
         word = m.group().rstrip("'’")
         key = terms.words(word)
-        if key and all(k not in terms.STOPWORDS and k not in FOLLOWUP_FILLER for k in key) and word not in out:
+        if key and any(k not in terms.STOPWORDS and k not in FOLLOWUP_FILLER for k in key) and word not in out:
             out.append(word)
     return out
 
@@ -150,6 +152,12 @@ class Assistant:
         own_asked = analyse(question, self.actors, self.index.acronyms).actors
         if own_asked:
             q = replace_actors(q, own_asked)
+            if r.text != question and history:
+                # "How did DHSC respond?" then "How did the BMA view that decision?": DHSC's decision is
+                # now the topic, so documents about DHSC's response are where the BMA's view of it is.
+                earlier = split_actors(history[-1], self.actors)[0]
+                topic = tuple(dict.fromkeys([*q.topic_actors, *(a for a in earlier if a not in own_asked)]))
+                q = dc_replace(q, topic_actors=topic)
         elif r.actors is not None:
             q = replace_actors(q, r.actors)
         return q
@@ -186,6 +194,8 @@ class Assistant:
             candidates = self.retriever.sentences(q, qvec, filters)
         missing = self.missing_terms(q)
         answered, message = self.judge(q, candidates, missing)
+        if not q.comparison:
+            candidates = own_view_first(candidates)
         # Documents the question asks to read ("according to X") may fill the answer on their own.
         named_sources = frozenset(
             sid for sid, publisher in self.retriever.publisher_actor.items() if publisher and publisher in q.sources)
@@ -194,6 +204,12 @@ class Assistant:
             answered, message = False, NO_ANSWER
         return Answer(question, q.text, answered, message, quotes,
                       round((time.perf_counter() - started) * 1000, 1), q.actors, tuple(missing))
+
+    def search(self, text: str, k: int = 10, sources: Sequence[str] = ()) -> list[tuple[int, float]]:
+        """Passages (chunk rows) for raw retrieval, best first, with their fused scores."""
+        text = validate_question(text, self.settings.max_question_chars, "q")
+        q = analyse(text, self.actors, self.index.acronyms)
+        return self.retriever.chunks(q, self.embedder.encode_query(q.dense_text), k, Filters(frozenset(sources)))
 
     def compare(self, q: Query, qvec, filters: Filters) -> list[Candidate]:
         """One search per actor, interleaved, so each actor's view is in the top results."""
@@ -229,6 +245,18 @@ class Assistant:
 
 
 NO_ANSWER = "The sources do not answer this question."
+OWN_VIEW_WINDOW = 0.25  # how far below the best sentence an asked actor's own statement may be and still lead
+
+
+def own_view_first(candidates: list[Candidate]) -> list[Candidate]:
+    """A question about an actor's position opens with that actor's own words, not a report of
+    them by someone else, when such a sentence is among the close matches."""
+    if not candidates or candidates[0].actor_match:
+        return candidates
+    best = next((c for c in candidates if c.actor_match), None)
+    if best is None or best.score < candidates[0].score - OWN_VIEW_WINDOW:
+        return candidates
+    return [best] + [c for c in candidates if c is not best]
 
 
 def replace_actors(q: Query, actors: Sequence[str]) -> Query:

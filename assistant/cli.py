@@ -10,7 +10,6 @@ from pathlib import Path
 
 from .errors import AssistantError
 
-SAMPLE_QUESTION = "What does the BMA think of the proposed GP buy-out fund?"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -148,11 +147,18 @@ def cmd_eval(args, settings) -> int:
 
 
 def cmd_serve(args, settings) -> int:
-    from .answer import open_assistant
+    import logging
 
-    # Serving arrives with the web issue; until then `serve` checks the index and answers a sample.
-    assistant = open_assistant(settings, log=log)
-    print(format_answer(assistant.ask(SAMPLE_QUESTION)))
+    import uvicorn
+
+    from .answer import open_assistant
+    from .app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    assistant = open_assistant(settings, log=log)  # builds the index first when missing or stale
+    app = create_app(settings, assistant)
+    log(f"serving {len(assistant.index.documents)} sources on http://{settings.host}:{settings.port}")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=5)
     return 0
 
 

@@ -21,7 +21,13 @@ STATEMENT_NOUN = re.compile(
     r"^['’]s?\s+(?:\w+\s+)?(recommendations?|proposals?|response|view|views|position|report|call|calls|decision|plan|"
     r"statement|reply|verdict|analysis|conclusions?|findings|suggestions?|advice)\b", re.I)
 ACCORDING = re.compile(r"\baccording to\s+(?:the\s+)?$", re.I)
-PRONOUN_START = re.compile(r"^[\"“‘']?(she|he|they|her|his|their)\b", re.I)
+REPORTING = (r"(?:also\s+|further\s+|then\s+|however\s+)?(?:states?|says?|said|argues?|recommends?|recommended|proposes?|"
+             r"proposed|calls?|called|notes?|noted|suggests?|suggested|commits?|committed|accepts?|accepted|rejects?|"
+             r"rejected|acknowledges?|acknowledged|supports?|supported|agrees?|agreed|points?|pointed|reiterates?|"
+             r"advises?|advised|recognises?|recognised|highlights?|stresses?|sets? out|goes on)\b")
+# Who "she", "they" or "it states" is: the actor of the sentence before.
+PRONOUN_REPORTS = re.compile(r"\b(?:she|he|they)\s+" + REPORTING, re.I)  # "..., to which she recommends"
+PRONOUN_START = re.compile(r"^[\"“‘']?(?:(?:she|he|they|her|his|their)\b|(?:it|this|the department|the review|the committee)\s+" + REPORTING + ")", re.I)
 RECOMMEND = re.compile(r"\brecommend", re.I)
 LEADING = 60  # characters: a subject comes early in the sentence
 
@@ -72,8 +78,8 @@ def sentence_actor(
 
     First-person sentences belong to the publisher. A sentence that names an actor as its subject
     reports that actor. A list item belongs to whoever its lead-in names; a sentence opening with
-    "she" or "they" to the actor of the sentence before. Failing those, a section headed as someone's
-    view ("BMA view") is theirs, then the first actor named, then the publisher.
+    "she", "they" or "it states" to the actor of the sentence before. Failing those, a section headed
+    as someone's view ("BMA view") is theirs, then the first actor named, then the publisher.
     """
     if FIRST_PERSON.search(text) and publisher_actor:
         return publisher_actor
@@ -88,7 +94,7 @@ def sentence_actor(
             return doc_subject  # "The recommendations include:" in a briefing about a review
     if subject:
         return subject
-    if prev_actor and PRONOUN_START.match(text):
+    if prev_actor and (PRONOUN_START.match(text) or PRONOUN_REPORTS.search(text)):
         return prev_actor
     in_view = heading_actor(section, actors, publisher_actor)
     if in_view:
@@ -96,8 +102,7 @@ def sentence_actor(
     named = [m for m in actors.find(text) if not m.weak and not POSSESSIVE.match(text[m.end:])]
     if named:
         return named[0].actor
-    if context and prev_actor:
-        return prev_actor
+    # Otherwise it is the author's own voice ("This is a well-trodden message"), even after a report.
     return publisher_actor
 
 

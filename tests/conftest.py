@@ -76,3 +76,62 @@ def seed_assistant(seed_settings, real_embedder):
     from assistant.answer import open_assistant
 
     return open_assistant(seed_settings, embedder=real_embedder, log=lambda m: None)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A real `assistant serve` process on a free loopback port."""
+
+    def __init__(self, sources: Path, index: Path, extra_env: dict | None = None):
+        import os
+        import subprocess
+        import sys
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, **(extra_env or {})}
+        self.log = index.parent / f"serve-{self.port}.log"
+        with open(self.log, "w") as out:  # the child keeps its own copy of the file descriptor
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+                 "--sources", str(sources), "--index", str(index)],
+                stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+
+    def wait(self, timeout: float = 180) -> "Server":
+        import time
+
+        import httpx
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}: {self.log.read_text()[-2000:]}")
+            try:
+                if httpx.get(self.url + "/healthz", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"server did not start: {self.log.read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except Exception:
+            self.proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server(seed_settings):
+    """`assistant serve` on the seed corpus (sharing the session's seed index folder)."""
+    srv = Server(seed_settings.sources_dir, seed_settings.index_dir).wait()
+    yield srv
+    srv.stop()

@@ -1,0 +1,237 @@
+"""The JSON API: answers, sources, raw search and health. Pydantic models are the contract."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .answer import Answer, Assistant
+from .quotes import Quote
+from .store import Index
+
+MAX_TURNS = 20
+MAX_FILTERS = 50
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question: str = Field(..., description="An earlier question of the conversation.")
+
+
+class AnswerRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(..., description="The question to answer (1 to 1,000 characters).", examples=[
+        "What does the BMA think of the proposed GP buy-out fund?"])
+    history: list[Turn] = Field(default_factory=list, max_length=MAX_TURNS,
+                                description="Earlier questions, oldest first; follow-ups are read against them.")
+    top_k: int = Field(5, ge=1, le=20, description="How many quotes to return.")
+    sources: list[str] = Field(default_factory=list, max_length=MAX_FILTERS, description="Only quote these source ids.")
+    actors: list[str] = Field(default_factory=list, max_length=MAX_FILTERS,
+                              description="Only quote sentences stating these actors' positions (names or aliases).")
+
+    @field_validator("question")
+    @classmethod
+    def question_has_text(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be empty")
+        if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in v):
+            raise ValueError("must not contain control characters")
+        return v
+
+
+class QuoteOut(BaseModel):
+    text: str = Field(..., description="Verbatim: exactly text[start:end] of the source served at /api/sources/{source_id}.")
+    start: int
+    end: int
+    passage: str = Field(..., description="The paragraph the quote sits in.")
+    source_id: str
+    title: str
+    publisher: str
+    published: str
+    section: str
+    score: float
+    actor: str | None = Field(None, description="Whose position the quote states.")
+    stance: str | None = Field(None, description="supports, welcomes, concerned, opposes, accepts, rejects, mixed, recommends or describes.")
+    url: str = Field(..., description="The source viewer, with the quote highlighted.")
+
+
+class AnswerOut(BaseModel):
+    question: str
+    standalone_question: str = Field(..., description="The question as read, with what a follow-up inherits from earlier turns.")
+    answered: bool = Field(..., description="False when the sources do not answer the question.")
+    message: str | None = Field(None, description="Why there is no answer, when answered is false.")
+    quotes: list[QuoteOut]
+    took_ms: float
+
+
+class SourceOut(BaseModel):
+    id: str
+    title: str
+    publisher: str
+    published: str
+    url: str = Field(..., description="Where the source was published, when known.")
+    characters: int
+    chunks: int
+
+
+class SourceText(SourceOut):
+    text: str = Field(..., description="The normalised text that every quote's offsets refer to.")
+
+
+class SearchHit(BaseModel):
+    text: str
+    start: int
+    end: int
+    source_id: str
+    title: str
+    publisher: str
+    published: str
+    section: str
+    score: float
+    url: str
+
+
+class SearchOut(BaseModel):
+    query: str
+    hits: list[SearchHit]
+    took_ms: float
+
+
+class Health(BaseModel):
+    status: str
+    model: str
+    sources: int
+    chunks: int
+    sentences: int
+    index_built_at: str
+    index_version: str
+
+
+class ErrorOut(BaseModel):
+    error: str
+    detail: list[dict] | str | None = None
+
+
+def viewer_url(source_id: str, start: int, end: int) -> str:
+    from urllib.parse import quote
+
+    return f"/sources/{quote(source_id, safe='')}?start={start}&end={end}#quote"
+
+
+def quote_out(q: Quote) -> QuoteOut:
+    return QuoteOut(text=q.text, start=q.start, end=q.end, passage=q.passage, source_id=q.source_id, title=q.title,
+                    publisher=q.publisher, published=q.published, section=q.section, score=q.score, actor=q.actor,
+                    stance=q.stance, url=viewer_url(q.source_id, q.start, q.end))
+
+
+def answer_out(a: Answer) -> AnswerOut:
+    return AnswerOut(question=a.question, standalone_question=a.standalone_question, answered=a.answered,
+                     message=a.message, quotes=[quote_out(q) for q in a.quotes], took_ms=a.took_ms)
+
+
+def chunk_counts(index: Index) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for c in index.chunks:
+        counts[c.source_id] = counts.get(c.source_id, 0) + 1
+    return counts
+
+
+def source_out(index: Index, counts: dict[str, int], source_id: str) -> SourceOut:
+    d = index.documents[source_id]
+    return SourceOut(id=d.id, title=d.title, publisher=d.publisher, published=d.published, url=d.url,
+                     characters=len(d.text), chunks=counts.get(d.id, 0))
+
+
+def get_assistant(request: Request) -> Assistant:
+    return request.app.state.assistant
+
+
+class FilterError(ValueError):
+    """A filter names a source or actor the index does not know."""
+
+    def __init__(self, field: str, problem: str):
+        super().__init__(problem)
+        self.field = field
+        self.problem = problem
+
+
+def check_filters(assistant: Assistant, sources: list[str], actors: list[str]) -> None:
+    unknown = [s for s in sources if s not in assistant.index.documents]
+    if unknown:
+        raise FilterError("sources", f"unknown source id(s): {', '.join(unknown[:5])}; see /api/sources")
+    bad = [a for a in actors if assistant.actors.canonical(a) is None]
+    if bad:
+        known = ", ".join(a.name for a in assistant.actors.actors)
+        raise FilterError("actors", f"unknown actor(s): {', '.join(bad[:5])}; known: {known}")
+
+
+router = APIRouter()
+ERRORS = {422: {"model": ErrorOut, "description": "Invalid input; `detail` names each field and its problem."},
+          404: {"model": ErrorOut, "description": "Unknown source."}}
+
+
+@router.post("/api/answer", response_model=AnswerOut, responses=ERRORS, tags=["answers"])
+def answer(body: AnswerRequest, request: Request) -> AnswerOut:
+    """Answer a question with verbatim quotes. Each quote satisfies
+    `GET /api/sources/{source_id}`.text[start:end] == quote.text."""
+    assistant = get_assistant(request)
+    check_filters(assistant, body.sources, body.actors)
+    a = assistant.ask(body.question, history=[t.question for t in body.history], top_k=body.top_k,
+                      sources=body.sources, actors=body.actors)
+    return answer_out(a)
+
+
+@router.get("/api/sources", response_model=list[SourceOut], tags=["sources"])
+def sources(request: Request) -> list[SourceOut]:
+    """Every indexed source."""
+    assistant = get_assistant(request)
+    counts = chunk_counts(assistant.index)
+    return [source_out(assistant.index, counts, sid) for sid in sorted(assistant.index.documents)]
+
+
+@router.get("/api/sources/{source_id}", response_model=SourceText, responses=ERRORS, tags=["sources"])
+def source(source_id: str, request: Request) -> SourceText:
+    """One source with its normalised text: the text that quote offsets refer to."""
+    assistant = get_assistant(request)
+    if source_id not in assistant.index.documents:
+        raise HTTPException(404, f"no source with id {source_id!r}")
+    base = source_out(assistant.index, chunk_counts(assistant.index), source_id)
+    return SourceText(**base.model_dump(), text=assistant.index.documents[source_id].text)
+
+
+@router.get("/api/search", response_model=SearchOut, responses=ERRORS, tags=["answers"])
+def search(
+    request: Request,
+    q: Annotated[str, Query(min_length=1, max_length=1000, description="Search text.")],
+    k: Annotated[int, Query(ge=1, le=50, description="How many passages.")] = 10,
+    source: Annotated[list[str], Query(description="Only these source ids.")] = [],  # noqa: B006 (FastAPI reads it)
+) -> SearchOut:
+    """Ranked passages (retrieval only, no quote selection), with the same citation fields."""
+    assistant = get_assistant(request)
+    if not q.strip():
+        raise FilterError("q", "must not be empty")
+    check_filters(assistant, source, [])
+    started = time.perf_counter()
+    hits = assistant.search(q, k, sources=source)
+    idx = assistant.index
+    out = []
+    for row, score in hits:
+        c = idx.chunks[row]
+        d = idx.documents[c.source_id]
+        out.append(SearchHit(text=idx.text(c), start=c.start, end=c.end, source_id=c.source_id, title=d.title,
+                             publisher=d.publisher, published=d.published, section=" > ".join(c.section),
+                             score=round(score, 4), url=viewer_url(c.source_id, c.start, c.end)))
+    return SearchOut(query=q, hits=out, took_ms=round((time.perf_counter() - started) * 1000, 1))
+
+
+@router.get("/healthz", response_model=Health, tags=["health"])
+def healthz(request: Request) -> Health:
+    assistant = get_assistant(request)
+    m = assistant.index.manifest
+    return Health(status="ok", model=assistant.settings.model, sources=len(assistant.index.documents),
+                  chunks=len(assistant.index.chunks), sentences=len(assistant.index.sentences),
+                  index_built_at=m.get("built_at", ""), index_version=assistant.index.version)

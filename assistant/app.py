@@ -1,0 +1,132 @@
+"""The web application: the app factory, the lifespan that loads the assistant, and error handling.
+
+JSON routes live in api.py, HTML pages in pages.py; both call the same Assistant.ask().
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+
+from .answer import Assistant
+from .errors import AssistantError, InvalidQuestionError
+from .settings import Settings
+
+log = logging.getLogger("assistant")
+WEB = Path(__file__).resolve().parent.parent / "web"
+
+SECURITY_HEADERS = {
+    # No inline script anywhere: app.js is a file, so a script injected through a source cannot run.
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+# The interactive docs load their script and styles inline and from a CDN-free bundle; they get a looser policy.
+DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
+
+
+def field_errors(exc: RequestValidationError) -> list[dict]:
+    out = []
+    for err in exc.errors():
+        loc = [str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path")]
+        problem = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        out.append({"field": ".".join(loc) or "body", "problem": problem})
+    return out
+
+
+def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAPI:
+    """The ASGI app. With `assistant` given (tests), nothing is loaded; otherwise the lifespan
+    loads the index and model named by `settings` once, before the first request."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if assistant is None:
+            from .answer import open_assistant
+
+            app.state.assistant = open_assistant(settings, build_if_needed=True, log=log.info)
+        else:
+            app.state.assistant = assistant
+        try:
+            import faiss
+
+            faiss.omp_set_num_threads(1)  # one short query gains nothing from more, and many collide
+        except ImportError:
+            pass
+        yield
+
+    app = FastAPI(
+        title="Policy assistant",
+        summary="Answers questions about policy documents with verbatim, cited quotes.",
+        version="1",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.templates = Jinja2Templates(directory=str(WEB / "templates"))
+
+    from . import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response: Response = await call_next(request)
+        for k, v in SECURITY_HEADERS.items():
+            response.headers.setdefault(k, v)
+        if request.url.path in ("/docs", "/redoc"):
+            response.headers["Content-Security-Policy"] = DOCS_CSP
+        return response
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        if wants_json(request):
+            return JSONResponse({"error": "invalid request", "detail": field_errors(exc)}, status_code=422)
+        return pages.error_page(request, 422, "That request was not valid.")
+
+    @app.exception_handler(api.FilterError)
+    async def invalid_filter(request: Request, exc: api.FilterError):
+        return JSONResponse({"error": "invalid request", "detail": [{"field": exc.field, "problem": exc.problem}]},
+                            status_code=422)
+
+    @app.exception_handler(InvalidQuestionError)
+    async def invalid_question(request: Request, exc: InvalidQuestionError):
+        return JSONResponse({"error": "invalid request", "detail": [{"field": exc.field, "problem": exc.problem}]},
+                            status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        if wants_json(request):
+            return JSONResponse({"error": "not found" if exc.status_code == 404 else "error", "detail": exc.detail},
+                                status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        return pages.error_page(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(AssistantError)
+    async def assistant_error(request: Request, exc: AssistantError):
+        log.error("request failed: %s", exc)
+        if wants_json(request):
+            return JSONResponse({"error": "unavailable", "detail": str(exc)}, status_code=503)
+        return pages.error_page(request, 503, str(exc))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        log.exception("unexpected error on %s", request.url.path)
+        if wants_json(request):
+            return JSONResponse({"error": "internal error", "detail": "the server could not complete this request"},
+                                status_code=500)
+        return pages.error_page(request, 500, "Something went wrong on our side.")
+
+    return app

@@ -1,0 +1,155 @@
+"""The JSON API over real HTTP, against a real `assistant serve` process on the seed corpus."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+QUOTE_FIELDS = {"text", "start", "end", "passage", "source_id", "title", "publisher", "published", "section",
+                "score", "actor", "stance", "url"}
+
+
+@pytest.fixture(scope="module")
+def http(server):
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        yield client
+
+
+def ask(http, **body):
+    r = http.post("/api/answer", json=body)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_answer_contract(http):
+    a = ask(http, question="What does the BMA think of the proposed GP buy-out fund?")
+    assert set(a) == {"question", "standalone_question", "answered", "message", "quotes", "took_ms"}
+    assert a["answered"] is True and a["message"] is None and 1 <= len(a["quotes"]) <= 5
+    for q in a["quotes"]:
+        assert set(q) == QUOTE_FIELDS
+        assert q["url"] == f"/sources/{q['source_id']}?start={q['start']}&end={q['end']}#quote"
+        assert q["start"] < q["end"] and q["text"] in q["passage"]
+
+
+@pytest.mark.parametrize("question", [
+    "What does the BMA think of the proposed GP buy-out fund?",
+    "Did the government accept the 1% prevention shift?",
+    "Who welcomed fewer national targets?",
+    "What did NHS Providers say about pooled budgets?",
+    "How much did the BMA say social care roles are vacant?",
+])
+def test_a_client_can_verify_every_quote_from_the_api_alone(http, question):
+    a = ask(http, question=question, top_k=10)
+    texts: dict[str, str] = {}
+    for q in a["quotes"]:
+        if q["source_id"] not in texts:
+            r = http.get(f"/api/sources/{q['source_id']}")
+            assert r.status_code == 200
+            texts[q["source_id"]] = r.json()["text"]
+        assert texts[q["source_id"]][q["start"]:q["end"]] == q["text"]
+
+
+def test_follow_up_through_history(http):
+    a = ask(http, question="How did the BMA view that decision?",
+            history=[{"question": "How did DHSC respond to calls to revisit the planned reduction in ICB running cost allowances?"}])
+    assert a["standalone_question"] != a["question"] and "running cost" in a["standalone_question"]
+    assert a["quotes"][0]["actor"] == "BMA"
+    assert any("10 percent cut" in q["text"] for q in a["quotes"][:3])
+
+
+def test_filters(http):
+    a = ask(http, question="What was said about prevention?", sources=["kings-fund-hewitt-takeaways"], top_k=8)
+    assert {q["source_id"] for q in a["quotes"]} == {"kings-fund-hewitt-takeaways"}
+    a = ask(http, question="What was said about prevention?", actors=["NHS Providers"], top_k=8)
+    assert a["quotes"] and {q["actor"] for q in a["quotes"]} == {"NHS Providers"}
+
+
+def test_unanswerable_question_is_declined(http):
+    a = ask(http, question="What was the Bank of England base rate in June 2023?")
+    assert a["answered"] is False and a["quotes"] == [] and "do not answer" in a["message"]
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"question": ""}, "question"),
+    ({"question": "   "}, "question"),
+    ({}, "question"),
+    ({"question": "x" * 1001}, "question"),
+    ({"question": 42}, "question"),
+    ({"question": "ok?", "top_k": 0}, "top_k"),
+    ({"question": "ok?", "top_k": 21}, "top_k"),
+    ({"question": "ok?", "top_k": "many"}, "top_k"),
+    ({"question": "ok?", "history": "not a list"}, "history"),
+    ({"question": "ok?", "history": [{"q": "wrong key"}]}, "history.0.question"),
+    ({"question": "ok?", "sources": ["no-such-source"]}, "sources"),
+    ({"question": "ok?", "actors": ["Nobody Inc"]}, "actors"),
+    ({"question": "ok?", "colour": "blue"}, "colour"),
+])
+def test_invalid_requests_get_422_naming_the_field(http, body, field):
+    r = http.post("/api/answer", json=body)
+    assert r.status_code == 422
+    data = r.json()
+    assert data["error"] == "invalid request"
+    assert any(d["field"] == field for d in data["detail"]), data
+    assert "Traceback" not in r.text
+
+
+def test_not_json_is_422_not_500(http):
+    r = http.post("/api/answer", content=b"{not json", headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "Traceback" not in r.text
+
+
+def test_sources_list_and_unknown_source(http):
+    r = http.get("/api/sources")
+    assert r.status_code == 200
+    rows = r.json()
+    assert len(rows) == 5
+    for row in rows:
+        assert set(row) == {"id", "title", "publisher", "published", "url", "characters", "chunks"}
+        assert row["characters"] > 1000 and row["chunks"] > 0
+    r = http.get("/api/sources/does-not-exist")
+    assert r.status_code == 404 and r.json()["error"] == "not found"
+
+
+def test_search_returns_ranked_passages_with_citations(http):
+    r = http.get("/api/search", params={"q": "Federated Data Platform", "k": 4})
+    assert r.status_code == 200
+    hits = r.json()["hits"]
+    assert len(hits) == 4
+    assert hits[0]["score"] >= hits[-1]["score"]
+    assert any("Federated Data Platform" in h["text"] or "FDP" in h["text"] for h in hits[:2])
+    doc = http.get(f"/api/sources/{hits[0]['source_id']}").json()["text"]
+    assert doc[hits[0]["start"]:hits[0]["end"]] == hits[0]["text"]
+    assert http.get("/api/search", params={"q": ""}).status_code == 422
+    assert http.get("/api/search", params={"q": "x", "k": 500}).status_code == 422
+
+
+def test_healthz(http):
+    h = http.get("/healthz").json()
+    assert h["status"] == "ok" and h["sources"] == 5 and h["chunks"] > 100 and h["model"]
+    assert h["index_built_at"].startswith("20")
+
+
+def test_openapi_documents_the_contract(http):
+    spec = http.get("/openapi.json").json()
+    assert "/api/answer" in spec["paths"] and "/api/sources/{source_id}" in spec["paths"]
+    assert http.get("/docs").status_code == 200
+
+
+def test_security_headers_on_pages_and_api(http):
+    for path in ("/", "/api/sources", "/sources/bma-hewitt-review"):
+        r = http.get(path)
+        assert "script-src 'self'" in r.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "no-referrer"
+
+
+def test_html_pages(http):
+    assert http.get("/").status_code == 200
+    r = http.get("/sources/bma-hewitt-review", params={"start": 10, "end": 60})
+    assert r.status_code == 200 and '<mark id="quote"' in r.text
+    assert http.get("/sources/nope").status_code == 404
+    r = http.post("/", data={"question": "What did Hewitt recommend about national targets?"})
+    assert r.status_code == 200 and "<blockquote" in r.text

@@ -1,0 +1,114 @@
+"""The web chat in a real browser: Debian's chromium driven by Playwright, against `assistant serve`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"chromium is missing at {CHROMIUM}; CI must install it (apt-get install chromium)")
+        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(base_url=server.url, viewport={"width": 1100, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def test_ask_follow_up_and_open_a_citation(page, tmp_path):
+    page.goto("/")
+    page.get_by_label("Your question").fill("What does the BMA think of the proposed GP buy-out fund?")
+    page.get_by_role("button", name="Ask").click()
+    first = page.locator("#turn-1")
+    first.locator(".quote").first.wait_for()
+    assert first.locator("blockquote").count() >= 3
+    assert "BMA" in first.locator("figcaption").first.inner_text()
+    assert page.url.endswith("/")  # updated in place, no page load
+
+    page.get_by_label("Ask a follow-up").fill("And what about NHS Providers on HARPs?")
+    page.keyboard.press("Enter")
+    second = page.locator("#turn-2")
+    second.locator(".quote, .abstain").first.wait_for()
+    assert "NHS Providers" in second.inner_text()
+    page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+    assert (tmp_path / "chat.png").stat().st_size > 10_000
+
+    quote_text = first.locator("blockquote p").first.inner_text()
+    first.locator("a.viewsource").first.click()
+    page.wait_for_url("**/sources/**#quote")
+    mark = page.locator("mark#quote")
+    mark.wait_for()
+    assert " ".join(mark.inner_text().split()) == " ".join(quote_text.split())
+    box = mark.bounding_box()
+    assert box is not None and 0 <= box["y"] < 900, "the highlighted quote is scrolled into view"
+    page.screenshot(path=str(tmp_path / "viewer.png"))
+
+
+def test_abstention_is_shown_as_such(page):
+    page.goto("/")
+    page.get_by_label("Your question").fill("How do I reset my NHS App password?")
+    page.get_by_role("button", name="Ask").click()
+    notice = page.locator("#turn-1 .abstain")
+    notice.wait_for()
+    assert "No answer in the sources" in notice.inner_text()
+    assert page.locator("#turn-1 blockquote").count() == 0
+
+
+def test_empty_question_is_refused_in_place(page):
+    page.goto("/")
+    page.get_by_role("button", name="Ask").click()
+    error = page.locator("#question-error")
+    error.wait_for(state="visible")
+    assert "type a question" in error.inner_text()
+    assert page.locator(".turn").count() == 0
+
+
+def test_chat_works_without_javascript(browser, server, tmp_path):
+    context = browser.new_context(base_url=server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/")
+    page.get_by_label("Your question").fill("Did the government accept the 1% prevention shift?")
+    page.get_by_role("button", name="Ask").click()
+    page.wait_for_load_state()
+    assert page.locator("#turn-1 blockquote").count() >= 1
+    page.get_by_label("Ask a follow-up").fill("And the BMA?")
+    page.get_by_role("button", name="Ask").click()
+    page.wait_for_load_state()
+    assert page.locator(".turn").count() == 2
+    assert "Read as" in page.locator("#turn-2").inner_text()
+    page.screenshot(path=str(tmp_path / "nojs.png"), full_page=True)
+    context.close()
+
+
+def test_readable_on_a_phone(browser, server):
+    context = browser.new_context(base_url=server.url, viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto("/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "no horizontal scrolling on a phone"
+    assert page.get_by_role("button", name="Ask").bounding_box()["width"] > 300
+    context.close()
