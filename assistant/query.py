@@ -15,6 +15,7 @@ ASKS_ABOUT = re.compile(
     r"\b(according to|in the (?:view|eyes|opinion) of|in)\s+$", re.I)
 # "according to X", "in X's reading": X is the source that reports, not necessarily the one whose position it is.
 SOURCE_BEFORE = re.compile(r"\b(according to|in the (?:view|eyes|opinion|reading) of|as reported by|says?|said)\s+(?:the\s+)?$", re.I)
+WHO_ASKS = re.compile(r"^\W*(?:who|which (?:organisations?|bodies|body|groups?|ministers?|minister|people|person|company|companies))\b", re.I)
 ATTRIBUTIVE = re.compile(r"^\s+(briefing|report|response|reply|proposals?|plan|paper|recommendations?|consultation|"
                          r"mandate|guidance|strategy|review|inquiry|process|reforms?|decision)\b", re.I)
 SOURCE_AFTER = re.compile(r"^['’]s?\s+(reading|account|analysis|assessment|summary|briefing|take)\b", re.I)
@@ -111,6 +112,7 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
         if a not in lst:
             lst.append(a)
 
+    strong = {m.actor for m in actors.find(text) if not m.weak}
     for m in actors.find(text):
         after = text[m.end:m.end + 40]
         before = text[max(0, m.start - 30):m.start]
@@ -130,9 +132,12 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
             add(topic, m.actor)
             continue
         add(asked, m.actor)
-    if not asked and len(topic) == 1 and not sources:
-        # "What did Hewitt's review recommend?" - a lone actor is the one asked about.
+    if not asked and len(topic) == 1 and not sources and topic[0] in strong:
+        # "What did Hewitt's review recommend?" - a lone actor named in full is the one asked about.
         asked, topic = topic, []
+    if WHO_ASKS.match(text):
+        # "Who ordered the Hewitt Review?": the actor asked for is the unknown one; those named are the topic.
+        topic, asked = [*asked, *topic], []
     return asked, [a for a in topic if a not in asked], [a for a in sources if a not in asked]
 
 

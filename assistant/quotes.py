@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from . import terms
+from .positions import stance
 from .retrieve import Candidate
 from .store import Index
 
@@ -124,6 +125,17 @@ class QuoteMaker:
             count[sid] = count.get(sid, 0) + 1
         return [self.quote(p) for p in picks]
 
+    def stance(self, p: Pick) -> str:
+        """The stance of the quote's actor: read from the quote's sentences that are theirs, so a
+        report of Hewitt's proposal before "We are concerned" does not colour the BMA's stance."""
+        idx = self.index
+        focus = idx.sentences[p.focus]
+        found = stance(idx.text(focus), focus.context if focus.item else "")
+        if found != "describes":
+            return found
+        own = [idx.sentences[r] for r in range(p.first, p.last + 1) if idx.sentences[r].actor == focus.actor]
+        return stance(" ".join(idx.text(s) for s in own)) if len(own) > 1 else found
+
     def quote(self, p: Pick) -> Quote:
         idx = self.index
         doc = idx.documents[p.source_id]
@@ -133,7 +145,7 @@ class QuoteMaker:
             text=doc.text[start:end], start=start, end=end,
             passage=doc.text[s.block_start:s.block_end], passage_start=s.block_start, passage_end=s.block_end,
             source_id=p.source_id, title=doc.title, publisher=doc.publisher, published=doc.published,
-            section=" > ".join(s.section), score=round(p.score, 4), actor=s.actor, stance=None, row=p.focus,
+            section=" > ".join(s.section), score=round(p.score, 4), actor=s.actor, stance=self.stance(p), row=p.focus,
         )
 
 

@@ -148,7 +148,8 @@ class Retriever:
         for b, v in zip(blocks.tolist(), base.tolist()):
             block_best[b] = max(block_best.get(b, -1.0), v)
 
-        want = set(actors if actors is not None else query.actors)
+        # "According to X, what does the review aim for?": X's own reading counts as much as the review's words.
+        want = set(actors if actors is not None else (*query.actors, *query.sources))
         sources = set(query.sources)
         topic = set(query.topic_actors)
         named = frozenset(query.actors + query.topic_actors + query.sources)

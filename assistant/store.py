@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
     from .embed import Embedder
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # Bump when the text given to the embedder changes, so old vectors are not reused.
 EMBED_RECIPE = 2
 CURRENT = "current"
@@ -70,6 +70,7 @@ class SentenceRow:
     actor: str | None
     key: str  # hash of the sentence as embedded with its heading and context
     bare_key: str  # hash of the sentence alone
+    item: bool = False  # a list item (its context is the list's lead-in)
 
 
 @dataclass
@@ -257,7 +258,7 @@ def build_index(
                 text = sentence_embed_text(doc, s.section, s.context, s.text)
                 sentence_rows.append(SentenceRow(
                     doc.id, base + s.chunk, s.section, s.start, s.end, s.block_start, s.block_end, s.context,
-                    actor, embed_key(text), embed_key(s.text)))
+                    actor, embed_key(text), embed_key(s.text), s.item))
                 stexts.append(text)
                 btexts.append(s.text)
                 prev_actor, prev_block = actor, s.block_start
@@ -456,7 +457,7 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
         chunks = [ChunkRow(r["source_id"], r["ordinal"], tuple(r["section"]), r["start"], r["end"], r["key"])
                   for r in read_jsonl(build / "chunks.jsonl")]
         sentences = [SentenceRow(r["source_id"], r["chunk"], tuple(r["section"]), r["start"], r["end"],
-                                 r["block_start"], r["block_end"], r["context"], r["actor"], r["key"], r["bare_key"])
+                                 r["block_start"], r["block_end"], r["context"], r["actor"], r["key"], r["bare_key"], r["item"])
                      for r in read_jsonl(build / "sentences.jsonl")]
         cvec = faiss.read_index(str(build / "chunks.faiss"))
         svec = faiss.read_index(str(build / "sentences.faiss"))
