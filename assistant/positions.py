@@ -149,12 +149,12 @@ ACCEPTS = cue(r"accept(?:s|ed)?\b", r"adopt(?:s|ed)\b", r"in train", r"agreed to
               r"commits? to", r"committed to", r"taken .{0,30}steps", r"was receptive")
 OPPOSES = cue(r"oppos", r"object(?:s|ed)? to", r"undermin", r"must be central", r"should be negotiated", r"rather than merely",
               r"not merely")
-CONCERNED = cue(r"concern", r"worr", r"unease", r"apprehensi", r"disappoint", r"scepti", r"skepti", r"risks?\b", r"risking",
+CONCERNED = cue(r"concern", r"not in line with", r"out of step", r"worr", r"unease", r"apprehensi", r"disappoint", r"scepti", r"skepti", r"risks?\b", r"risking",
                 r"premature", r"lacking", r"failure", r"fail(?:s|ed)? to", r"not (?:yet )?clear", r"unclear",
                 r"questions about", r"unanswered", r"doubt", r"regret", r"omission", r"difficult", r"strain",
                 r"stressed", r"caution", r"carefully", r"damag", r"problem", r"lock the NHS", r"at the expense",
                 r"not (?:be )?sufficient", r"insufficient", r"must not", r"shortfall", r"minimal")
-WELCOMES = cue(r"welcom", r"pleased", r"positive", r"encourag", r"promising", r"credit", r"listened to us",
+WELCOMES = cue(r"should be (?:given (?:due )?credit|commended|praised|welcomed|applauded)", r"welcom", r"pleased", r"positive", r"encourag", r"promising", r"credit", r"listened to us",
                r"recognition of", r"glad", r"music to the ears", r"praise", r"helpful clarity", r"grateful")
 SUPPORTS = cue(r"support(?:s|ed|ive)?\b", r"agree", r"\bback(?:s|ed|ing)?\b", r"endorse", r"in line with our",
                r"advocat", r"long[- ]argued", r"called for in our", r"aligns? with", r"in favour", r"sees? the merit",
@@ -166,7 +166,8 @@ RECOMMENDS = cue(r"recommend(?:s|ed|ing)?\b", r"should\b", r"calls? (?:for|on)",
 # "stops short of" and friends: support in principle without the commitment.
 PARTIAL = cue(r"stops? short", r"does not commit", r"did not commit", r"not commit to", r"in part\b", r"but not\b")
 CONTRAST = re.compile(r"\b(however|but|yet|although|though|nevertheless|nonetheless|that said)\b", re.I)
-SUBORDINATE = re.compile(r"^[\"“‘']?\s*(?:while|whilst|although|though|despite)\b[^,;–—]*[,;–—]\s*(.*)$", re.I | re.S)
+CONCESSIVE = re.compile(r"^[\"“‘']?\s*(?:while|whilst|although|though|despite)\b", re.I)
+LEAD_RECOMMENDS = re.compile(r"\b(recommend|propos|calls? for|suggest)", re.I)
 NOT_RECOMMEND = re.compile(r"\b(?:not|no|never)\s+(?:\w+\s+){0,2}?(?:call|recommend|propos|suggest)", re.I)
 NEGATED = re.compile(r"\b(?:not|no|never|nor)\s+(?:\w+\s+){0,2}?(support|welcom|agree|accept|back)", re.I)
 
@@ -212,11 +213,13 @@ def stance(text: str, lead_in: str = "") -> str:
             led = stance(lead_in)
             if led != "describes":
                 return led
+            if LEAD_RECOMMENDS.search(lead_in):
+                return "recommends"  # "The report's recommendations include:"
         return own
     main = text
-    m = SUBORDINATE.match(text)
-    if m and m.group(1).strip():
-        main = m.group(1)  # the subordinate clause concedes; the main clause states the position
+    if CONCESSIVE.match(text) and "," in text:
+        # "Although X, including Y, Z is a concern": the concession is conceded; the last clause stands.
+        main = text[text.rindex(",") + 1:]
     rec = RECOMMENDS.search(main)
     if rec and not NOT_RECOMMEND.search(main) and rec.start() < first_cue(main):
         return "recommends"

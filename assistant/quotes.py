@@ -131,10 +131,13 @@ class QuoteMaker:
         idx = self.index
         focus = idx.sentences[p.focus]
         found = stance(idx.text(focus), focus.context if focus.item else "")
-        if found != "describes":
-            return found
         own = [idx.sentences[r] for r in range(p.first, p.last + 1) if idx.sentences[r].actor == focus.actor]
-        return stance(" ".join(idx.text(s) for s in own)) if len(own) > 1 else found
+        if len(own) > 1:
+            together = stance(" ".join(idx.text(s) for s in own))
+            # "We support X. However, there are questions": the quote as a whole is mixed.
+            if together == "mixed" or found == "describes":
+                return together
+        return found
 
     def quote(self, p: Pick) -> Quote:
         idx = self.index
