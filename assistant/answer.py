@@ -34,6 +34,39 @@ QUANTITY_DEPTH = 3  # how many of the best sentences may hold the figure a numbe
 
 
 @dataclass
+class PositionEntry:
+    actor: str
+    stance: str
+    quotes: list[Quote]
+
+
+@dataclass
+class Positions:
+    topic: str
+    answered: bool
+    message: str | None
+    entries: list[PositionEntry]
+    took_ms: float = 0.0
+
+
+POSITION_WINDOW = 0.3  # how far below the best match an actor's statement may be and still count as on the topic
+
+
+def overall_stance(stances: list[str | None]) -> str:
+    """One actor's stance over their quotes: agreeing quotes give that stance, a positive and a
+    negative one give "mixed"; descriptions do not outvote a stated position."""
+    from .evaluate import COARSE
+
+    stated = [s for s in stances if s and s != "describes"]
+    if not stated:
+        return "describes"
+    kinds = {COARSE[s] for s in stated}
+    if {"positive", "negative"} <= kinds:
+        return "mixed"
+    return stated[0]
+
+
+@dataclass
 class Answer:
     question: str
     standalone_question: str
@@ -194,7 +227,9 @@ class Assistant:
             candidates = self.retriever.sentences(q, qvec, filters)
         missing = self.missing_terms(q)
         answered, message = self.judge(q, candidates, missing)
-        if not q.comparison:
+        if q.who_stance:
+            candidates = one_per_actor_first(candidates, self.index, q.who_stance)
+        elif not q.comparison:
             candidates = own_view_first(candidates)
         # Documents the question asks to read ("according to X") may fill the answer on their own.
         named_sources = frozenset(
@@ -204,6 +239,29 @@ class Assistant:
             answered, message = False, NO_ANSWER
         return Answer(question, q.text, answered, message, quotes,
                       round((time.perf_counter() - started) * 1000, 1), q.actors, tuple(missing))
+
+    def positions(self, topic: str, sources: Sequence[str] = (), actors: Sequence[str] = (),
+                  per_actor: int = 2, max_actors: int = 8) -> Positions:
+        """Who said what on a topic: one entry per actor with their stance and best quotes."""
+        started = time.perf_counter()
+        topic = validate_question(topic, self.settings.max_question_chars, "topic")
+        q = replace_actors(analyse(topic, self.actors, self.index.acronyms), ())
+        filters = Filters(frozenset(sources), frozenset(self.actors.canonical(a) or a for a in actors))
+        candidates = self.retriever.sentences(q, self.embedder.encode_query(q.dense_text), filters)
+        answered, message = self.judge(q, candidates, self.missing_terms(q))
+        entries: list[PositionEntry] = []
+        if answered:
+            floor = candidates[0].score - POSITION_WINDOW
+            by_actor: dict[str, list[Candidate]] = {}
+            for c in candidates:
+                actor = self.index.sentences[c.row].actor
+                if c.score >= floor and actor:
+                    by_actor.setdefault(actor, []).append(c)
+            for actor, cands in list(by_actor.items())[:max_actors]:
+                quotes = self.quotes.make(cands, per_actor, frozenset([actor]))
+                quotes = [qt for qt in quotes if qt.actor == actor] or quotes[:1]
+                entries.append(PositionEntry(actor, overall_stance([qt.stance for qt in quotes]), quotes))
+        return Positions(topic, answered, message, entries, round((time.perf_counter() - started) * 1000, 1))
 
     def search(self, text: str, k: int = 10, sources: Sequence[str] = ()) -> list[tuple[int, float]]:
         """Passages (chunk rows) for raw retrieval, best first, with their fused scores."""
@@ -246,6 +304,24 @@ class Assistant:
 
 NO_ANSWER = "The sources do not answer this question."
 OWN_VIEW_WINDOW = 0.25  # how far below the best sentence an asked actor's own statement may be and still lead
+
+
+def one_per_actor_first(candidates: list[Candidate], index: Index, wanted: str) -> list[Candidate]:
+    """"Who welcomed X?": the best statement of each actor first, those whose stance matches leading,
+    so every actor that holds the position is visible at the top."""
+    from .evaluate import COARSE
+    from .positions import stance
+
+    firsts: dict[str, Candidate] = {}
+    for c in candidates[:60]:
+        actor = index.sentences[c.row].actor
+        if actor and actor not in firsts:
+            firsts[actor] = c
+    matching = [c for c in firsts.values()
+                if COARSE.get(stance(index.text(index.sentences[c.row]))) == COARSE.get(wanted)]
+    lead = matching or list(firsts.values())
+    lead = [c for c in lead if c.score >= candidates[0].score - POSITION_WINDOW][:5]
+    return lead + [c for c in candidates if c not in lead]
 
 
 def own_view_first(candidates: list[Candidate]) -> list[Candidate]:

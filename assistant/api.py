@@ -101,6 +101,20 @@ class SearchOut(BaseModel):
     took_ms: float
 
 
+class PositionOut(BaseModel):
+    actor: str = Field(..., description="Whose position this is.")
+    stance: str = Field(..., description="Their stance on the topic, over their quotes.")
+    quotes: list[QuoteOut]
+
+
+class PositionsOut(BaseModel):
+    topic: str
+    answered: bool = Field(..., description="False when the sources say nothing on the topic.")
+    message: str | None = None
+    positions: list[PositionOut] = Field(..., description="One entry per actor, the closest to the topic first.")
+    took_ms: float
+
+
 class Health(BaseModel):
     status: str
     model: str
@@ -208,15 +222,15 @@ def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=1000, description="Search text.")],
     k: Annotated[int, Query(ge=1, le=50, description="How many passages.")] = 10,
-    source: Annotated[list[str], Query(description="Only these source ids.")] = [],  # noqa: B006 (FastAPI reads it)
+    sources: Annotated[list[str], Query(description="Only these source ids (repeatable).")] = [],  # noqa: B006
 ) -> SearchOut:
     """Ranked passages (retrieval only, no quote selection), with the same citation fields."""
     assistant = get_assistant(request)
     if not q.strip():
         raise FilterError("q", "must not be empty")
-    check_filters(assistant, source, [])
+    check_filters(assistant, sources, [])
     started = time.perf_counter()
-    hits = assistant.search(q, k, sources=source)
+    hits = assistant.search(q, k, sources=sources)
     idx = assistant.index
     out = []
     for row, score in hits:
@@ -226,6 +240,22 @@ def search(
                              publisher=d.publisher, published=d.published, section=" > ".join(c.section),
                              score=round(score, 4), url=viewer_url(c.source_id, c.start, c.end)))
     return SearchOut(query=q, hits=out, took_ms=round((time.perf_counter() - started) * 1000, 1))
+
+
+@router.get("/api/positions", response_model=PositionsOut, responses=ERRORS, tags=["answers"])
+def positions(
+    request: Request,
+    topic: Annotated[str, Query(min_length=1, max_length=1000, description="What the positions are about.")],
+    sources: Annotated[list[str], Query(description="Only these source ids (repeatable).")] = [],  # noqa: B006
+    actors: Annotated[list[str], Query(description="Only these actors (repeatable).")] = [],  # noqa: B006
+) -> PositionsOut:
+    """Who said what on a topic: for each actor, their stance and best quotes, side by side."""
+    assistant = get_assistant(request)
+    check_filters(assistant, sources, actors)
+    p = assistant.positions(topic, sources=sources, actors=actors)
+    return PositionsOut(topic=p.topic, answered=p.answered, message=p.message, took_ms=p.took_ms,
+                        positions=[PositionOut(actor=e.actor, stance=e.stance, quotes=[quote_out(q) for q in e.quotes])
+                                   for e in p.entries])
 
 
 @router.get("/healthz", response_model=Health, tags=["health"])

@@ -93,6 +93,20 @@ async def chat_turn(request: Request) -> HTMLResponse:
         request, "_turn.html", {"turn": turn, "number": len(history) + 1, "url_for_quote": viewer_url})
 
 
+@router.get("/positions", response_class=HTMLResponse)
+def positions_page(request: Request, topic: str = "") -> HTMLResponse:
+    """Who said what: actors against their stance, with their quotes."""
+    result, error = None, None
+    if topic.strip():
+        try:
+            result = assistant_of(request).positions(topic)
+        except InvalidQuestionError as e:
+            error = f"The topic {e.problem}."
+    return templates(request).TemplateResponse(
+        request, "positions.html", {"topic": topic, "result": result, "error": error, "url_for_quote": viewer_url},
+        status_code=422 if error else 200)
+
+
 @dataclass
 class Piece:
     text: str

@@ -149,7 +149,8 @@ ACCEPTS = cue(r"accept(?:s|ed)?\b", r"adopt(?:s|ed)\b", r"in train", r"agreed to
               r"commits? to", r"committed to", r"taken .{0,30}steps", r"was receptive")
 OPPOSES = cue(r"oppos", r"object(?:s|ed)? to", r"undermin", r"must be central", r"should be negotiated", r"rather than merely",
               r"not merely")
-CONCERNED = cue(r"concern", r"not in line with", r"out of step", r"worr", r"unease", r"apprehensi", r"disappoint", r"scepti", r"skepti", r"risks?\b", r"risking",
+CONCERNED = cue(r"concern", r"not in line with", r"out of step",
+                r"too (?:short|small|little|late|slow|narrow|vague|weak|low|limited|few|costly|rushed|thin)\b", r"worr", r"unease", r"apprehensi", r"disappoint", r"scepti", r"skepti", r"risks?\b", r"risking",
                 r"premature", r"lacking", r"failure", r"fail(?:s|ed)? to", r"not (?:yet )?clear", r"unclear",
                 r"questions about", r"unanswered", r"doubt", r"regret", r"omission", r"difficult", r"strain",
                 r"stressed", r"caution", r"carefully", r"damag", r"problem", r"lock the NHS", r"at the expense",

@@ -47,6 +47,7 @@ class Query:
     answer_types: frozenset[str]  # every kind asked for ("Which company won it, and how much is it worth?")
     counted: tuple[str, ...]  # stems of what "how many ..." counts ("how many ICSs" -> ics, integr, care, system)
     comparison: bool
+    who_stance: str | None = None  # "Who welcomed X?" -> "welcomes": the stance whose holders are asked for
 
 
 def answer_type(text: str) -> str | None:
@@ -141,6 +142,27 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
     return asked, [a for a in topic if a not in asked], [a for a in sources if a not in asked]
 
 
+WHO_STANCE = [
+    ("welcomes", re.compile(r"\b(welcom\w*|praised?|applaud\w*)\b", re.I)),
+    ("supports", re.compile(r"\b(support\w*|back\w*|endorse\w*|agreed? with|in favour)\b", re.I)),
+    ("accepts", re.compile(r"\b(accept\w*|adopt\w*)\b", re.I)),
+    ("rejects", re.compile(r"\b(reject\w*|refus\w*|turned down|push\w* back)\b", re.I)),
+    ("opposes", re.compile(r"\b(oppos\w*|object\w*|against)\b", re.I)),
+    ("concerned", re.compile(r"\b(concern\w*|worr\w*|critici\w*|disappoint\w*|warn\w*)\b", re.I)),
+    ("recommends", re.compile(r"\b(recommend\w*|propos\w*|call\w* for|urg\w*|suggest\w*)\b", re.I)),
+]
+
+
+def who_stance(text: str) -> str | None:
+    """The stance a "who ..." question asks about ("Who welcomed fewer targets?" -> welcomes)."""
+    if not WHO_ASKS.match(text):
+        return None
+    for name, rx in WHO_STANCE:
+        if rx.search(text):
+            return name
+    return None
+
+
 def expand_acronyms(words: list[str], acronyms: dict[str, str]) -> list[str]:
     """The acronym of each long form the question spells out; the index adds the same acronym to
     every text that spells it out, so both spellings meet in one term."""
@@ -165,4 +187,5 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str], dense_text: str
         answer_types=frozenset(k for k, rx in (("number", NUMBER_Q), ("date", DATE_Q), ("who", WHO_Q)) if rx.search(text)),
         counted=counted_stems(text, acronyms),
         comparison=len(asked) >= 2 and bool(COMPARE.search(text) or " and " in text),
+        who_stance=who_stance(text),
     )

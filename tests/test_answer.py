@@ -112,6 +112,7 @@ def test_dev_set_figures_hold_and_match_the_shared_scorer(seed_assistant):
     # Floors a little under the figures measured when this test was written: a drop is a regression.
     assert ours["hit@5"] >= 0.92 and ours["hit@1"] >= 0.72 and ours["mrr@10"] >= 0.78
     assert ours["abstain_unanswerable"] >= 0.70 and ours["false_abstain_answerable"] <= 0.05
+    assert ours["actor_acc_on_hits"] >= 0.90 and ours["stance_coarse_acc_on_hits"] >= 0.78
     for r in results:
         for q in r["results"]:
             doc = seed_assistant.index.documents[q["source_id"]]

@@ -123,6 +123,7 @@ def test_search_returns_ranked_passages_with_citations(http):
     assert doc[hits[0]["start"]:hits[0]["end"]] == hits[0]["text"]
     assert http.get("/api/search", params={"q": ""}).status_code == 422
     assert http.get("/api/search", params={"q": "x", "k": 500}).status_code == 422
+    assert http.get("/api/search", params={"q": "x", "sources": "nope"}).status_code == 422
 
 
 def test_healthz(http):

@@ -112,3 +112,22 @@ def test_readable_on_a_phone(browser, server):
     assert width <= 390, "no horizontal scrolling on a phone"
     assert page.get_by_role("button", name="Ask").bounding_box()["width"] > 300
     context.close()
+
+
+def test_who_said_what_view_from_an_answer(page, tmp_path):
+    page.goto("/")
+    page.get_by_label("Your question").fill("Did the government accept the 1% prevention shift?")
+    page.get_by_role("button", name="Ask").click()
+    page.locator("#turn-1 .quote").first.wait_for()
+    page.get_by_role("link", name="Compare positions on this topic").click()
+    page.wait_for_url("**/positions?topic=*")
+    table = page.get_by_role("table")
+    table.wait_for()
+    rows = table.locator("tbody tr")
+    assert rows.count() >= 3
+    actors = [rows.nth(i).locator("th").inner_text() for i in range(rows.count())]
+    assert "Government (DHSC)" in actors and len(set(actors)) == len(actors)
+    gov = rows.nth(actors.index("Government (DHSC)"))
+    assert gov.locator(".stance").inner_text() == "rejects"
+    assert gov.locator("blockquote").count() >= 1
+    page.screenshot(path=str(tmp_path / "positions.png"), full_page=True)
