@@ -343,10 +343,10 @@ def replace_actors(q: Query, actors: Sequence[str]) -> Query:
 
 def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = True, log=print) -> Assistant:
     """Load (building first when missing or stale) the index and model named by the settings."""
-    from .embed import Embedder
+    from .embed import load_embedder
     from .store import actors_for, build_index, index_status, load_index
 
-    embedder = embedder or Embedder(settings.model, threads=1)
+    embedder = embedder or load_embedder(settings, threads=1, log=log)
     actors = actors_for(settings)
     status = index_status(settings, actors)
     if status != "ok":

@@ -69,10 +69,11 @@ def log(msg: str) -> None:
 
 
 def cmd_index(args, settings) -> int:
-    from .embed import Embedder
+    from .embed import load_embedder
     from .store import build_index
 
-    report = build_index(settings, Embedder(settings.model), progress=not args.quiet, log=log)
+    # Indexing may use every core; serving uses one thread per request.
+    report = build_index(settings, load_embedder(settings, threads=None, log=log), progress=not args.quiet, log=log)
     print(f"indexed {report.documents} documents: {report.chunks} passages, {report.sentences} sentences "
           f"({report.embedded_sources} embedded, {report.reused_sources} unchanged) in {report.seconds:.1f}s -> {report.path}")
     if report.problems:

@@ -91,3 +91,218 @@ class Embedder:
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
+
+
+# ---------------------------------------------------------------------------
+# ONNX: the same model without torch, for serving and fast indexing
+# ---------------------------------------------------------------------------
+
+EXPORT_FORMAT = 1
+VERIFY_TEXTS = [
+    "What does the BMA think of the proposed GP buy-out fund?",
+    "The government accepts the need to focus on a smaller number of national priorities.",
+    "ICSs",
+    "We are concerned that the development of an FDP may lock the NHS into a single supplier system, which "
+    "could effectively outsource the management of data for planning purposes and has not been developed "
+    "with sufficient transparency to gain the confidence of clinicians and patients.",
+    "Whilst we welcome a greater focus on prevention, the failure to embed public health expertise is concerning.",
+]
+MIN_COSINE = 0.9999
+
+
+def export_dir(index_dir: Path, model: str) -> Path:
+    import re
+
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", model).strip("-") or "model"
+    return index_dir / "models" / slug
+
+
+def pooling_mode(model_dir: Path) -> str | None:
+    """The sentence-transformers pooling of a model folder, when it is one ONNX serving reproduces."""
+    import json
+
+    try:
+        modules = json.loads((model_dir / "modules.json").read_text())
+    except (OSError, ValueError):
+        return None
+    kinds = [m.get("type", "") for m in modules]
+    if len(kinds) > 3 or not kinds or not kinds[0].endswith("Transformer"):
+        return None
+    if not any(k.endswith("Pooling") for k in kinds):
+        return None
+    pool = next(m for m in modules if m.get("type", "").endswith("Pooling"))
+    try:
+        cfg = json.loads((model_dir / pool["path"] / "config.json").read_text())
+    except (OSError, ValueError, KeyError):
+        return None
+    if cfg.get("pooling_mode_mean_tokens"):
+        return "mean"
+    if cfg.get("pooling_mode_cls_token"):
+        return "cls"
+    return None
+
+
+def export_onnx(model: str, target: Path, log=print) -> Path:
+    """Export a local sentence-transformers model to ONNX (torch is needed here, not when serving),
+    check it against the original on sample texts, and write it to `target` atomically."""
+    import json
+    import shutil
+    import tempfile
+
+    where = resolve_model(model)
+    if not isinstance(where, Path):
+        raise ModelError(f"model {model!r} is not a local folder; it is served with sentence-transformers")
+    mode = pooling_mode(where)
+    if mode is None or not (where / "tokenizer.json").exists():
+        raise ModelError(f"model {model!r} has a layout the ONNX runtime does not reproduce")
+    reference = Embedder(model, threads=1)
+    st = reference.model
+    import torch
+
+    hf = st[0].auto_model.eval()
+
+    class Encoder(torch.nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=token_type_ids).last_hidden_state
+
+    sample = st.tokenizer(["a short text", "another, slightly longer, text"], padding=True, return_tensors="pt")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
+    try:
+        axes = {0: "batch", 1: "tokens"}
+        import warnings
+
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                Encoder(hf), (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
+                str(tmp / "model.onnx"), input_names=["input_ids", "attention_mask", "token_type_ids"],
+                output_names=["last_hidden_state"], opset_version=17, dynamo=False,
+                dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "last_hidden_state": axes},
+            )
+        shutil.copy(where / "tokenizer.json", tmp / "tokenizer.json")
+        meta = {"format": EXPORT_FORMAT, "model": model, "dim": reference.dim, "max_tokens": reference.max_tokens,
+                "pooling": mode, "normalize": True}
+        (tmp / "export.json").write_text(json.dumps(meta))
+        candidate = OnnxEmbedder(tmp, threads=1)
+        got = candidate.encode(VERIFY_TEXTS)
+        want = reference.encode(VERIFY_TEXTS)
+        cosine = float((got * want).sum(axis=1).min())
+        if cosine < MIN_COSINE:
+            raise ModelError(f"ONNX export of {model!r} differs from the original (cosine {cosine:.6f})")
+        meta["min_cosine"] = cosine
+        (tmp / "export.json").write_text(json.dumps(meta))
+        if target.exists():
+            shutil.rmtree(target)
+        tmp.rename(target)
+        log(f"exported {model} to ONNX (min cosine {cosine:.6f} against sentence-transformers)")
+        return target
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+class OnnxEmbedder:
+    """all-MiniLM-L6-v2 (or a similar model) exported to ONNX: onnxruntime + tokenizers + numpy.
+    Gives the same vectors as sentence-transformers without importing torch."""
+
+    def __init__(self, folder: Path, threads: int | None = 1):
+        import json
+
+        meta = json.loads((Path(folder) / "export.json").read_text())
+        if meta.get("format") != EXPORT_FORMAT:
+            raise ModelError(f"ONNX export in {folder} has an old format; it is redone on the next `assistant index`")
+        self.folder = Path(folder)
+        self.name = meta["model"]
+        self.dim = int(meta["dim"])
+        self.max_tokens = int(meta["max_tokens"])
+        self.pooling = meta["pooling"]
+        self.threads = threads
+        self.path = self.folder
+
+    @cached_property
+    def session(self) -> Any:
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = self.threads or os.cpu_count() or 1
+        opts.inter_op_num_threads = 1
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        return ort.InferenceSession(str(self.folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
+
+    @cached_property
+    def tokenizer(self) -> Any:
+        from tokenizers import Tokenizer
+
+        tok = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+        tok.enable_truncation(self.max_tokens)
+        tok.enable_padding()
+        return tok
+
+    @cached_property
+    def counter(self) -> Any:
+        from tokenizers import Tokenizer
+
+        tok = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+        tok.no_truncation()
+        tok.no_padding()
+        return tok
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.counter.encode(text).ids)
+
+    def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        # Similar lengths together: less padding, less work.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), batch_size):
+            idx = order[start:start + batch_size]
+            out[idx] = self._encode_batch([texts[i] for i in idx])
+        return out
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        encs = self.tokenizer.encode_batch(texts)
+        ids = np.asarray([e.ids for e in encs], dtype=np.int64)
+        mask = np.asarray([e.attention_mask for e in encs], dtype=np.int64)
+        types = np.zeros_like(ids)
+        hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
+        if self.pooling == "cls":
+            pooled = hidden[:, 0]
+        else:
+            m = mask[..., None].astype(np.float32)
+            pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self._encode_batch([text])[0]
+
+
+def load_embedder(settings, threads: int | None = 1, log=print):
+    """The fastest faithful embedder for the configured model: its ONNX export when there is one
+    (made on first use, with torch), else sentence-transformers."""
+    if settings.runtime == "torch":
+        return Embedder(settings.model, threads=threads)
+    folder = export_dir(settings.index_dir, settings.model)
+    if not (folder / "export.json").exists():
+        try:
+            export_onnx(settings.model, folder, log=log)
+        except (ModelError, ImportError, RuntimeError, OSError) as e:
+            if settings.runtime == "onnx":
+                raise ModelError(f"cannot run {settings.model!r} on ONNX: {e}") from None
+            log(f"serving with sentence-transformers: {e}")
+            return Embedder(settings.model, threads=threads)
+    try:
+        return OnnxEmbedder(folder, threads=threads)
+    except (ModelError, OSError, ValueError, KeyError) as e:
+        if settings.runtime == "onnx":
+            raise ModelError(f"ONNX export in {folder} is unusable: {e}") from None
+        log(f"serving with sentence-transformers: {e}")
+        return Embedder(settings.model, threads=threads)

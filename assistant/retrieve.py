@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .actors import Actors
-from .query import Query, fits_type
+from .query import Query
 from .store import Index
 
 # How much each signal counts in a sentence's score. Dense similarity of the sentence (with its
@@ -47,7 +47,6 @@ class Candidate:
     dense_chunk: float
     bm25: float  # normalised to the best BM25 score of this question
     actor_match: bool
-    coverage: float  # share of the question's content tokens present in the sentence or its context
 
 
 def bm25_scores(bm, tokens: Sequence[str]) -> np.ndarray:
@@ -83,31 +82,59 @@ def dense_search(faiss_index, qvec: np.ndarray, k: int, allowed: np.ndarray | No
 
 
 class Retriever:
+    """Scores sentences for a query. Everything that depends only on the index is computed once here,
+    so a request does vector and BM25 lookups and array arithmetic, not text processing."""
+
     def __init__(self, index: Index, actors: Actors):
+        from .positions import document_subject
+        from .query import DATE, NUMBER, PERSON
+
         self.index = index
         self.actors = actors
-        self.sentence_chunk = np.asarray([s.chunk for s in index.sentences], dtype=np.int64)
-        self.sentence_actor = [s.actor for s in index.sentences]
+        sents = index.sentences
+        self.sentence_chunk = np.asarray([s.chunk for s in sents], dtype=np.int64)
         block_ids: dict[tuple[str, int], int] = {}
         self.sentence_block = np.asarray(
-            [block_ids.setdefault((s.source_id, s.block_start), len(block_ids)) for s in index.sentences], dtype=np.int64)
+            [block_ids.setdefault((s.source_id, s.block_start), len(block_ids)) for s in sents], dtype=np.int64)
         self.block_rows: list[list[int]] = [[] for _ in block_ids]
         for i, b in enumerate(self.sentence_block.tolist()):
             self.block_rows[b].append(i)
         self.publisher_actor = {
             d.id: actors.canonical(d.publisher) if d.publisher else None for d in index.documents.values()
         }
-        from .positions import document_subject
-
         self.subject = {d.id: document_subject(d.title, d.text, actors, self.publisher_actor[d.id])
                         for d in index.documents.values()}
+        # Per-sentence facts as arrays: whose it is, whose document, and what kind of answer it holds.
+        self.actor_names = sorted({a for a in (s.actor for s in sents) if a} | {a.name for a in actors.actors})
+        code = {a: i for i, a in enumerate(self.actor_names)}
+        self.actor_code = np.asarray([code.get(s.actor, -1) for s in sents], dtype=np.int32)
+        self.publisher_code = np.asarray([code.get(self.publisher_actor.get(s.source_id), -1) for s in sents], dtype=np.int32)
+        self.subject_code = np.asarray([code.get(self.subject.get(s.source_id), -1) for s in sents], dtype=np.int32)
+        texts = [index.text(s) for s in sents]
+        self.has_number = np.asarray([bool(NUMBER.search(t)) for t in texts])
+        self.has_date = np.asarray([bool(DATE.search(t)) for t in texts])
+        self.has_person = np.asarray([bool(PERSON.search(t)) for t in texts])
+        self.mentions = [frozenset(actors.named_in(t)) for t in texts]
+
+    def codes(self, names) -> np.ndarray:
+        known = {a: i for i, a in enumerate(self.actor_names)}
+        return np.asarray([known[n] for n in names if n in known], dtype=np.int32)
+
+    def type_mask(self, kind: str | None, rows: np.ndarray, named: frozenset[str]) -> np.ndarray:
+        if kind == "number":
+            return self.has_number[rows]
+        if kind == "date":
+            return self.has_date[rows]
+        if kind == "who":
+            return self.has_person[rows] | np.asarray([bool(self.mentions[r] - named) for r in rows.tolist()])
+        return np.zeros(len(rows), dtype=bool)
 
     def sentences(self, query: Query, qvec: np.ndarray, filters: Filters = Filters(), actors: Sequence[str] | None = None) -> list[Candidate]:
         """Candidate sentences, best first. `actors` overrides the actors the query asks about."""
         idx = self.index
         allowed = allowed_sentences(idx, filters)
-        d_scores, d_ids = dense_search(idx.sentence_vectors, qvec, DENSE_SENT_K, allowed)
-        c_scores, c_ids = dense_search(idx.chunk_vectors, qvec, DENSE_CHUNK_K)
+        _, d_ids = dense_search(idx.sentence_vectors, qvec, DENSE_SENT_K, allowed)
+        _, c_ids = dense_search(idx.chunk_vectors, qvec, DENSE_CHUNK_K)
         bm_s = bm25_scores(idx.sentence_bm25, query.tokens)
         bm_c = bm25_scores(idx.chunk_bm25, query.tokens)
         if allowed is not None:
@@ -115,14 +142,13 @@ class Retriever:
             mask[allowed] = True
             bm_s = np.where(mask, bm_s, 0)
 
-        cand: set[int] = set(int(i) for i in d_ids)
-        top_bm = np.argsort(-bm_s)[:BM25_K]
+        cand: set[int] = set(d_ids.tolist())
+        top_bm = np.argpartition(-bm_s, min(BM25_K, len(bm_s) - 1))[:BM25_K] if len(bm_s) else np.zeros(0, np.int64)
         cand.update(int(i) for i in top_bm if bm_s[i] > 0)
-        chunk_set = set(int(c) for c in c_ids)
-        cand.update(np.flatnonzero(np.isin(self.sentence_chunk, list(chunk_set))).tolist())
+        cand.update(np.flatnonzero(np.isin(self.sentence_chunk, c_ids)).tolist())
         # Whole paragraphs: a sentence is judged with its neighbours.
-        for r in list(cand):
-            cand.update(self.block_rows[self.sentence_block[r]])
+        for b in set(self.sentence_block[list(cand)].tolist()) if cand else ():
+            cand.update(self.block_rows[b])
         if allowed is not None:
             cand &= set(allowed.tolist())
         rows = np.asarray(sorted(cand), dtype=np.int64)
@@ -132,9 +158,8 @@ class Retriever:
         dense = idx.sentence_vectors.reconstruct_batch(rows) @ qvec
         bare = idx.bare_vectors.reconstruct_batch(rows) @ qvec
         chunks_of = self.sentence_chunk[rows]
-        uniq = np.unique(chunks_of)
-        cdense = dict(zip(uniq.tolist(), (idx.chunk_vectors.reconstruct_batch(uniq) @ qvec).tolist()))
-        dense_chunk = np.asarray([cdense[c] for c in chunks_of.tolist()], np.float32)
+        uniq, inverse = np.unique(chunks_of, return_inverse=True)
+        dense_chunk = (idx.chunk_vectors.reconstruct_batch(uniq) @ qvec)[inverse]
         bs = bm_s[rows]
         bs = bs / bs.max() if bs.max() > 0 else bs
         bc = bm_c[chunks_of]
@@ -143,47 +168,25 @@ class Retriever:
 
         # Paragraph relevance: the best sentence of a paragraph lifts the others, so the sentence that
         # states a view is found even when the sentence before it holds the topic words.
-        block_best: dict[int, float] = {}
         blocks = self.sentence_block[rows]
-        for b, v in zip(blocks.tolist(), base.tolist()):
-            block_best[b] = max(block_best.get(b, -1.0), v)
+        best = np.full(int(blocks.max()) + 1, -np.inf, dtype=np.float32)
+        np.maximum.at(best, blocks, base.astype(np.float32))
+        score = base + W_PARAGRAPH * (best[blocks] - base)
 
         # "According to X, what does the review aim for?": X's own reading counts as much as the review's words.
-        want = set(actors if actors is not None else (*query.actors, *query.sources))
-        sources = set(query.sources)
-        topic = set(query.topic_actors)
-        named = frozenset(query.actors + query.topic_actors + query.sources)
-        qtok = set(query.tokens)
-        out: list[Candidate] = []
-        for j, r in enumerate(rows.tolist()):
-            s = idx.sentences[r]
-            score = base[j] + W_PARAGRAPH * (block_best[int(blocks[j])] - base[j])
-            match = bool(want) and s.actor in want
-            if match:
-                score += ACTOR_BONUS
-            publisher = self.publisher_actor.get(s.source_id)
-            if publisher in want:
-                score += PUBLISHER_BONUS
-            if publisher in sources:
-                score += SOURCE_BONUS
-            if self.subject.get(s.source_id) in topic:
-                score += SUBJECT_BONUS
-            text = idx.text(s)
-            if query.answer_type and fits_type(query.answer_type, text, self.actors, named):
-                score += TYPE_BONUS
-            out.append(Candidate(r, float(score), float(dense[j]), float(dense_chunk[j]), float(bs[j]), match,
-                                 self.coverage(qtok, r)))
-        out.sort(key=lambda c: -c.score)
-        return out
-
-    def coverage(self, qtok: set[str], row: int) -> float:
-        if not qtok:
-            return 0.0
-        from . import terms
-
-        s = self.index.sentences[row]
-        have = set(terms.tokens(self.index.text(s) + " " + s.context + " " + " ".join(s.section)))
-        return len(qtok & have) / len(qtok)
+        want = self.codes(actors if actors is not None else (*query.actors, *query.sources))
+        match = np.isin(self.actor_code[rows], want) if len(want) else np.zeros(len(rows), dtype=bool)
+        publisher = self.publisher_code[rows]
+        score = (score + ACTOR_BONUS * match
+                 + PUBLISHER_BONUS * np.isin(publisher, want)
+                 + SOURCE_BONUS * np.isin(publisher, self.codes(query.sources))
+                 + SUBJECT_BONUS * np.isin(self.subject_code[rows], self.codes(query.topic_actors)))
+        if query.answer_type:
+            named = frozenset(query.actors + query.topic_actors + query.sources)
+            score = score + TYPE_BONUS * self.type_mask(query.answer_type, rows, named)
+        order = np.argsort(-score, kind="stable")
+        return [Candidate(int(rows[j]), float(score[j]), float(dense[j]), float(dense_chunk[j]), float(bs[j]), bool(match[j]))
+                for j in order.tolist()]
 
     def chunks(self, query: Query, qvec: np.ndarray, k: int, filters: Filters = Filters()) -> list[tuple[int, float]]:
         """Passages for raw retrieval, fused by reciprocal rank of dense and BM25."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,11 @@ class Settings(BaseSettings):
         None,
         description="Extra actors and aliases (JSON), merged over the built-in list; "
         "defaults to actors.json in the sources folder when present.",
+    )
+    runtime: Literal["auto", "onnx", "torch"] = Field(
+        "auto",
+        description="How the model runs: `auto` uses an ONNX export of it (made once, checked against "
+        "sentence-transformers) and falls back to sentence-transformers; `onnx` or `torch` force one.",
     )
     top_k: int = Field(5, ge=1, le=20, description="Quotes returned per answer unless the request says otherwise.")
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted, in characters.")
