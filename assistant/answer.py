@@ -33,6 +33,36 @@ MIN_SCORE = 0.55  # ...unless its fused score (terms and passage) is high anyway
 QUANTITY_DEPTH = 3  # how many of the best sentences may hold the figure a number question asks for
 
 
+class LRU:
+    """A small thread-safe least-recently-used map."""
+
+    def __init__(self, size: int):
+        from collections import OrderedDict
+        from threading import Lock
+
+        self.size = size
+        self.data: OrderedDict = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key):
+        if not self.size:
+            return None
+        with self.lock:
+            value = self.data.get(key)
+            if value is not None:
+                self.data.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        if not self.size:
+            return
+        with self.lock:
+            self.data[key] = value
+            self.data.move_to_end(key)
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+
+
 @dataclass
 class PositionEntry:
     actor: str
@@ -178,6 +208,7 @@ class Assistant:
         self.actors = actors
         self.retriever = Retriever(index, actors)
         self.quotes = QuoteMaker(index)
+        self.cache = LRU(settings.cache_size)
 
     def analyse(self, question: str, history: Sequence[str] = ()) -> Query:
         r = resolve_followup(question, history, self.actors)
@@ -219,6 +250,17 @@ class Assistant:
         k = top_k or self.settings.top_k
         q = self.analyse(question, history)
         filters = Filters(frozenset(sources), frozenset(self.actors.canonical(a) or a for a in actors))
+        # Repeated questions: the same reading of the question with the same filters gives the same answer
+        # (the cache lives with this index; a new build makes a new Assistant).
+        key = (q, k, filters)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return dc_replace(cached, question=question, took_ms=round((time.perf_counter() - started) * 1000, 1))
+        answer = self._answer(question, q, k, filters, sources, started)
+        self.cache.put(key, answer)
+        return answer
+
+    def _answer(self, question: str, q: Query, k: int, filters: Filters, sources: Sequence[str], started: float) -> Answer:
         qvec = self.embedder.encode_query(q.dense_text)
 
         if q.comparison:
@@ -346,7 +388,6 @@ def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = Tr
     from .embed import load_embedder
     from .store import actors_for, build_index, index_status, load_index
 
-    embedder = embedder or load_embedder(settings, threads=1, log=log)
     actors = actors_for(settings)
     status = index_status(settings, actors)
     if status != "ok":
@@ -356,6 +397,9 @@ def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = Tr
             raise (IndexMissingError if status == "missing" else IndexMismatchError)(
                 f"index is {status}; run `assistant index`")
         log(f"index {status}; building")
-        build_index(settings, embedder, log=log, wait_for_lock=True)
+        # Indexing may use every core; the serving embedder below uses one thread per call.
+        builder = embedder if embedder is not None and not hasattr(embedder, "inner") else load_embedder(settings, None, log)
+        build_index(settings, builder, log=log, wait_for_lock=True)
+    embedder = embedder or load_embedder(settings, threads=1, log=log)
     index = load_index(settings, embedder.dim)
     return Assistant(settings, index, embedder, actors)

@@ -155,8 +155,14 @@ def cmd_serve(args, settings) -> int:
     from .answer import open_assistant
     from .app import create_app
 
+    from .batching import BatchingEncoder
+    from .embed import load_embedder
+
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    assistant = open_assistant(settings, log=log)  # builds the index first when missing or stale
+    embedder = load_embedder(settings, threads=1, log=log)
+    if settings.batching:
+        embedder = BatchingEncoder(embedder)
+    assistant = open_assistant(settings, embedder=embedder, log=log)  # builds the index first when missing or stale
     app = create_app(settings, assistant)
     log(f"serving {len(assistant.index.documents)} sources on http://{settings.host}:{settings.port}")
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=5)

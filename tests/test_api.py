@@ -26,6 +26,9 @@ def ask(http, **body):
 def test_answer_contract(http):
     a = ask(http, question="What does the BMA think of the proposed GP buy-out fund?")
     assert set(a) == {"question", "standalone_question", "answered", "message", "quotes", "took_ms"}
+    from assistant.api import AnswerOut
+
+    AnswerOut.model_validate(a)  # the serialised answer is exactly what the OpenAPI schema promises
     assert a["answered"] is True and a["message"] is None and 1 <= len(a["quotes"]) <= 5
     for q in a["quotes"]:
         assert set(q) == QUOTE_FIELDS
