@@ -321,9 +321,7 @@ def write_build(index_dir: Path, manifest: dict, docs: list[Document], chunk_row
     write_jsonl(tmp / "chunks.jsonl", (asdict(r) for r in chunk_rows))
     write_jsonl(tmp / "sentences.jsonl", (asdict(r) for r in sentence_rows))
     for fname, mat in (("chunks.faiss", cvec), ("sentences.faiss", svec), ("sentences_bare.faiss", bvec)):
-        idx = faiss.IndexFlatIP(mat.shape[1])
-        idx.add(mat)
-        faiss.write_index(idx, str(tmp / fname))
+        faiss.write_index(vector_index(mat), str(tmp / fname))
     acronyms = terms.find_acronyms("\n".join(d.text for d in docs))
     ctoks = [terms.index_tokens(by_id[r.source_id].text[r.start:r.end] + " " + " ".join(r.section[-1:]), acronyms)
              for r in chunk_rows]
@@ -349,6 +347,47 @@ def write_build(index_dir: Path, manifest: dict, docs: list[Document], chunk_row
     fsync_dir(index_dir)
     prune(index_dir, keep=final)
     return final
+
+
+# Exact search is about 9 ms at 100k vectors and 65 ms at 1M on this kind of machine: below the
+# threshold flat is right; above it HNSW answers in about a millisecond at recall@10 ~0.95+.
+FLAT_MAX = 200_000
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 192
+
+
+def vector_index(mat: np.ndarray):
+    """An inner-product FAISS index over normalised vectors, its type chosen by size."""
+    import faiss
+
+    dim = mat.shape[1] if mat.ndim == 2 and mat.shape[1] else 1
+    if len(mat) <= FLAT_MAX:
+        idx = faiss.IndexFlatIP(dim)
+    else:
+        idx = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        idx.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    if len(mat):
+        idx.add(mat)
+    return idx
+
+
+def read_vector_index(path: Path):
+    """Read a FAISS index; a big one is memory-mapped where FAISS allows, not copied into memory."""
+    import faiss
+
+    big = path.stat().st_size > FLAT_MAX * 384 * 4
+    idx = None
+    if big:
+        try:
+            idx = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+        except RuntimeError:
+            idx = None
+    if idx is None:
+        idx = faiss.read_index(str(path))
+    if hasattr(idx, "hnsw"):
+        idx.hnsw.efSearch = HNSW_EF_SEARCH
+    return idx
 
 
 def prune(index_dir: Path, keep: Path) -> None:
@@ -432,7 +471,6 @@ class Index:
 
 def load_index(settings: Settings, dim: int | None = None) -> Index:
     import bm25s
-    import faiss
 
     build = current_build(settings.index_dir)
     if build is None:
@@ -459,9 +497,9 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
         sentences = [SentenceRow(r["source_id"], r["chunk"], tuple(r["section"]), r["start"], r["end"],
                                  r["block_start"], r["block_end"], r["context"], r["actor"], r["key"], r["bare_key"], r["item"])
                      for r in read_jsonl(build / "sentences.jsonl")]
-        cvec = faiss.read_index(str(build / "chunks.faiss"))
-        svec = faiss.read_index(str(build / "sentences.faiss"))
-        bvec = faiss.read_index(str(build / "sentences_bare.faiss"))
+        cvec = read_vector_index(build / "chunks.faiss")
+        svec = read_vector_index(build / "sentences.faiss")
+        bvec = read_vector_index(build / "sentences_bare.faiss")
         cbm = bm25s.BM25.load(str(build / "bm25_chunks"))
         sbm = bm25s.BM25.load(str(build / "bm25_sentences"))
         extra = json.loads((build / "terms.json").read_text())

@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # the package, also when run from a checkout without installing
 RESULTS = ROOT / "bench" / "results"
 PY = sys.executable
 

@@ -121,3 +121,29 @@ def test_problems_are_recorded_in_the_manifest(tiny_settings, fake_embedder):
     assert [p.file for p in report.problems] == ["bad.txt"]
     manifest = json.loads((current_build(tiny_settings.index_dir) / "manifest.json").read_text())
     assert manifest["problems"][0]["file"] == "bad.txt"
+
+
+def test_big_indexes_switch_to_hnsw_and_load_back(tmp_path, monkeypatch):
+    import numpy as np
+
+    from assistant import store
+
+    rng = np.random.default_rng(0)
+    mat = rng.normal(size=(3000, 32)).astype(np.float32)
+    mat /= np.linalg.norm(mat, axis=1, keepdims=True)
+    monkeypatch.setattr(store, "FLAT_MAX", 1000)
+    idx = store.vector_index(mat)
+    assert hasattr(idx, "hnsw") and idx.ntotal == 3000
+    import faiss
+
+    faiss.write_index(idx, str(tmp_path / "v.faiss"))
+    loaded = store.read_vector_index(tmp_path / "v.faiss")
+    assert loaded.hnsw.efSearch == store.HNSW_EF_SEARCH
+    exact = mat @ mat[:50].T
+    _, ids = loaded.search(mat[:50], 10)
+    truth = np.argsort(-exact, axis=0)[:10].T
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(ids, truth)])
+    assert recall >= 0.95
+    assert np.allclose(loaded.reconstruct_batch(np.arange(5)), mat[:5])
+    monkeypatch.setattr(store, "FLAT_MAX", 10_000)
+    assert not hasattr(store.vector_index(mat), "hnsw")

