@@ -33,8 +33,7 @@ class Settings(BaseSettings):
         description="How the model runs: `auto` uses an ONNX export of it (made once, checked against "
         "sentence-transformers) and falls back to sentence-transformers; `onnx` or `torch` force one.",
     )
-    batching: bool = Field(False, description="Encode concurrent questions together in one model call (server only; "
-                           "off by default: on a 2-vCPU machine it measured slower, see bench/README.md).")
+    batching: bool = Field(True, description="Encode concurrent questions together in one model call (server only).")
     cache_size: int = Field(1024, ge=0, description="Answers kept for repeated questions (0 turns the cache off).")
     top_k: int = Field(5, ge=1, le=20, description="Quotes returned per answer unless the request says otherwise.")
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted, in characters.")

@@ -6,8 +6,9 @@ For each corpus size N this measures, in one process and on the same machine:
   Its batched top-100 is the ground truth for every recall figure.
 * HNSW, ``faiss.IndexHNSWFlat(d, M, METRIC_INNER_PRODUCT)``: build time (``--build-threads``
   OpenMP threads), memory, latency and recall@10 at several efSearch values; then the index is
-  written to a temporary file and read back with ``faiss.read_index`` and with
-  ``faiss.IO_FLAG_MMAP`` (reported as not supported if faiss refuses), with the file size.
+  written to a temporary file and read back three ways: ``faiss.read_index(path)``,
+  with ``faiss.IO_FLAG_MMAP`` and with ``faiss.IO_FLAG_MMAP_IFC`` (each reported as not supported
+  if faiss refuses): load time, private vs file-mapped memory, first queries, same answers.
 * IVF, ``faiss.IndexIVFFlat`` with nlist ~ 4*sqrt(N): train + add time, latency, recall@10
   at several nprobe values (skip with ``--no-ivf``).
 * BM25, ``bm25s.BM25`` over synthetic short texts (10-30 words drawn from a Zipf distribution
@@ -20,12 +21,14 @@ For each corpus size N this measures, in one process and on the same machine:
 Vectors are 384-d, L2-normalised float32 points scattered around Gaussian cluster centres;
 queries are perturbed points near the same centres. All data comes from a fixed seed.
 Latency is one query at a time with one faiss thread; "x flat" is each p50 divided by the exact
-flat p50 measured in the same run. Memory is the growth of the process RSS (VmRSS) over a build.
+flat p50 measured in the same run. Memory is the growth of the process RSS (VmRSS) over a
+build; build CPU seconds (all threads) are in the JSON next to the wall-clock build time.
 
 Run from the repository root:
 
     .venv/bin/python bench/scale.py            # N = 100,000 and 1,000,000 (several minutes)
-    .venv/bin/python bench/scale.py --quick    # N = 20,000 and 100,000, 50 queries (< 1 minute)
+    .venv/bin/python bench/scale.py --quick    # N = 20,000 and 100,000, 50 queries, efConstruction 40
+                                               # (well under a minute on 2 cores)
 
 A table per size is printed, and every figure is written as JSON to
 ``bench/results/scale-<timestamp>.json``.
@@ -42,7 +45,7 @@ import platform
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -61,11 +64,12 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 # --------------------------------------------------------------------------- measurement helpers
 
 
-def rss_mb() -> float:
-    """Resident set size of this process in MB, from /proc/self/status."""
+def proc_status_mb(key: str = "VmRSS") -> float:
+    """A memory figure of this process in MB from /proc/self/status: VmRSS (resident in all),
+    RssAnon (heap and other private memory) or RssFile (resident pages of mapped files)."""
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(key + ":"):
                 return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -79,14 +83,20 @@ def release_memory() -> None:
         pass
 
 
-def timed(fn: Callable[[], object]) -> tuple[object, float, float]:
-    """Run fn; return (result, seconds, RSS growth in MB)."""
+@dataclass
+class Cost:
+    seconds: float  # wall clock
+    cpu_s: float  # process CPU time, all threads: cpu_s / seconds is the parallelism achieved
+    rss_mb: float  # growth of VmRSS
+
+
+def timed(fn: Callable[[], object]) -> tuple[object, Cost]:
+    """Run fn; return its result and what it cost."""
     release_memory()
-    before = rss_mb()
-    start = time.perf_counter()
+    before, cpu, start = proc_status_mb(), time.process_time(), time.perf_counter()
     result = fn()
-    seconds = time.perf_counter() - start
-    return result, seconds, rss_mb() - before
+    cost = Cost(time.perf_counter() - start, time.process_time() - cpu, proc_status_mb() - before)
+    return result, cost
 
 
 def latencies_ms(search_one: Callable[[int], object], n_queries: int) -> tuple[np.ndarray, list]:
@@ -125,6 +135,12 @@ def latency_row(method: str, setting: str, times_ms: np.ndarray, **kwargs) -> Ro
     return Row(method, setting, p50_ms=float(p50), p95_ms=float(p95), **kwargs)
 
 
+def add_build_cost(row: Row, cost: Cost) -> Row:
+    row.build_s, row.memory_mb = cost.seconds, cost.rss_mb
+    row.extra["build_cpu_s"] = cost.cpu_s
+    return row
+
+
 # --------------------------------------------------------------------------- synthetic data
 
 
@@ -154,7 +170,7 @@ def clustered_points(n: int, centres: np.ndarray, spread: np.ndarray, rng, chunk
 
 
 def made_up_vocabulary(size: int) -> np.ndarray:
-    """Deterministic pronounceable non-words: each index spelled in base-len(SYLLABLES) syllables."""
+    """Deterministic pronounceable non-words: each index spelled as three base-48 digits, one syllable each."""
     syllables = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"][:48]
     words = []
     for i in range(size):
@@ -200,12 +216,12 @@ def bench_flat(xb: np.ndarray, xq: np.ndarray, build_threads: int) -> tuple[Row,
         index.add(xb)
         return index
 
-    index, build_s, mem = timed(build)
+    index, cost = timed(build)
     faiss.omp_set_num_threads(1)
     times, results = latencies_ms(lambda i: index.search(xq[i : i + 1], TOP_K)[1][0], len(xq))
     faiss.omp_set_num_threads(build_threads)
     _, truth = index.search(xq, FUSION_DEPTH)  # batched: this is the ground truth, not timed
-    row = latency_row("flat (exact)", "IndexFlatIP", times, build_s=build_s, memory_mb=mem)
+    row = add_build_cost(latency_row("flat (exact)", "IndexFlatIP", times), cost)
     row.recall_at_10 = recall_at_k(np.array(results), truth)
     return row, truth
 
@@ -229,42 +245,48 @@ def bench_hnsw(xb, xq, truth, args) -> tuple[list[Row], faiss.Index]:
         return index
 
     faiss.omp_set_num_threads(args.build_threads)
-    index, build_s, mem = timed(build)
+    index, cost = timed(build)
 
     def set_ef(ef):
         return lambda: setattr(index.hnsw, "efSearch", ef)
 
     settings = [(f"M={args.hnsw_m} efC={args.ef_construction} efSearch={ef}", set_ef(ef)) for ef in args.ef_search]
     rows = search_rows(index, "hnsw", settings, xq, truth)
-    rows[0].build_s, rows[0].memory_mb = build_s, mem
+    add_build_cost(rows[0], cost)
     return rows, index
 
 
 def bench_ivf(xb, xq, truth, args) -> list[Row]:
     n = len(xb)
     nlist = max(1, int(round(4 * np.sqrt(n))))
-    train = xb[np.random.default_rng([args.seed, 3, n]).choice(n, size=min(n, 39 * nlist), replace=False)]
+    sample = xb[np.random.default_rng([args.seed, 3, n]).choice(n, size=min(n, 39 * nlist), replace=False)]
     quantizer = faiss.IndexFlatIP(DIM)
     index = faiss.IndexIVFFlat(quantizer, DIM, nlist, faiss.METRIC_INNER_PRODUCT)
 
     faiss.omp_set_num_threads(args.build_threads)
-    _, train_s, train_mem = timed(lambda: index.train(train))
-    _, add_s, add_mem = timed(lambda: index.add(xb))
-    del train
+    _, train = timed(lambda: index.train(sample))
+    _, add = timed(lambda: index.add(xb))
+    del sample
 
     def set_nprobe(nprobe):
         return lambda: setattr(index, "nprobe", nprobe)
 
     settings = [(f"nlist={nlist} nprobe={p}", set_nprobe(p)) for p in args.nprobe]
     rows = search_rows(index, "ivf", settings, xq, truth)
-    rows[0].build_s, rows[0].memory_mb = train_s + add_s, train_mem + add_mem
-    rows[0].extra = {"train_s": train_s, "add_s": add_s, "train_points": min(n, 39 * nlist)}
+    add_build_cost(rows[0], Cost(*(a + b for a, b in zip(astuple(train), astuple(add)))))
+    rows[0].extra.update(train_s=train.seconds, add_s=add.seconds, train_points=min(n, 39 * nlist))
     del index, quantizer
     return rows
 
 
+# How the saved HNSW index is read back: a label and the name of the faiss IO flag (None: plain read).
+# IO_FLAG_MMAP is the historical flag (it maps on-disk IVF lists); IO_FLAG_MMAP_IFC maps the file's
+# contents in place, so storage and graph are paged in from the file as searches touch them.
+READ_MODES = (("read_index", None), ("IO_FLAG_MMAP", "IO_FLAG_MMAP"), ("IO_FLAG_MMAP_IFC", "IO_FLAG_MMAP_IFC"))
+
+
 def bench_save_load(index: faiss.Index, xq: np.ndarray, tmp_root: str | None) -> dict:
-    """Write the index, read it back plainly and memory-mapped; check both answer like the original."""
+    """Write the index, read it back in each READ_MODES way, check each answers like the original."""
     faiss.omp_set_num_threads(1)
     probe = xq[:10]
     expected = index.search(probe, TOP_K)[1]
@@ -275,27 +297,35 @@ def bench_save_load(index: faiss.Index, xq: np.ndarray, tmp_root: str | None) ->
         faiss.write_index(index, path)
         report["write_s"] = time.perf_counter() - start
         report["file_mb"] = os.path.getsize(path) / 2**20
-        for name, flags in (("read", None), ("read_mmap", getattr(faiss, "IO_FLAG_MMAP", None))):
-            report[name] = read_index_report(path, flags, probe, expected, index.hnsw.efSearch, name == "read_mmap")
+        for label, flag_name in READ_MODES:
             release_memory()
+            report[label] = read_index_report(path, flag_name, probe, expected, index.hnsw.efSearch)
     return report
 
 
-def read_index_report(path, flags, probe, expected, ef_search, mmap: bool) -> dict:
-    if mmap and flags is None:
-        return {"supported": False, "error": "faiss has no IO_FLAG_MMAP"}
-    before = rss_mb()
+def read_index_report(path: str, flag_name: str | None, probe, expected, ef_search: int) -> dict:
+    """Load time, then private (anon) and file-backed memory after the load and after 10 queries."""
+    flags = 0 if flag_name is None else getattr(faiss, flag_name, None)
+    if flags is None:
+        return {"supported": False, "error": f"this faiss has no {flag_name}"}
+    anon, mapped = proc_status_mb("RssAnon"), proc_status_mb("RssFile")
     try:
         start = time.perf_counter()
-        loaded = faiss.read_index(path) if flags is None else faiss.read_index(path, flags)
-        seconds = time.perf_counter() - start
-    except Exception as exc:  # faiss raises RuntimeError for index types it cannot map
+        loaded = faiss.read_index(path, flags)
+        load_s = time.perf_counter() - start
+    except Exception as exc:  # faiss raises RuntimeError for an index type it cannot read this way
         return {"supported": False, "error": str(exc).strip().splitlines()[-1][:200]}
-    grown = rss_mb() - before
+    report = {"supported": True, "load_s": load_s, "anon_mb_after_load": proc_status_mb("RssAnon") - anon,
+              "file_mb_after_load": proc_status_mb("RssFile") - mapped}
     faiss.downcast_index(loaded).hnsw.efSearch = ef_search
-    same = bool(np.array_equal(loaded.search(probe, TOP_K)[1], expected))
+    start = time.perf_counter()
+    found = np.array([loaded.search(q[None], TOP_K)[1][0] for q in probe])
+    report["first_10_queries_ms"] = (time.perf_counter() - start) * 1000
+    report["anon_mb_after_queries"] = proc_status_mb("RssAnon") - anon
+    report["file_mb_after_queries"] = proc_status_mb("RssFile") - mapped
+    report["same_results"] = bool(np.array_equal(found, expected))
     del loaded
-    return {"supported": True, "seconds": seconds, "rss_growth_mb": grown, "same_results": same}
+    return report
 
 
 # --------------------------------------------------------------------------- BM25 and hybrid
@@ -327,12 +357,12 @@ def bench_bm25(corpus, queries) -> tuple[list[Row], bm25s.BM25, str]:
         retriever.index(corpus, show_progress=False)
         return retriever
 
-    retriever, build_s, mem = timed(build)
+    retriever, cost = timed(build)
     rows = []
     for name, top in BM25_METHODS.items():
         times, _ = latencies_ms(lambda i: top(retriever, queries[i]), len(queries))
         rows.append(latency_row("bm25", f"top-100 via {name}", times))
-    rows[0].build_s, rows[0].memory_mb = build_s, mem
+    add_build_cost(rows[0], cost)
     fastest = min(zip(rows, BM25_METHODS), key=lambda pair: pair[0].p50_ms)[1]
     return rows, retriever, fastest
 
@@ -372,9 +402,9 @@ def run_size(n: int, args, centres, spread, vocab) -> dict:
     print(f"\n== N = {n:,} ==", flush=True)
     wall = time.perf_counter()
     rng = np.random.default_rng([args.seed, 1, n])
-    xb, data_s, data_mb = timed(lambda: clustered_points(n, centres, spread, rng))
+    xb, data = timed(lambda: clustered_points(n, centres, spread, rng))
     xq = clustered_points(args.queries, centres, spread, np.random.default_rng([args.seed, 2, n]))
-    log(f"vectors: {data_s:.1f}s, {data_mb:.0f} MB")
+    log(f"vectors: {data.seconds:.1f}s, {data.rss_mb:.0f} MB")
 
     flat_row, truth = bench_flat(xb, xq, args.build_threads)
     log(f"flat: p50 {flat_row.p50_ms:.2f} ms")
@@ -383,7 +413,7 @@ def run_size(n: int, args, centres, spread, vocab) -> dict:
 
     hnsw_rows, hnsw = bench_hnsw(xb, xq, truth, args)
     rows += hnsw_rows
-    log(f"hnsw: built in {hnsw_rows[0].build_s:.1f}s")
+    log(f"hnsw: built in {hnsw_rows[0].build_s:.1f}s ({hnsw_rows[0].extra['build_cpu_s']:.1f} CPU s)")
     save_load = bench_save_load(hnsw, xq, args.tmp_dir)
     log("hnsw: save/load done")
 
@@ -394,9 +424,9 @@ def run_size(n: int, args, centres, spread, vocab) -> dict:
     release_memory()
 
     text_rng = np.random.default_rng([args.seed, 4, n])
-    corpus, corpus_s, corpus_mb = timed(lambda: synthetic_corpus(n, vocab, text_rng))
+    corpus, texts = timed(lambda: synthetic_corpus(n, vocab, text_rng))
     queries = text_queries(corpus, args.queries, text_rng)
-    log(f"texts: {corpus_s:.1f}s, {corpus_mb:.0f} MB as Python token lists")
+    log(f"texts: {texts.seconds:.1f}s, {texts.rss_mb:.0f} MB as Python token lists")
     bm25_rows, retriever, bm25_method = bench_bm25(corpus, queries)
     del corpus
     rows += bm25_rows
@@ -411,7 +441,7 @@ def run_size(n: int, args, centres, spread, vocab) -> dict:
         "n": n,
         "queries": args.queries,
         "wall_s": time.perf_counter() - wall,
-        "data": {"vectors_s": data_s, "vectors_mb": data_mb, "texts_s": corpus_s, "texts_mb": corpus_mb},
+        "data": {"vectors": asdict(data), "texts": asdict(texts)},
         "bm25_method_in_hybrid": bm25_method,
         "rows": [asdict(row) for row in rows],
         "hnsw_save_load": save_load,
@@ -440,14 +470,17 @@ def print_table(result: dict) -> None:
         if i == 0:
             print("  ".join("-" * w for w in widths))
     sl = result["hnsw_save_load"]
-    print(f"HNSW file {sl['file_mb']:.0f} MB, write {sl['write_s']:.2f}s; " + "; ".join(
-        f"{name}: {describe_read(sl[name])}" for name in ("read", "read_mmap")))
+    print(f"HNSW file {sl['file_mb']:.0f} MB, written in {sl['write_s']:.2f}s; read back (warm page cache):")
+    for label, _ in READ_MODES:
+        print(f"  {label:<17} {describe_read(sl[label])}")
 
 
 def describe_read(report: dict) -> str:
     if not report["supported"]:
         return f"not supported ({report['error']})"
-    return (f"{report['seconds']:.2f}s, RSS +{report['rss_growth_mb']:.0f} MB, "
+    return (f"load {report['load_s']:.3f}s, +{report['anon_mb_after_load']:.0f} MB private "
+            f"+{report['file_mb_after_load']:.0f} MB mapped; first 10 queries {report['first_10_queries_ms']:.1f} ms, "
+            f"then +{report['anon_mb_after_queries']:.0f} MB private +{report['file_mb_after_queries']:.0f} MB mapped; "
             f"same results: {report['same_results']}")
 
 
@@ -464,6 +497,7 @@ def machine_info() -> dict:
         "faiss": faiss.__version__,
         "numpy": np.__version__,
         "bm25s": getattr(bm25s, "__version__", "unknown"),
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
 
 
@@ -478,11 +512,11 @@ def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", type=int_list, default=[100_000, 1_000_000], help="corpus sizes, comma-separated")
     p.add_argument("--queries", type=int, default=200, help="queries per size")
-    p.add_argument("--quick", action="store_true", help="sizes 20000,100000 and 50 queries: a smoke run")
+    p.add_argument("--quick", action="store_true", help="smoke run: sizes 20000,100000, 50 queries, efConstruction 40")
     p.add_argument("--clusters", type=int, default=3000, help="Gaussian cluster centres")
     p.add_argument("--vocab", type=int, default=50_000, help="made-up words in the BM25 vocabulary")
     p.add_argument("--hnsw-m", type=int, default=32)
-    p.add_argument("--ef-construction", type=int, default=80)
+    p.add_argument("--ef-construction", type=int, default=None, help="HNSW efConstruction (80; 40 with --quick)")
     p.add_argument("--ef-search", type=int_list, default=[64, 128, 256])
     p.add_argument("--hybrid-ef", type=int, default=128, help="HNSW efSearch for the hybrid top-100")
     p.add_argument("--nprobe", type=int_list, default=[16, 32])
@@ -494,17 +528,20 @@ def parse_args(argv):
     args = p.parse_args(argv)
     if args.quick:
         args.sizes, args.queries = [20_000, 100_000], min(args.queries, 50)
+    if args.ef_construction is None:
+        args.ef_construction = 40 if args.quick else 80
     return args
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    out = args.out or RESULTS_DIR / f"scale-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out = args.out or RESULTS_DIR / f"scale-{time.strftime('%Y%m%dT%H%M%S')}.json"  # as bench/common.save
     out.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "note": "Latency is single-query, one faiss thread. vs_flat_p50 is each p50 divided by the exact "
                 "IndexFlatIP p50 measured in the same run on the same machine and data. memory_mb is VmRSS "
-                "growth over the build. Hybrid recall_at_10 is against the same RRF with exact dense top-100.",
+                "growth over the build; extra.build_cpu_s / build_s is the parallelism the build achieved with "
+                "config.build_threads. Hybrid recall_at_10 is against the same RRF with exact dense top-100.",
         "machine": machine_info(),
         "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "sizes": [],
