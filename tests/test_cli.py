@@ -55,3 +55,13 @@ def test_index_ask_and_eval_on_a_fresh_corpus(tmp_path, capsys):
     assert main(["eval", str(questions), "--out", str(out_file), *args]) == 0
     [row] = [json.loads(line) for line in out_file.read_text().splitlines()]
     assert row["id"] == "a" and "answered" in row and isinstance(row["results"], list)
+
+
+def test_every_setting_is_documented_in_the_readme():
+    from pathlib import Path
+
+    from assistant.settings import Settings
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for name in Settings.model_fields:
+        assert f"`ASSISTANT_{name.upper()}`" in readme, name
