@@ -7,7 +7,7 @@ from typing import Annotated
 
 import orjson
 from fastapi import APIRouter, HTTPException, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from .answer import Answer, Assistant
 from .quotes import Quote
@@ -17,16 +17,23 @@ MAX_TURNS = 20
 MAX_FILTERS = 50
 
 
+# Text fields: at least one visible character, no control characters (tabs and newlines are fine).
+TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+MAX_CHARS = 1000
+
+
 class Turn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    question: str = Field(..., description="An earlier question of the conversation.")
+    question: str = Field(..., min_length=1, max_length=MAX_CHARS, pattern=TEXT,
+                          description="An earlier question of the conversation.")
 
 
 class AnswerRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(..., description="The question to answer (1 to 1,000 characters).", examples=[
-        "What does the BMA think of the proposed GP buy-out fund?"])
+    question: str = Field(..., min_length=1, max_length=MAX_CHARS, pattern=TEXT,
+                          description="The question to answer (1 to 1,000 characters).",
+                          examples=["What does the BMA think of the proposed GP buy-out fund?"])
     history: list[Turn] = Field(default_factory=list, max_length=MAX_TURNS,
                                 description="Earlier questions, oldest first; follow-ups are read against them.")
     top_k: int = Field(5, ge=1, le=20, description="How many quotes to return.")
@@ -34,14 +41,6 @@ class AnswerRequest(BaseModel):
     actors: list[str] = Field(default_factory=list, max_length=MAX_FILTERS,
                               description="Only quote sentences stating these actors' positions (names or aliases).")
 
-    @field_validator("question")
-    @classmethod
-    def question_has_text(cls, v: str) -> str:
-        if not v.strip():
-            raise ValueError("must not be empty")
-        if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in v):
-            raise ValueError("must not contain control characters")
-        return v
 
 
 class QuoteOut(BaseModel):
@@ -227,7 +226,7 @@ def source(source_id: str, request: Request) -> SourceText:
 @router.get("/api/search", response_model=SearchOut, responses=ERRORS, tags=["answers"])
 def search(
     request: Request,
-    q: Annotated[str, Query(min_length=1, max_length=1000, description="Search text.")],
+    q: Annotated[str, Query(min_length=1, max_length=MAX_CHARS, pattern=TEXT, description="Search text.")],
     k: Annotated[int, Query(ge=1, le=50, description="How many passages.")] = 10,
     sources: Annotated[list[str], Query(description="Only these source ids (repeatable).")] = [],  # noqa: B006
 ) -> SearchOut:
@@ -252,7 +251,7 @@ def search(
 @router.get("/api/positions", response_model=PositionsOut, responses=ERRORS, tags=["answers"])
 def positions(
     request: Request,
-    topic: Annotated[str, Query(min_length=1, max_length=1000, description="What the positions are about.")],
+    topic: Annotated[str, Query(min_length=1, max_length=MAX_CHARS, pattern=TEXT, description="What the positions are about.")],
     sources: Annotated[list[str], Query(description="Only these source ids (repeatable).")] = [],  # noqa: B006
     actors: Annotated[list[str], Query(description="Only these actors (repeatable).")] = [],  # noqa: B006
 ) -> PositionsOut:

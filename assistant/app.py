@@ -35,11 +35,54 @@ SECURITY_HEADERS = {
 DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
 
 
+class BodyLimit:
+    """ASGI middleware for bodies without a Content-Length (chunked): reads them up to the limit
+    first, answering 413 past it, then hands the buffered body on. (Bodies with a Content-Length
+    are refused up front in `guard`.)"""
+
+    def __init__(self, app, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope, receive, send):
+        headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
+        if scope["type"] != "http" or b"content-length" in headers or scope["method"] in ("GET", "HEAD"):
+            return await self.app(scope, receive, send)
+        messages, seen = [], 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                response = JSONResponse({"error": "request too large",
+                                         "detail": f"the body is limited to {self.max_bytes // 1024} KiB"}, status_code=413)
+                return await response(scope, receive, send)
+            if not message.get("more_body"):
+                break
+
+        async def replay():
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+
+def has_key(request: Request, key: str) -> bool:
+    import hmac
+
+    auth = request.headers.get("authorization", "")
+    given = auth[7:] if auth.lower().startswith("bearer ") else request.headers.get("x-api-key", "")
+    return hmac.compare_digest(given.encode(), key.encode())  # constant time: no timing hints about the key
+
+
 def field_errors(exc: RequestValidationError) -> list[dict]:
     out = []
     for err in exc.errors():
         loc = [str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path")]
         problem = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        if err.get("type") == "string_pattern_mismatch":
+            problem = "must contain text and no control characters"
         out.append({"field": ".".join(loc) or "body", "problem": problem})
     return out
 
@@ -79,14 +122,34 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
 
+    max_body = settings.max_body_kb * 1024
+
     @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response: Response = await call_next(request)
+    async def guard(request: Request, call_next):
+        """Refuse oversized bodies and requests without the API key before any work is done."""
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > max_body):
+            response: Response = JSONResponse(
+                {"error": "request too large", "detail": f"the body is limited to {settings.max_body_kb} KiB"},
+                status_code=413)
+        elif settings.api_key and request.url.path.startswith("/api/") and not has_key(request, settings.api_key):
+            response = JSONResponse({"error": "unauthorised", "detail": "send the API key as `Authorization: Bearer <key>`"},
+                                    status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        else:
+            response = await call_next(request)
         for k, v in SECURITY_HEADERS.items():
             response.headers.setdefault(k, v)
         if request.url.path in ("/docs", "/redoc"):
             response.headers["Content-Security-Policy"] = DOCS_CSP
         return response
+
+    app.add_middleware(BodyLimit, max_bytes=max_body)
+
+    if settings.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "X-API-Key", "Content-Type"])
 
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/") or request.url.path == "/healthz"

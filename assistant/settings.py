@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=20, description="Quotes returned per answer unless the request says otherwise.")
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted, in characters.")
     max_source_mb: float = Field(50.0, gt=0, description="Source files larger than this are skipped and reported.")
+    api_key: str | None = Field(
+        None, description="When set, every /api/* request must send it as `Authorization: Bearer <key>` or `X-API-Key`.")
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed to call the API from a browser (CORS is off when empty).")
+    max_body_kb: int = Field(64, ge=1, description="Largest request body accepted, in KiB (larger: 413).")
     host: str = Field("127.0.0.1", description="Address `assistant serve` binds to.")
     port: int = Field(8000, ge=0, le=65535, description="Port `assistant serve` listens on.")
 

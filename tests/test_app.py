@@ -55,3 +55,51 @@ def test_viewer_escapes_source_text_and_highlights_the_range(client):
     start = text.index("We welcome")
     r = client.get("/sources/alpha", params={"start": start, "end": start + 10})
     assert '<mark id="quote" tabindex="-1">We welcome</mark>' in r.text
+
+
+def test_oversized_bodies_get_413(client):
+    big = {"question": "x" * 70_000}
+    r = client.post("/api/answer", json=big)
+    assert r.status_code == 413 and r.json()["error"] == "request too large"
+
+    def chunks():
+        for _ in range(80):
+            yield b"x" * 1024
+
+    r = client.post("/api/answer", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+
+
+def test_unicode_questions_are_answered(client):
+    for q in ["Qu'en pense le conseil, café ?", "委员会怎么看？", "What about 🚑 funding?", "ما رأي المجلس؟"]:
+        r = client.post("/api/answer", json={"question": q})
+        assert r.status_code == 200 and isinstance(r.json()["answered"], bool)
+
+
+def test_path_traversal_ids_are_404(client):
+    for bad in ["../etc/passwd", "..%2F..%2Fetc%2Fpasswd", "%2e%2e%2fsecret", "..%5c..%5cwindows", "%00alpha"]:
+        assert client.get(f"/api/sources/{bad}").status_code == 404
+        assert client.get(f"/sources/{bad}").status_code == 404
+
+
+@pytest.fixture
+def keyed_client(tiny_settings, fake_embedder):
+    settings = tiny_settings.model_copy(update={"api_key": "s3cret-key"})
+    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
+    assistant = Assistant(settings, load_index(settings, fake_embedder.dim), fake_embedder,
+                          load_actors(settings.actors_path()))
+    with TestClient(create_app(settings, assistant), raise_server_exceptions=False) as c:
+        yield c
+
+
+def test_api_key_is_required_on_the_api_when_set(keyed_client):
+    assert keyed_client.get("/api/sources").status_code == 401
+    assert keyed_client.get("/api/sources", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert keyed_client.get("/api/sources", headers={"Authorization": "Bearer s3cret-key"}).status_code == 200
+    assert keyed_client.get("/api/sources", headers={"X-API-Key": "s3cret-key"}).status_code == 200
+    assert keyed_client.get("/").status_code == 200  # the pages are not under /api
+
+
+def test_cors_is_off_unless_configured(client):
+    r = client.get("/api/sources", headers={"Origin": "https://elsewhere.example"})
+    assert "access-control-allow-origin" not in r.headers
