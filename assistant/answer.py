@@ -386,6 +386,7 @@ def replace_actors(q: Query, actors: Sequence[str]) -> Query:
 def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = True, log=print) -> Assistant:
     """Load (building first when missing or stale) the index and model named by the settings."""
     from .embed import load_embedder
+    from .errors import IndexMismatchError
     from .store import actors_for, build_index, index_status, load_index
 
     actors = actors_for(settings)
@@ -401,5 +402,14 @@ def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = Tr
         builder = embedder if embedder is not None and not hasattr(embedder, "inner") else load_embedder(settings, None, log)
         build_index(settings, builder, log=log, wait_for_lock=True)
     embedder = embedder or load_embedder(settings, threads=1, log=log)
-    index = load_index(settings, embedder.dim)
+    try:
+        index = load_index(settings, embedder.dim)
+    except IndexMismatchError as e:
+        if not build_if_needed:
+            raise
+        # A damaged or foreign index: build a fresh one from the sources rather than refuse to start.
+        log(f"{e}; rebuilding")
+        builder = embedder if not hasattr(embedder, "inner") else load_embedder(settings, None, log)
+        build_index(settings, builder, log=log, wait_for_lock=True, reuse=False)
+        index = load_index(settings, embedder.dim)
     return Assistant(settings, index, embedder, actors)

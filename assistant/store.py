@@ -222,6 +222,7 @@ def build_index(
     progress: bool = True,
     log: Callable[[str], None] = print,
     wait_for_lock: bool = False,
+    reuse: bool = True,
 ) -> BuildReport:
     """Read, chunk and embed the sources and swap a new build in. Sources whose content is
     unchanged reuse their vectors from the current build."""
@@ -234,7 +235,8 @@ def build_index(
         actors = actors_for(settings)
         params = ChunkParams(max_tokens=min(ChunkParams().max_tokens, embedder.max_tokens - 6))
         dim = embedder.dim
-        reuse = previous_vectors(settings, dim)
+        # Vectors of texts embedded before are kept, unless the current build is suspect.
+        known = previous_vectors(settings, dim) if reuse else {}
 
         chunked: list[tuple[Document, Chunked]] = [
             (doc, chunk_document(doc, embedder.count_tokens, params)) for doc in loaded.documents
@@ -266,9 +268,9 @@ def build_index(
         keyed = [(r.key, t, r.source_id) for r, t in zip(chunk_rows, ctexts)]
         keyed += [(r.key, t, r.source_id) for r, t in zip(sentence_rows, stexts)]
         keyed += [(r.bare_key, t, r.source_id) for r, t in zip(sentence_rows, btexts)]
-        todo = list({k: t for k, t, _ in keyed if k not in reuse}.items())
+        todo = list({k: t for k, t, _ in keyed if k not in known}.items())
         fresh = dict(zip((k for k, _ in todo), encode_with_progress(embedder, [t for _, t in todo], progress)))
-        vectors = np.stack([fresh[k] if k in fresh else reuse[k] for k, _, _ in keyed]) if keyed else np.zeros((0, dim), np.float32)
+        vectors = np.stack([fresh[k] if k in fresh else known[k] for k, _, _ in keyed]) if keyed else np.zeros((0, dim), np.float32)
         changed = {sid for k, _, sid in keyed if k in fresh}
         n_c, n_s = len(chunk_rows), len(sentence_rows)
 
