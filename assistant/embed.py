@@ -211,14 +211,15 @@ class OnnxEmbedder:
     """all-MiniLM-L6-v2 (or a similar model) exported to ONNX: onnxruntime + tokenizers + numpy.
     Gives the same vectors as sentence-transformers without importing torch."""
 
-    def __init__(self, folder: Path, threads: int | None = 1):
+    def __init__(self, folder: Path, threads: int | None = 1, quantized: bool = False):
         import json
 
         meta = json.loads((Path(folder) / "export.json").read_text())
+        self.file = "model-int8.onnx" if quantized else "model.onnx"
         if meta.get("format") != EXPORT_FORMAT:
             raise ModelError(f"ONNX export in {folder} has an old format; it is redone on the next `assistant index`")
         self.folder = Path(folder)
-        self.name = meta["model"]
+        self.name = meta["model"] + (" (int8)" if quantized else "")
         self.dim = int(meta["dim"])
         self.max_tokens = int(meta["max_tokens"])
         self.pooling = meta["pooling"]
@@ -233,7 +234,7 @@ class OnnxEmbedder:
         opts.intra_op_num_threads = self.threads or os.cpu_count() or 1
         opts.inter_op_num_threads = 1
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        return ort.InferenceSession(str(self.folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
+        return ort.InferenceSession(str(self.folder / self.file), opts, providers=["CPUExecutionProvider"])
 
     @cached_property
     def tokenizer(self) -> Any:
@@ -285,6 +286,18 @@ class OnnxEmbedder:
         return self._encode_batch([text])[0]
 
 
+def quantize(folder: Path) -> Path:
+    """Dynamic int8 quantisation of the export (weights int8, activations quantised on the fly)."""
+    target = folder / "model-int8.onnx"
+    if not target.exists():
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        tmp = folder / ".model-int8.onnx.tmp"
+        quantize_dynamic(str(folder / "model.onnx"), str(tmp), weight_type=QuantType.QInt8)
+        tmp.rename(target)
+    return target
+
+
 def load_embedder(settings, threads: int | None = 1, log=print):
     """The fastest faithful embedder for the configured model: its ONNX export when there is one
     (made on first use, with torch), else sentence-transformers."""
@@ -295,14 +308,17 @@ def load_embedder(settings, threads: int | None = 1, log=print):
         try:
             export_onnx(settings.model, folder, log=log)
         except (ModelError, ImportError, RuntimeError, OSError) as e:
-            if settings.runtime == "onnx":
+            if settings.runtime.startswith("onnx"):
                 raise ModelError(f"cannot run {settings.model!r} on ONNX: {e}") from None
             log(f"serving with sentence-transformers: {e}")
             return Embedder(settings.model, threads=threads)
     try:
+        if settings.runtime == "onnx-int8":
+            quantize(folder)
+            return OnnxEmbedder(folder, threads=threads, quantized=True)
         return OnnxEmbedder(folder, threads=threads)
     except (ModelError, OSError, ValueError, KeyError) as e:
-        if settings.runtime == "onnx":
+        if settings.runtime.startswith("onnx"):
             raise ModelError(f"ONNX export in {folder} is unusable: {e}") from None
         log(f"serving with sentence-transformers: {e}")
         return Embedder(settings.model, threads=threads)

@@ -132,6 +132,8 @@ def expected_manifest_keys(settings: Settings, actors: Actors) -> dict[str, Any]
     return {
         "format": FORMAT_VERSION,
         "version": __version__,
+        # int8 vectors differ from exact ones: an index is built and queried with one or the other.
+        "vectors": "int8" if settings.runtime == "onnx-int8" else "exact",
         "embed_recipe": EMBED_RECIPE,
         "model": settings.model,
         "chunking": asdict(ChunkParams()),
@@ -200,7 +202,8 @@ def previous_vectors(settings: Settings, dim: int) -> dict[str, np.ndarray]:
         return {}
     try:
         manifest = json.loads((build / "manifest.json").read_text())
-        if (manifest.get("model"), manifest.get("dim"), manifest.get("embed_recipe")) != (settings.model, dim, EMBED_RECIPE):
+        same = (manifest.get("model"), manifest.get("dim"), manifest.get("embed_recipe"), manifest.get("vectors"))
+        if same != (settings.model, dim, EMBED_RECIPE, expected_manifest_keys(settings, actors_for(settings))["vectors"]):
             return {}
         out: dict[str, np.ndarray] = {}
         for table, vectors, key in (("chunks.jsonl", "chunks.faiss", "key"), ("sentences.jsonl", "sentences.faiss", "key"),
@@ -486,6 +489,9 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
         raise IndexMismatchError(f"index manifest unreadable ({e}); run `assistant index`") from None
     if manifest.get("format") != FORMAT_VERSION:
         raise IndexMismatchError(f"index format {manifest.get('format')} is not {FORMAT_VERSION}; run `assistant index`")
+    if manifest.get("vectors", "exact") != ("int8" if settings.runtime == "onnx-int8" else "exact"):
+        raise IndexMismatchError(f"index holds {manifest.get('vectors')} vectors but ASSISTANT_RUNTIME is {settings.runtime}; "
+                                 "run `assistant index`")
     if manifest.get("model") != settings.model:
         raise IndexMismatchError(
             f"index was built with model {manifest.get('model')!r}, settings say {settings.model!r}; run `assistant index`")

@@ -52,3 +52,26 @@ def test_serving_never_imports_torch(seed_assistant, seed_settings):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and "ok" in out.stdout, out.stderr[-2000:]
+
+
+def test_int8_runtime_is_close_and_kept_apart_from_exact_vectors(onnx_folder, tmp_path, fake_embedder):
+    from assistant.embed import quantize
+    from assistant.errors import IndexMismatchError
+    from assistant.settings import Settings
+    from assistant.store import build_index, index_status, load_index
+
+    quantize(onnx_folder)
+    exact, int8 = OnnxEmbedder(onnx_folder), OnnxEmbedder(onnx_folder, quantized=True)
+    texts = ["What does the BMA think of the proposed GP buy-out fund?", "DHSC rejects the 10% cut."]
+    assert ((exact.encode(texts) * int8.encode(texts)).sum(axis=1) > 0.95).all()
+    # An index built for one kind of vector is stale, and refused, for the other.
+    src = tmp_path / "sources"
+    src.mkdir()
+    (src / "a.md").write_text("# A\n\nThe board welcomes the plan.")
+    quick = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake", runtime="onnx-int8")
+    build_index(quick, fake_embedder, progress=False, log=lambda m: None)
+    assert index_status(quick) == "ok"
+    exact_settings = quick.model_copy(update={"runtime": "auto"})
+    assert index_status(exact_settings).startswith("stale: vectors")
+    with pytest.raises(IndexMismatchError, match="int8"):
+        load_index(exact_settings)
