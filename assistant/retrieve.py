@@ -50,11 +50,20 @@ class Candidate:
 
 
 def bm25_scores(bm, tokens: Sequence[str]) -> np.ndarray:
-    known = [t for t in tokens if t in bm.vocab_dict]
-    n = len(bm.doc_ids) if hasattr(bm, "doc_ids") and bm.doc_ids is not None else None
-    if not known:
-        return np.zeros(n if n is not None else bm.scores["num_docs"], np.float32)
-    return np.asarray(bm.get_scores(known), np.float32)
+    """BM25 score of every document for the query tokens (unknown tokens ignored)."""
+    ids = [bm.vocab_dict[t] for t in tokens if t in bm.vocab_dict]
+    if not ids:
+        return np.zeros(int(bm.scores["num_docs"]), np.float32)
+    return np.asarray(bm.get_scores(ids), np.float32)
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest positive scores, best first. BM25 scores are zero for most documents,
+    and argpartition over a mostly-zero array is slow: only the documents that matched are ranked."""
+    hit = np.flatnonzero(scores > 0)
+    if len(hit) > k:
+        hit = hit[np.argpartition(scores[hit], -k)[-k:]]
+    return hit[np.argsort(-scores[hit], kind="stable")]
 
 
 def allowed_sentences(index: Index, filters: Filters) -> np.ndarray | None:
@@ -143,8 +152,7 @@ class Retriever:
             bm_s = np.where(mask, bm_s, 0)
 
         cand: set[int] = set(d_ids.tolist())
-        top_bm = np.argpartition(-bm_s, min(BM25_K, len(bm_s) - 1))[:BM25_K] if len(bm_s) else np.zeros(0, np.int64)
-        cand.update(int(i) for i in top_bm if bm_s[i] > 0)
+        cand.update(top_k(bm_s, BM25_K).tolist())
         cand.update(np.flatnonzero(np.isin(self.sentence_chunk, c_ids)).tolist())
         # Whole paragraphs: a sentence is judged with its neighbours.
         for b in set(self.sentence_block[list(cand)].tolist()) if cand else ():
@@ -203,7 +211,6 @@ class Retriever:
         fused: dict[int, float] = {}
         for rank, i in enumerate(d_ids.tolist()):
             fused[i] = fused.get(i, 0) + 1 / (60 + rank)
-        for rank, i in enumerate(np.argsort(-bm)[: max(k * 4, 50)].tolist()):
-            if bm[i] > 0:
-                fused[i] = fused.get(i, 0) + 1 / (60 + rank)
+        for rank, i in enumerate(top_k(bm, max(k * 4, 50)).tolist()):
+            fused[i] = fused.get(i, 0) + 1 / (60 + rank)
         return sorted(fused.items(), key=lambda x: -x[1])[:k]
