@@ -43,20 +43,23 @@ class AnswerRequest(BaseModel):
 
 
 
-class QuoteOut(BaseModel):
+class Citation(BaseModel):
     text: str = Field(..., description="Verbatim: exactly text[start:end] of the source served at /api/sources/{source_id}.")
     start: int
     end: int
-    passage: str = Field(..., description="The paragraph the quote sits in.")
     source_id: str
     title: str
     publisher: str
     published: str
     section: str
     score: float
+    url: str = Field(..., description="The source viewer, with this range highlighted.")
+
+
+class QuoteOut(Citation):
+    passage: str = Field(..., description="The paragraph the quote sits in.")
     actor: str | None = Field(None, description="Whose position the quote states.")
     stance: str | None = Field(None, description="supports, welcomes, concerned, opposes, accepts, rejects, mixed, recommends or describes.")
-    url: str = Field(..., description="The source viewer, with the quote highlighted.")
 
 
 class AnswerOut(BaseModel):
@@ -82,17 +85,8 @@ class SourceText(SourceOut):
     text: str = Field(..., description="The normalised text that every quote's offsets refer to.")
 
 
-class SearchHit(BaseModel):
-    text: str
-    start: int
-    end: int
-    source_id: str
-    title: str
-    publisher: str
-    published: str
-    section: str
-    score: float
-    url: str
+class SearchHit(Citation):
+    """A passage from raw retrieval."""
 
 
 class SearchOut(BaseModel):

@@ -184,7 +184,7 @@ def text_to_blocks(raw: str) -> list[RawBlock]:
             continue
         pending: list[str] = []
 
-        def flush() -> None:
+        def flush(pending: list[str] = pending) -> None:
             if pending:
                 blocks.append(RawBlock("paragraph", clean_inline(" ".join(pending))))
                 pending.clear()

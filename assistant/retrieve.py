@@ -43,9 +43,7 @@ class Filters:
 class Candidate:
     row: int  # sentence row
     score: float
-    dense: float  # cosine of the sentence
-    dense_chunk: float
-    bm25: float  # normalised to the best BM25 score of this question
+    dense: float  # cosine of the sentence (with its context): how close in meaning
     actor_match: bool
 
 
@@ -193,8 +191,7 @@ class Retriever:
             named = frozenset(query.actors + query.topic_actors + query.sources)
             score = score + TYPE_BONUS * self.type_mask(query.answer_type, rows, named)
         order = np.argsort(-score, kind="stable")
-        return [Candidate(int(rows[j]), float(score[j]), float(dense[j]), float(dense_chunk[j]), float(bs[j]), bool(match[j]))
-                for j in order.tolist()]
+        return [Candidate(int(rows[j]), float(score[j]), float(dense[j]), bool(match[j])) for j in order.tolist()]
 
     def chunks(self, query: Query, qvec: np.ndarray, k: int, filters: Filters = Filters()) -> list[tuple[int, float]]:
         """Passages for raw retrieval, fused by reciprocal rank of dense and BM25."""

@@ -266,7 +266,6 @@ def bench_ivf(xb, xq, truth, args) -> list[Row]:
     faiss.omp_set_num_threads(args.build_threads)
     _, train = timed(lambda: index.train(sample))
     _, add = timed(lambda: index.add(xb))
-    del sample
 
     def set_nprobe(nprobe):
         return lambda: setattr(index, "nprobe", nprobe)
@@ -275,7 +274,6 @@ def bench_ivf(xb, xq, truth, args) -> list[Row]:
     rows = search_rows(index, "ivf", settings, xq, truth)
     add_build_cost(rows[0], Cost(*(a + b for a, b in zip(astuple(train), astuple(add)))))
     rows[0].extra.update(train_s=train.seconds, add_s=add.seconds, train_points=min(n, 39 * nlist))
-    del index, quantizer
     return rows
 
 

@@ -11,13 +11,16 @@ from assistant.app import create_app
 from assistant.store import build_index, load_index
 
 
+def make_client(settings, embedder) -> TestClient:
+    build_index(settings, embedder, progress=False, log=lambda m: None)
+    assistant = Assistant(settings, load_index(settings, embedder.dim), embedder, load_actors(settings.actors_path()))
+    # raise_server_exceptions=False: see the response a real client would get, not the exception.
+    return TestClient(create_app(settings, assistant), raise_server_exceptions=False)
+
+
 @pytest.fixture
 def client(tiny_settings, fake_embedder):
-    build_index(tiny_settings, fake_embedder, progress=False, log=lambda m: None)
-    assistant = Assistant(tiny_settings, load_index(tiny_settings, fake_embedder.dim), fake_embedder,
-                          load_actors(tiny_settings.actors_path()))
-    # raise_server_exceptions=False: see the response a real client would get, not the exception.
-    with TestClient(create_app(tiny_settings, assistant), raise_server_exceptions=False) as c:
+    with make_client(tiny_settings, fake_embedder) as c:
         yield c
 
 
@@ -84,11 +87,7 @@ def test_path_traversal_ids_are_404(client):
 
 @pytest.fixture
 def keyed_client(tiny_settings, fake_embedder):
-    settings = tiny_settings.model_copy(update={"api_key": "s3cret-key"})
-    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
-    assistant = Assistant(settings, load_index(settings, fake_embedder.dim), fake_embedder,
-                          load_actors(settings.actors_path()))
-    with TestClient(create_app(settings, assistant), raise_server_exceptions=False) as c:
+    with make_client(tiny_settings.model_copy(update={"api_key": "s3cret-key"}), fake_embedder) as c:
         yield c
 
 

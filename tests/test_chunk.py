@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.chunk import ChunkParams, chunk_document, sections, word_count
-from assistant.ingest import assemble, finish, load_sources, make_document, text_to_blocks
+from assistant.ingest import load_sources, make_document, text_to_blocks
 
 
 def doc_from(raw: str, publisher: str = "Org"):
