@@ -12,7 +12,7 @@ from .actors import Actors
 from .errors import InvalidQuestionError
 from dataclasses import replace as dc_replace
 
-from .query import Query, analyse, has_quantity, split_actors
+from .query import MONEY, MONEY_Q, Query, analyse, has_quantity, split_actors
 from .quotes import Quote, QuoteMaker
 from .retrieve import Candidate, Filters, Retriever
 from .settings import Settings
@@ -31,6 +31,7 @@ ANAPHOR = re.compile(
 MIN_DENSE = 0.35  # cosine of the best sentence below which a question is off the sources' topic...
 MIN_SCORE = 0.55  # ...unless its fused score (terms and passage) is high anyway
 QUANTITY_DEPTH = 3  # how many of the best sentences may hold the figure a number question asks for
+SILENT_DEPTH = 20  # an actor asked about must state something among this many best sentences
 
 
 class LRU:
@@ -339,13 +340,19 @@ class Assistant:
             return False, f"{NO_ANSWER} Nothing in them is close to this question."
         if "number" in q.answer_types:
             best = [self.index.text(self.index.sentences[c.row]) for c in candidates[:QUANTITY_DEPTH]]
-            if not any(has_quantity(t, q.counted) for t in best):
-                return False, f"{NO_ANSWER} The closest passages give no figure for it."
+            money = bool(MONEY_Q.search(q.text))
+            if not any(MONEY.search(t) if money else has_quantity(t, q.counted) for t in best):
+                return False, f"{NO_ANSWER} The closest passages give no {'amount' if money else 'figure'} for it."
+        if q.actors and not q.comparison and not q.sources:
+            # "What did the RCN say about X?" when the RCN states nothing near X in the sources.
+            if not any(c.actor_match for c in candidates[:SILENT_DEPTH]):
+                names = " and ".join(q.actors)
+                return False, f"{NO_ANSWER} They record no statement by {names} on this."
         return True, None
 
 
 NO_ANSWER = "The sources do not answer this question."
-OWN_VIEW_WINDOW = 0.25  # how far below the best sentence an asked actor's own statement may be and still lead
+OWN_VIEW_WINDOW = 0.15  # how far below the best sentence an asked actor's own statement may be and still lead
 
 
 def one_per_actor_first(candidates: list[Candidate], index: Index, wanted: str) -> list[Candidate]:

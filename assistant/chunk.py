@@ -177,6 +177,8 @@ def chunk_document(doc: Document, count_tokens: CountTokens = word_count, params
     # Group blocks by section, then into passages no bigger than the target.
     groups: list[tuple[tuple[str, ...], list[Block]]] = []
     for block, section in sections(doc):
+        if block.kind == "link":
+            continue
         if groups and groups[-1][0] == section:
             groups[-1][1].append(block)
         else:
@@ -228,6 +230,8 @@ def add_sentences(out: Chunked, doc: Document, fits: Callable[[str], bool]) -> N
     chunk_i = 0
     last_section: tuple[str, ...] | None = None
     for block, section in sections(doc):
+        if block.kind == "link":
+            continue  # navigation, not statements
         body = doc.text[block.start:block.end]
         if section != last_section:
             last_sentence = ""  # a new section does not lean on the one before

@@ -25,7 +25,7 @@ CONFIG_FILES = {CATALOG, "actors.json", "readme.md", ".gitkeep"}
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "heading" | "paragraph" | "item"
+    kind: str  # "heading" | "paragraph" | "item" | "link" (a list item that is only a link)
     start: int
     end: int
     level: int = 0  # headings: 1 is the document title, deeper numbers nest
@@ -110,6 +110,7 @@ def clean_inline(text: str) -> str:
 
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 LIST_ITEM = re.compile(r"^\s*(?:[-*+•·▪◦–]|\d{1,3}[.)]|[a-z][.)]|\([a-z0-9]{1,3}\))\s+\S")
+LINK_ONLY = re.compile(r"^\s*(?:[-*+•·▪◦–]|\d{1,3}[.)])\s+\[[^\]]+\]\([^)]*\)\s*[.;,]?\s*$")
 BOLD_LINE = re.compile(r"^\s*(\*\*|__)([^*_].*?)\1\s*:?\s*$")
 SETEXT = re.compile(r"^\s*(=+|-+)\s*$")
 HR = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
@@ -201,7 +202,10 @@ def text_to_blocks(raw: str) -> list[RawBlock]:
                 blocks.append(RawBlock("heading", clean_inline(line).rstrip(":"), 0))
             elif LIST_ITEM.match(line):
                 flush()
-                blocks.append(RawBlock("item", clean_inline(line)))
+                # An item that is nothing but a link ("- [X responds to Y](url)") is navigation: it stays
+                # in the text but is not a statement anyone can be quoted as making.
+                kind = "link" if LINK_ONLY.match(line) else "item"
+                blocks.append(RawBlock(kind, clean_inline(line)))
             elif blocks and blocks[-1].kind == "item" and not pending and line[:1].isspace():
                 blocks[-1].text += " " + clean_inline(line)  # continuation of a list item
             else:
@@ -356,7 +360,8 @@ def html_to_blocks(markup: str) -> tuple[dict[str, str], list[RawBlock]]:
         if el.name[0] == "h" and el.name[1:].isdigit():
             blocks.append(RawBlock("heading", text, int(el.name[1:])))
         elif el.name == "li":
-            blocks.append(RawBlock("item", text))
+            only_link = el.find("a") is not None and clean_inline(el.find("a").get_text(" ")) == text
+            blocks.append(RawBlock("link" if only_link else "item", text))
         else:
             blocks.append(RawBlock("paragraph", text))
     if not blocks:

@@ -28,7 +28,9 @@ REPORTING_VERB = (r"(?:states?|says?|said|argues?|recommends?|recommended|propos
 REPORTING = r"(?:also\s+|further\s+|then\s+|however\s+)?" + REPORTING_VERB
 PRONOUN_REPORTS = re.compile(r"\b(?:she|he|they)\s+" + REPORTING, re.I)  # "..., to which she recommends"
 # Who "she", "they" or "it states" is: the actor of the sentence before.
-PRONOUN_START = re.compile(r"^[\"“‘']?(?:(?:she|he|they|her|his|their)\b|(?:it|this|the department|the review|the committee)\s+"
+PRONOUN_START = re.compile(r"^[\"“‘']?(?:(?:instead|also|however|further|furthermore|again|then|similarly|likewise|"
+                           r"meanwhile|finally|separately|in addition|in response),?\s+)?"
+                           r"(?:(?:she|he|they|her|his|their)\b|(?:it|this|the department|the review|the committee)\s+"
                            r"(?:has\s+|have\s+|had\s+|will\s+|would\s+)?" + REPORTING + ")", re.I)
 WEAK_SUBJECT = re.compile(r"^(?:['’]s\s+\w+\s+)?\s+(?:\w+ly\s+)?(?:has\s+|have\s+|had\s+|will\s+|would\s+)?" + REPORTING, re.I)
 RECOMMEND = re.compile(r"\brecommend", re.I)
@@ -167,7 +169,7 @@ RECOMMENDS = cue(r"recommend(?:s|ed|ing)?\b", r"should\b", r"calls? (?:for|on)",
 # "stops short of" and friends: support in principle without the commitment.
 PARTIAL = cue(r"stops? short", r"does not commit", r"did not commit", r"not commit to", r"in part\b", r"but not\b")
 CONTRAST = re.compile(r"\b(however|but|yet|although|though|nevertheless|nonetheless|that said)\b", re.I)
-CONCESSIVE = re.compile(r"^[\"“‘']?\s*(?:while|whilst|although|though|despite)\b", re.I)
+CONCESSIVE = re.compile(r"^[\"“‘']?\s*(?:(?:however|but|yet|and|still|so),?\s+)?(?:while|whilst|although|though|despite)\b", re.I)
 LEAD_RECOMMENDS = re.compile(r"\b(recommend|propos|calls? for|suggest)", re.I)
 NOT_RECOMMEND = re.compile(r"\b(?:not|no|never)\s+(?:\w+\s+){0,2}?(?:call|recommend|propos|suggest)", re.I)
 NEGATED = re.compile(r"\b(?:not|no|never|nor)\s+(?:\w+\s+){0,2}?(support|welcom|agree|accept|back)", re.I)

@@ -16,6 +16,7 @@ ASKS_ABOUT = re.compile(
 # "according to X", "in X's reading": X is the source that reports, not necessarily the one whose position it is.
 SOURCE_BEFORE = re.compile(r"\b(according to|in the (?:view|eyes|opinion|reading) of|as reported by|says?|said)\s+(?:the\s+)?$", re.I)
 WHO_ASKS = re.compile(r"^\W*(?:who|which (?:organisations?|bodies|body|groups?|ministers?|minister|people|person|company|companies))\b", re.I)
+PREP_TOPIC = re.compile(r"\b(about|on|regarding|concerning|towards|over|into|for|from|with|to|between|of|against)\s+(?:the\s+)?$", re.I)
 ATTRIBUTIVE = re.compile(r"^\s+(briefing|report|response|reply|proposals?|plan|paper|recommendations?|consultation|"
                          r"mandate|guidance|strategy|review|inquiry|process|reforms?|decision)\b", re.I)
 SOURCE_AFTER = re.compile(r"^['’]s?\s+(reading|account|analysis|assessment|summary|briefing|take)\b", re.I)
@@ -62,6 +63,11 @@ QUANTITY = re.compile(r"[£$€]\s?\d|\d\s?%|\b\d[\d,.]*\s*(?:per ?cent|percent|
                       r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred)\s+(?:per ?cent|percent|million|billion)\b|"
                       r"\b\d[\d,]*(?:\.\d+)?\b(?!\s*[/-]\s*\d)", re.I)
 YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+MONEY_Q = re.compile(r"\bhow much\b.*\b(cost|costs|costing|spend|spent|spending|fund|funding|funded|money|worth|budget|"
+                     r"invest|investment|pay|paid|price|allocat\w*)\b|\bhow much (money|funding|cash)\b", re.I)
+MONEY = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s*(?:million|billion|bn|m|k|pounds|euros|dollars)\b", re.I)
 
 
 def counted_stems(text: str, acronyms: dict[str, str]) -> tuple[str, ...]:
@@ -119,6 +125,9 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
         before = text[max(0, m.start - 30):m.start]
         if SOURCE_BEFORE.search(before) or SOURCE_AFTER.match(after):
             add(sources, m.actor)
+            continue
+        if PREP_TOPIC.search(before) and not re.search(VIEW_NOUN + r"\s+of\s+(?:the\s+)?$", before, re.I):
+            add(topic, m.actor)  # "what did the RCN say about the Hewitt Review": the review is the topic
             continue
         if ATTRIBUTIVE.match(after):
             add(topic, m.actor)  # "the Hewitt Review briefing", "the government response": a thing, not a voice

@@ -134,8 +134,11 @@ class QuoteMaker:
         own = [idx.sentences[r] for r in range(p.first, p.last + 1) if idx.sentences[r].actor == focus.actor]
         if len(own) > 1:
             together = stance(" ".join(idx.text(s) for s in own))
-            # "We support X. However, there are questions": the quote as a whole is mixed.
-            if together == "mixed" or found == "describes":
+            # "We support X. However, there are questions": the quote as a whole is mixed. And when the
+            # focus leans on the sentence before ("DHSC rejects X. It states that..."), that sentence
+            # says what the position is.
+            leans_back = p.first < p.focus and bool(focus.context)
+            if together == "mixed" or found == "describes" or (leans_back and together != "describes"):
                 return together
         return found
 

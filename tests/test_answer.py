@@ -117,3 +117,23 @@ def test_dev_set_figures_hold_and_match_the_shared_scorer(seed_assistant):
         for q in r["results"]:
             doc = seed_assistant.index.documents[q["source_id"]]
             assert doc.text[q["start"]:q["end"]] == q["text"]
+
+
+def test_an_actor_with_nothing_on_the_topic_gets_an_honest_no(seed_assistant):
+    a = seed_assistant.ask("What did the RCN say about the Hewitt Review?")
+    assert not a.answered and "Royal College of Nursing" in a.message
+
+
+def test_a_cost_question_needs_an_amount(seed_assistant):
+    a = seed_assistant.ask("How much will the NHS workforce plan cost?")
+    assert not a.answered and "amount" in a.message
+
+
+def test_actors_after_a_preposition_are_the_topic():
+    from assistant.actors import load_actors
+    from assistant.query import split_actors
+
+    actors = load_actors()
+    assert split_actors("What did the RCN say about the Hewitt Review?", actors)[:2] == (
+        ["Royal College of Nursing"], ["Hewitt Review"])
+    assert split_actors("What is the view of the BMA on HARPs?", actors)[0] == ["BMA"]

@@ -87,3 +87,13 @@ def test_no_seed_chunk_or_sentence_is_truncated_by_the_model(real_embedder):
             assert real_embedder.count_tokens(ch.embed_text) <= limit, ch.text[:80]
         for s in c.sentences:
             assert real_embedder.count_tokens(sentence_embed_text(doc, s.section, s.context, s.text)) <= limit
+
+
+def test_list_items_that_are_only_links_are_not_quotable():
+    doc = doc_from("Title\n\nStakeholder reactions\n\n- [Org A: Org A responds to the review](#)\n"
+                   "- Org B says the review is welcome.")
+    kinds = [b.kind for b in doc.blocks]
+    assert kinds == ["heading", "heading", "link", "item"]
+    c = chunk_document(doc)
+    assert [s.text for s in c.sentences] == ["Org B says the review is welcome."]
+    assert "Org A responds" in doc.text  # still in the text the viewer shows
