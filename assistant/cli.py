@@ -159,6 +159,8 @@ def cmd_serve(args, settings) -> int:
     from .embed import load_embedder
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    for noisy in ("faiss", "faiss.loader", "bm25s"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     embedder = load_embedder(settings, threads=1, log=log)
     if settings.batching:
         embedder = BatchingEncoder(embedder)
