@@ -160,7 +160,7 @@ CONCERNED = cue(r"concern", r"not in line with", r"out of step",
 WELCOMES = cue(r"should be (?:given (?:due )?credit|commended|praised|welcomed|applauded)", r"welcom", r"pleased", r"positive", r"encourag", r"promising", r"credit", r"listened to us",
                r"recognition of", r"glad", r"music to the ears", r"praise", r"helpful clarity", r"grateful")
 SUPPORTS = cue(r"support(?:s|ed|ive)?\b", r"agree", r"\bback(?:s|ed|ing)?\b", r"endorse", r"in line with our",
-               r"advocat", r"long[- ]argued", r"called for in our", r"aligns? with", r"in favour", r"sees? the merit",
+               r"advocat", r"long[- ]argued", r"called for in our", r"aligns? with", r"sees? the merit",
                r"keen to (?:work|ensure)")
 # Verbs only: "the recommendation" or "Hewitt's proposals" name a topic, not an act of recommending.
 RECOMMENDS = cue(r"recommend(?:s|ed|ing)?\b", r"should\b", r"calls? (?:for|on)", r"called (?:for|on)", r"calling (?:for|on)",
