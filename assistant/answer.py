@@ -210,6 +210,8 @@ class Assistant:
         self.retriever = Retriever(index, actors)
         self.quotes = QuoteMaker(index)
         self.cache = LRU(settings.cache_size)
+        # All source text as one space-separated word string, to look up names the question uses.
+        self.corpus_words = " " + " ".join(" ".join(terms.words(d.text)) for d in index.documents.values()) + " "
 
     def analyse(self, question: str, history: Sequence[str] = ()) -> Query:
         r = resolve_followup(question, history, self.actors)
@@ -226,6 +228,19 @@ class Assistant:
         elif r.actors is not None:
             q = replace_actors(q, r.actors)
         return q
+
+    def unknown_names(self, text: str) -> list[str]:
+        """Names in the question (two or more capitalised words, like "Spending Review" or "Bank of
+        England") that no source contains: the sources cannot be answering about them."""
+        found = []
+        for m in NAME.finditer(text):
+            name = m.group(0)
+            if m.start() == 0 or self.actors.canonical(name) or name.replace(" ", "").isupper():
+                continue  # a question's first word is capitalised anyway; known actors are known; acronyms vary
+            key = " ".join(terms.words(name))
+            if key and key not in self.corpus_words:
+                found.append(name)
+        return found
 
     def missing_terms(self, q: Query) -> list[str]:
         """Specific question words that no source contains: proper names and other rare words."""
@@ -338,6 +353,9 @@ class Assistant:
         top = candidates[0]
         if top.dense < MIN_DENSE and (missing or top.score < MIN_SCORE):
             return False, f"{NO_ANSWER} Nothing in them is close to this question."
+        unknown = self.unknown_names(q.text)
+        if unknown:
+            return False, f"{NO_ANSWER} They never mention {', '.join(unknown)}."
         if "number" in q.answer_types:
             best = [self.index.text(self.index.sentences[c.row]) for c in candidates[:QUANTITY_DEPTH]]
             money = bool(MONEY_Q.search(q.text))
@@ -352,6 +370,9 @@ class Assistant:
 
 
 NO_ANSWER = "The sources do not answer this question."
+# Two or more capitalised words ("Spending Review", "Bank of England"); hyphenated forms like
+# "ICS-level" are ordinary words.
+NAME = re.compile(r"(?<![\w-])[A-Z][A-Za-z'’]*(?:\s+(?:(?:of|and|for|the|on|in)\s+)?[A-Z][A-Za-z'’]*)+(?![\w-])")
 OWN_VIEW_WINDOW = 0.15  # how far below the best sentence an asked actor's own statement may be and still lead
 
 

@@ -137,3 +137,10 @@ def test_actors_after_a_preposition_are_the_topic():
     assert split_actors("What did the RCN say about the Hewitt Review?", actors)[:2] == (
         ["Royal College of Nursing"], ["Hewitt Review"])
     assert split_actors("What is the view of the BMA on HARPs?", actors)[0] == ["BMA"]
+
+
+def test_a_name_the_sources_never_mention_is_declined(seed_assistant):
+    a = seed_assistant.ask("What did the Spending Review 2025 allocate to ICSs?")
+    assert not a.answered and "Spending Review" in a.message
+    b = seed_assistant.ask("Who chairs the Norfolk and Waveney ICB?")
+    assert b.answered  # the name is in the sources
