@@ -160,9 +160,11 @@ class Assistant:
 
     def missing_terms(self, q: Query) -> list[str]:
         """Specific question words that no source contains: proper names and other rare words."""
+        # Actor names are matched through attribution: a publisher's name need not occur in its text.
+        named = set(terms.words(" ".join(q.text[m.start:m.end] for m in self.actors.find(q.text))))
         missing = []
         for w in q.content_words:
-            if len(w) < 3 or w.isdigit():
+            if len(w) < 3 or w.isdigit() or w in named:
                 continue
             if terms.stem(w) not in self.index.df:
                 missing.append(w)
@@ -245,8 +247,15 @@ class Assistant:
 
     def compare(self, q: Query, qvec, filters: Filters) -> list[Candidate]:
         """One search per actor, interleaved, so each actor's view is in the top results."""
-        lists = [self.retriever.sentences(q, qvec, filters, actors=[a]) for a in q.actors]
-        lists = [[c for c in lst if c.actor_match] or lst for lst in lists]
+        # Each search matches its own actor's name as a word, not the others': with five names in the
+        # question, their words would otherwise outweigh the topic.
+        mention_tokens = {m.actor: set(terms.tokens(q.text[m.start:m.end])) for m in self.actors.find(q.text)}
+        lists = []
+        for a in q.actors:
+            others = set().union(*(t for name, t in mention_tokens.items() if name != a)) - mention_tokens.get(a, set())
+            own_q = dc_replace(q, tokens=tuple(t for t in q.tokens if t not in others))
+            lst = self.retriever.sentences(own_q, qvec, filters, actors=[a])
+            lists.append([c for c in lst if c.actor_match] or lst)
         out: list[Candidate] = []
         seen: set[int] = set()
         for i in range(max(len(lst) for lst in lists)):

@@ -144,3 +144,14 @@ def test_a_name_the_sources_never_mention_is_declined(seed_assistant):
     assert not a.answered and "Spending Review" in a.message
     b = seed_assistant.ask("Who chairs the Norfolk and Waveney ICB?")
     assert b.answered  # the name is in the sources
+
+
+def test_a_many_actor_comparison_gives_each_actor_on_the_topic(seed_assistant):
+    a = seed_assistant.ask("What did the government, the BMA, NHS Providers, The King's Fund and WA Communications "
+                           "each say about HARPs?")
+    assert a.answered
+    first = {}
+    for q in a.quotes:
+        first.setdefault(q.actor, q)
+    assert {"Government (DHSC)", "BMA", "NHS Providers"} <= set(first)
+    assert "HARP" in first["Government (DHSC)"].text and "HARP" in first["BMA"].text
