@@ -24,7 +24,9 @@ ACCORDING = re.compile(r"\baccording to\s+(?:the\s+)?$", re.I)
 REPORTING_VERB = (r"(?:states?|says?|said|argues?|recommends?|recommended|proposes?|"
                   r"proposed|calls?|called|notes?|noted|suggests?|suggested|commits?|committed|accepts?|accepted|rejects?|"
                   r"rejected|acknowledges?|acknowledged|supports?|supported|agrees?|agreed|points?|pointed|reiterates?|"
-                  r"advises?|advised|recognises?|recognised|highlights?|stresses?|sets? out|goes on)\b")
+                  r"advises?|advised|recognises?|recognised|highlights?|stresses?|sets? out|goes on|"
+                  r"push(?:es|ed)? back|responds?|responded|welcomes?|welcomed|restates?|restated|argues|argued|"
+                  r"insists?|insisted|warns?|warned|concludes?|concluded|finds|found|proposes|notes)\b")
 REPORTING = r"(?:also\s+|further\s+|then\s+|however\s+)?" + REPORTING_VERB
 PRONOUN_REPORTS = re.compile(r"\b(?:she|he|they)\s+" + REPORTING, re.I)  # "..., to which she recommends"
 # Who "she", "they" or "it states" is: the actor of the sentence before.
