@@ -138,7 +138,9 @@ def test_healthz(http):
 def test_openapi_documents_the_contract(http):
     spec = http.get("/openapi.json").json()
     assert "/api/answer" in spec["paths"] and "/api/sources/{source_id}" in spec["paths"]
-    assert http.get("/docs").status_code == 200
+    docs = http.get("/docs")
+    assert docs.status_code == 200 and "cdn" not in docs.text.lower()  # served offline, not from a CDN
+    assert http.get("/static-offline-docs/swagger-ui-bundle.js").status_code == 200
 
 
 def test_security_headers_on_pages_and_api(http):

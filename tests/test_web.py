@@ -109,3 +109,12 @@ def test_who_said_what_view_from_an_answer(page, tmp_path):
     assert gov.locator(".stance").inner_text() == "rejects"
     assert gov.locator("blockquote").count() >= 1
     page.screenshot(path=str(tmp_path / "positions.png"), full_page=True)
+
+
+def test_api_docs_render_offline(page):
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto("/docs")
+    page.locator(".opblock").first.wait_for()
+    assert page.locator(".opblock").count() >= 6
+    assert all(u.startswith(page.url.split("/docs")[0]) or u.startswith("data:") for u in requests), requests
