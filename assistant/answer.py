@@ -17,7 +17,7 @@ from .conversation import resolve_followup
 from .quotes import Quote, QuoteMaker
 from .retrieve import Candidate, Filters, Retriever
 from .settings import Settings
-from .store import Index
+from .store import Index, bm25_text
 
 # Abstention. A question is unanswered when its best sentence is not similar enough, or when
 # the specific things it asks about (names, rare terms) do not occur in the sources at all.
@@ -98,8 +98,6 @@ class Answer:
     message: str | None
     quotes: list[Quote] = field(default_factory=list)
     took_ms: float = 0.0
-    actors: tuple[str, ...] = ()
-    missing_terms: tuple[str, ...] = ()
 
 
 def validate_question(question: object, max_chars: int, field_name: str = "question") -> str:
@@ -126,8 +124,9 @@ class Assistant:
         self.retriever = Retriever(index, actors)
         self.quotes = QuoteMaker(index)
         self.cache = LRU(settings.cache_size)
-        # All source text as one space-separated word string, to look up names the question uses.
-        self.corpus_words = " " + " ".join(" ".join(terms.words(d.text)) for d in index.documents.values()) + " "
+        self.chunk_counts: dict[str, int] = {}  # passages per source, for the source listings
+        for c in index.chunks:
+            self.chunk_counts[c.source_id] = self.chunk_counts.get(c.source_id, 0) + 1
 
     def analyse(self, question: str, history: Sequence[str] = ()) -> Query:
         r = resolve_followup(question, history, self.actors)
@@ -153,10 +152,28 @@ class Assistant:
             name = m.group(0)
             if m.start() == 0 or self.actors.canonical(name) or name.replace(" ", "").isupper():
                 continue  # a question's first word is capitalised anyway; known actors are known; acronyms vary
-            key = " ".join(terms.words(name))
-            if key and key not in self.corpus_words:
+            if not self.mentions(name):
                 found.append(name)
         return found
+
+    def mentions(self, name: str) -> bool:
+        """Whether any source sentence (with its heading) or title holds `name` as a phrase. Looks only
+        at the sentences that hold its rarest word, found through the BM25 index: no text is scanned."""
+        words = terms.words(name)
+        phrase = f" {' '.join(words)} "
+        if any(phrase in f" {' '.join(terms.words(d.title))} " for d in self.index.documents.values()):
+            return True
+        stems = [terms.stem(w) for w in words if w not in terms.STOPWORDS]
+        bm = self.index.sentence_bm25
+        if not stems or any(st not in bm.vocab_dict for st in stems):
+            return False
+        indptr, indices = bm.scores["indptr"], bm.scores["indices"]
+        rarest = min((bm.vocab_dict[st] for st in stems), key=lambda t: indptr[t + 1] - indptr[t])
+        for row in indices[indptr[rarest]:indptr[rarest + 1]].tolist():
+            s = self.index.sentences[row]
+            if phrase in f" {' '.join(terms.words(bm25_text(s.section, s.context, self.index.text(s))))} ":
+                return True
+        return False
 
     def missing_terms(self, q: Query) -> list[str]:
         """Specific question words that no source contains: proper names and other rare words."""
@@ -213,8 +230,7 @@ class Assistant:
         quotes = self.quotes.make(candidates, k, frozenset(q.actors), named_sources | frozenset(sources)) if answered else []
         if answered and not quotes:
             answered, message = False, NO_ANSWER
-        return Answer(question, q.text, answered, message, quotes,
-                      round((time.perf_counter() - started) * 1000, 1), q.actors, tuple(missing))
+        return Answer(question, q.text, answered, message, quotes, round((time.perf_counter() - started) * 1000, 1))
 
     def positions(self, topic: str, sources: Sequence[str] = (), actors: Sequence[str] = (),
                   per_actor: int = 2, max_actors: int = 8) -> Positions:
@@ -336,6 +352,17 @@ def replace_actors(q: Query, actors: Sequence[str]) -> Query:
     return replace(q, actors=tuple(actors), comparison=q.comparison and len(actors) >= 2)
 
 
+def indexing_embedder(settings: Settings, embedder, log):
+    """The embedder to build an index with: the given one, unless it is the server's batching front
+    (one thread, one question at a time), in which case a multi-threaded one for the model."""
+    from .batching import BatchingEncoder
+    from .embed import load_embedder
+
+    if embedder is None or isinstance(embedder, BatchingEncoder):
+        return load_embedder(settings, None, log)
+    return embedder
+
+
 def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = True, log=print) -> Assistant:
     """Load (building first when missing or stale) the index and model named by the settings."""
     from .embed import load_embedder
@@ -352,7 +379,7 @@ def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = Tr
                 f"index is {status}; run `assistant index`")
         log(f"index {status}; building")
         # Indexing may use every core; the serving embedder below uses one thread per call.
-        builder = embedder if embedder is not None and not hasattr(embedder, "inner") else load_embedder(settings, None, log)
+        builder = indexing_embedder(settings, embedder, log)
         build_index(settings, builder, log=log, wait_for_lock=True)
     embedder = embedder or load_embedder(settings, threads=1, log=log)
     try:
@@ -362,7 +389,7 @@ def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = Tr
             raise
         # A damaged or foreign index: build a fresh one from the sources rather than refuse to start.
         log(f"{e}; rebuilding")
-        builder = embedder if not hasattr(embedder, "inner") else load_embedder(settings, None, log)
+        builder = indexing_embedder(settings, embedder, log)
         build_index(settings, builder, log=log, wait_for_lock=True, reuse=False)
         index = load_index(settings, embedder.dim)
     return Assistant(settings, index, embedder, actors)

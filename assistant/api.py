@@ -145,13 +145,6 @@ def answer_dict(a: Answer) -> dict:
                         "url": viewer_url(q.source_id, q.start, q.end)} for q in a.quotes]}
 
 
-def chunk_counts(index: Index) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for c in index.chunks:
-        counts[c.source_id] = counts.get(c.source_id, 0) + 1
-    return counts
-
-
 def source_out(index: Index, counts: dict[str, int], source_id: str) -> SourceOut:
     d = index.documents[source_id]
     return SourceOut(id=d.id, title=d.title, publisher=d.publisher, published=d.published, url=d.url,
@@ -203,7 +196,7 @@ def answer(body: AnswerRequest, request: Request) -> Response:
 def sources(request: Request) -> list[SourceOut]:
     """Every indexed source."""
     assistant = get_assistant(request)
-    counts = chunk_counts(assistant.index)
+    counts = assistant.chunk_counts
     return [source_out(assistant.index, counts, sid) for sid in sorted(assistant.index.documents)]
 
 
@@ -213,7 +206,7 @@ def source(source_id: str, request: Request) -> SourceText:
     assistant = get_assistant(request)
     if source_id not in assistant.index.documents:
         raise HTTPException(404, f"no source with id {source_id!r}")
-    base = source_out(assistant.index, chunk_counts(assistant.index), source_id)
+    base = source_out(assistant.index, assistant.chunk_counts, source_id)
     return SourceText(**base.model_dump(), text=assistant.index.documents[source_id].text)
 
 

@@ -22,7 +22,7 @@ ANAPHORIC = re.compile(
     r"^(?:[\"“‘']?)(?:this|these|those|that|it|its|they|their|them|she|he|her|his|such|both|also|however|but|"
     r"instead|likewise|similarly|furthermore|moreover|in addition|additionally|in particular|as a result|"
     r"consequently|therefore|thus|meanwhile|nonetheless|nevertheless|despite this|that said|notably|"
-    r"for example|for instance|specifically|chiefly|the platform|"
+    r"for example|for instance|specifically|chiefly|"
     r"the department|the review|the committee|the government|the report|the proposals?)\b",
     re.I,
 )

@@ -13,7 +13,7 @@ import html
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -564,7 +564,3 @@ def load_sources(folder: Path, max_bytes: int = 50_000_000) -> Loaded:
                 seen[item.id] = item.file
                 loaded.documents.append(item)
     return loaded
-
-
-def paragraphs(doc: Document) -> Iterable[Block]:
-    return (b for b in doc.blocks if b.kind != "heading")

@@ -32,7 +32,6 @@ PERSON = re.compile(
     r"\b(chancellor|minister|secretary of state|chief executive|chair|chairman|chairwoman|director|president|"
     r"leader|head|spokesperson|spokesman|spokeswoman)\b[^.]{0,40}\b[A-Z][a-z]+ [A-Z][a-z]+|"
     r"\b[A-Z][a-z]+ [A-Z][a-z]+,? (?:the )?(chief executive|chair|director|president|secretary|minister|chancellor)\b")
-PROPER = re.compile(r"\b(?:[A-Z][a-z]+(?:\s+(?:[A-Z][a-z]+|of|and|for|the))*\s+)?[A-Z][a-z]+\b")
 
 
 @dataclass(frozen=True)
@@ -93,20 +92,6 @@ def has_quantity(text: str, counted: tuple[str, ...] = ()) -> bool:
 
 
 NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand".split())
-
-
-def fits_type(kind: str | None, text: str, actors: Actors, named: frozenset[str] = frozenset()) -> bool:
-    """Whether a text holds the kind of answer asked for. `named`: actors the question itself names,
-    which do not count as the answer to "who"."""
-    if kind == "number":
-        return bool(NUMBER.search(text))
-    if kind == "quantity":
-        return has_quantity(text)
-    if kind == "date":
-        return bool(DATE.search(text))
-    if kind == "who":
-        return bool(PERSON.search(text)) or any(a not in named for a in actors.named_in(text))
-    return False
 
 
 def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[str]]:
