@@ -367,7 +367,7 @@ def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = Tr
     """Load (building first when missing or stale) the index and model named by the settings."""
     from .embed import load_embedder
     from .errors import IndexMismatchError
-    from .store import actors_for, build_index, index_status, load_index
+    from .store import actors_for, build_index, index_status, load_index, vector_kind
 
     actors = actors_for(settings)
     status = index_status(settings, actors)
@@ -383,7 +383,7 @@ def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = Tr
         build_index(settings, builder, log=log, wait_for_lock=True)
     embedder = embedder or load_embedder(settings, threads=1, log=log)
     try:
-        index = load_index(settings, embedder.dim)
+        index = load_index(settings, embedder.dim, vector_kind(embedder))
     except IndexMismatchError as e:
         if not build_if_needed:
             raise
@@ -391,5 +391,5 @@ def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = Tr
         log(f"{e}; rebuilding")
         builder = indexing_embedder(settings, embedder, log)
         build_index(settings, builder, log=log, wait_for_lock=True, reuse=False)
-        index = load_index(settings, embedder.dim)
+        index = load_index(settings, embedder.dim, vector_kind(embedder))
     return Assistant(settings, index, embedder, actors)

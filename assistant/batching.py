@@ -39,6 +39,10 @@ class BatchingEncoder:
         return self.inner.dim
 
     @property
+    def vectors(self) -> str:
+        return getattr(self.inner, "vectors", "exact")
+
+    @property
     def max_tokens(self) -> int:
         return self.inner.max_tokens
 

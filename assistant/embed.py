@@ -46,6 +46,8 @@ def offline() -> None:
 class Embedder:
     """Loads the model on first use; encodes texts to L2-normalised float32 vectors."""
 
+    vectors = "exact"
+
     def __init__(self, model: str = BUNDLED_MODEL, threads: int | None = None):
         self.name = model
         self.threads = threads
@@ -215,11 +217,13 @@ class OnnxEmbedder:
         import json
 
         meta = json.loads((Path(folder) / "export.json").read_text())
-        self.file = "model-int8.onnx" if quantized else "model.onnx"
+        self.file = QUANTIZED_FILE if quantized else "model.onnx"
+        # Recorded in the index manifest: an index is built and queried with one kind of vector.
+        self.vectors = QUANTIZED if quantized else "exact"
         if meta.get("format") != EXPORT_FORMAT:
             raise ModelError(f"ONNX export in {folder} has an old format; it is redone on the next `assistant index`")
         self.folder = Path(folder)
-        self.name = meta["model"] + (" (int8)" if quantized else "")
+        self.name = meta["model"] + (f" ({QUANTIZED})" if quantized else "")
         self.dim = int(meta["dim"])
         self.max_tokens = int(meta["max_tokens"])
         self.pooling = meta["pooling"]
@@ -286,21 +290,54 @@ class OnnxEmbedder:
         return self._encode_batch([text])[0]
 
 
-def quantize(folder: Path) -> Path:
-    """Dynamic int8 quantisation of the export (weights int8, activations quantised on the fly)."""
-    target = folder / "model-int8.onnx"
-    if not target.exists():
+QUANTIZED = "int8-per-channel"
+QUANTIZED_FILE = f"model-{QUANTIZED}.onnx"
+# Per-channel int8 keeps all-MiniLM-L6-v2 at cosine >= 0.976 (mean 0.992) of the exact vectors on the
+# seed corpus, and the dev-set figures where they were; per-tensor int8 fell to 0.89 and lost 0.04
+# hit@1. A model that quantises worse than this is served exact.
+MIN_QUANTIZED_COSINE = 0.97
+
+
+def quantize(folder: Path, log=print) -> float:
+    """Dynamic int8 quantisation of the export, one scale per output channel of each weight matrix
+    (activations quantised on the fly). Checked against the exact export on sample texts; returns
+    the lowest cosine, also kept in quantized.json so the check runs once."""
+    import json
+
+    target, record = folder / QUANTIZED_FILE, folder / "quantized.json"
+    try:
+        checked = json.loads(record.read_text())
+        if target.exists() and checked.get("file") == QUANTIZED_FILE:
+            return float(checked["min_cosine"])
+    except (OSError, ValueError, KeyError):
+        pass
+    import logging
+
+    # onnxruntime.quantization configures the root logger when imported (which then prints other
+    # libraries' debug lines) and advises on pre-processing: keep the process's logging as it was.
+    root = logging.getLogger()
+    saved = root.level, list(root.handlers)
+    tmp = folder / f".{QUANTIZED_FILE}.tmp"
+    try:
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        tmp = folder / ".model-int8.onnx.tmp"
-        quantize_dynamic(str(folder / "model.onnx"), str(tmp), weight_type=QuantType.QInt8)
+        root.setLevel(logging.ERROR)
+        quantize_dynamic(str(folder / "model.onnx"), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
         tmp.rename(target)
-    return target
+    finally:
+        root.setLevel(saved[0])
+        root.handlers[:] = saved[1]
+        tmp.unlink(missing_ok=True)
+    exact, small = OnnxEmbedder(folder), OnnxEmbedder(folder, quantized=True)
+    cosine = float((exact.encode(VERIFY_TEXTS) * small.encode(VERIFY_TEXTS)).sum(axis=1).min())
+    record.write_text(json.dumps({"file": QUANTIZED_FILE, "min_cosine": cosine}))
+    log(f"quantised the model to int8 per channel: lowest cosine to the exact vectors {cosine:.4f}")
+    return cosine
 
 
 def load_embedder(settings, threads: int | None = 1, log=print):
-    """The fastest faithful embedder for the configured model: its ONNX export when there is one
-    (made on first use, with torch), else sentence-transformers."""
+    """The embedder the settings ask for. `auto`: the ONNX export quantised to int8 per channel when it
+    stays close to the exact vectors, else the exact export, else sentence-transformers."""
     if settings.runtime == "torch":
         return Embedder(settings.model, threads=threads)
     folder = export_dir(settings.index_dir, settings.model)
@@ -313,11 +350,20 @@ def load_embedder(settings, threads: int | None = 1, log=print):
             log(f"serving with sentence-transformers: {e}")
             return Embedder(settings.model, threads=threads)
     try:
-        if settings.runtime == "onnx-int8":
-            quantize(folder)
-            return OnnxEmbedder(folder, threads=threads, quantized=True)
+        if settings.runtime in ("auto", "onnx-int8"):
+            try:
+                cosine = quantize(folder, log=log)
+            except Exception as e:  # an optional speed-up: any failure means serving the exact export
+                if settings.runtime == "onnx-int8":
+                    raise
+                log(f"serving the exact model: int8 quantisation failed ({e})")
+                cosine = 0.0
+            if settings.runtime == "onnx-int8" or cosine >= MIN_QUANTIZED_COSINE:
+                return OnnxEmbedder(folder, threads=threads, quantized=True)
+            if cosine:
+                log(f"serving the exact model: int8 vectors too far from it (cosine {cosine:.3f})")
         return OnnxEmbedder(folder, threads=threads)
-    except (ModelError, OSError, ValueError, KeyError) as e:
+    except (ModelError, OSError, ValueError, KeyError, RuntimeError) as e:
         if settings.runtime.startswith("onnx"):
             raise ModelError(f"ONNX export in {folder} is unusable: {e}") from None
         log(f"serving with sentence-transformers: {e}")

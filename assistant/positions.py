@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .actors import Actors
 
@@ -203,6 +204,7 @@ def positive_kind(text: str) -> str:
     return "supports"
 
 
+@lru_cache(maxsize=65536)  # a pure function of corpus text, asked again for every quote of every answer
 def stance(text: str, lead_in: str = "") -> str:
     """The stance a quote states, from cue words and sentence structure.
 

@@ -51,6 +51,14 @@ class QuoteMaker:
         self.by_block: dict[tuple[str, int], list[int]] = {}
         for i, s in enumerate(index.sentences):
             self.by_block.setdefault((s.source_id, s.block_start), []).append(i)
+        self._tokens: dict[int, frozenset[str]] = {}
+
+    def tokens(self, row: int) -> frozenset[str]:
+        """A sentence's content tokens, computed once (they decide which quotes repeat each other)."""
+        toks = self._tokens.get(row)
+        if toks is None:
+            toks = self._tokens[row] = frozenset(terms.tokens(self.index.text(self.index.sentences[row])))
+        return toks
 
     def span(self, c: Candidate, scores: dict[int, float], want: frozenset[str]) -> tuple[int, int, int]:
         """First and last sentence row of the quote built around candidate `c`, within its paragraph,
@@ -118,7 +126,7 @@ class QuoteMaker:
                 continue
             if count.get(sid, 0) >= PER_SOURCE and sid not in uncapped:
                 continue
-            toks = set(terms.tokens(idx.documents[sid].text[idx.sentences[first].start:idx.sentences[last].end]))
+            toks = set().union(*(self.tokens(r) for r in range(first, last + 1)))
             if any(p.source_id == sid and jaccard(toks, p.tokens) >= NEAR_DUPLICATE for p in picks):
                 continue
             picks.append(Pick(sid, first, last, focus, c.score, toks))

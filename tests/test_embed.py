@@ -54,24 +54,59 @@ def test_serving_never_imports_torch(seed_assistant, seed_settings):
     assert out.returncode == 0 and "ok" in out.stdout, out.stderr[-2000:]
 
 
-def test_int8_runtime_is_close_and_kept_apart_from_exact_vectors(onnx_folder, tmp_path, fake_embedder):
-    from assistant.embed import quantize
+def test_int8_per_channel_stays_close_to_the_exact_vectors(onnx_folder, seed_settings):
+    from assistant.embed import MIN_QUANTIZED_COSINE, quantize
+
+    assert quantize(onnx_folder, log=lambda m: None) >= MIN_QUANTIZED_COSINE
+    docs = load_sources(seed_settings.sources_dir).documents
+    sample = [d.text[b.start:b.end] for d in docs for b in d.blocks[:15]]
+    sample += ["Who welcomed fewer national targets?", "What did the BMA say about the GP buy-out fund?"]
+    exact, int8 = OnnxEmbedder(onnx_folder), OnnxEmbedder(onnx_folder, quantized=True)
+    cosine = (exact.encode(sample) * int8.encode(sample)).sum(axis=1)
+    assert cosine.min() >= MIN_QUANTIZED_COSINE and cosine.mean() >= 0.985, (cosine.min(), cosine.mean())
+    assert int8.vectors != exact.vectors == "exact"
+
+
+def test_auto_runtime_serves_int8_only_when_it_passed_its_check(onnx_folder, tmp_path):
+    import json
+    import shutil
+
+    from assistant.embed import QUANTIZED, load_embedder, quantize
+    from assistant.settings import Settings
+
+    quantize(onnx_folder, log=lambda m: None)
+    settings = Settings(index_dir=tmp_path / "index", sources_dir=tmp_path)
+    folder = export_dir(settings.index_dir, settings.model)
+    shutil.copytree(onnx_folder, folder)
+    assert load_embedder(settings, log=lambda m: None).vectors == QUANTIZED
+    assert load_embedder(settings.model_copy(update={"runtime": "onnx"}), log=lambda m: None).vectors == "exact"
+    # A model whose int8 vectors drift too far is served exact, unless int8 is asked for by name.
+    record = json.loads((folder / "quantized.json").read_text())
+    (folder / "quantized.json").write_text(json.dumps({**record, "min_cosine": 0.5}))
+    said = []
+    assert load_embedder(settings, log=said.append).vectors == "exact"
+    assert "too far" in said[-1]
+    forced = settings.model_copy(update={"runtime": "onnx-int8"})
+    assert load_embedder(forced, log=lambda m: None).vectors == QUANTIZED
+
+
+def test_an_index_is_queried_only_with_its_kind_of_vector(tmp_path, fake_embedder):
+    from assistant.embed import QUANTIZED
     from assistant.errors import IndexMismatchError
     from assistant.settings import Settings
-    from assistant.store import build_index, index_status, load_index
+    from assistant.store import build_index, load_index
 
-    quantize(onnx_folder)
-    exact, int8 = OnnxEmbedder(onnx_folder), OnnxEmbedder(onnx_folder, quantized=True)
-    texts = ["What does the BMA think of the proposed GP buy-out fund?", "DHSC rejects the 10% cut."]
-    assert ((exact.encode(texts) * int8.encode(texts)).sum(axis=1) > 0.95).all()
-    # An index built for one kind of vector is stale, and refused, for the other.
     src = tmp_path / "sources"
     src.mkdir()
     (src / "a.md").write_text("# A\n\nThe board welcomes the plan.")
-    quick = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake", runtime="onnx-int8")
+    quick = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
+    fake_embedder.vectors = QUANTIZED
     build_index(quick, fake_embedder, progress=False, log=lambda m: None)
-    assert index_status(quick) == "ok"
-    exact_settings = quick.model_copy(update={"runtime": "auto"})
-    assert index_status(exact_settings).startswith("stale: vectors")
+    assert load_index(quick, fake_embedder.dim, QUANTIZED).manifest["vectors"] == QUANTIZED
     with pytest.raises(IndexMismatchError, match="int8"):
-        load_index(exact_settings)
+        load_index(quick, fake_embedder.dim, "exact")
+    # Rebuilding for exact vectors re-embeds everything instead of reusing the int8 ones.
+    fake_embedder.vectors, before = "exact", fake_embedder.encoded
+    build_index(quick, fake_embedder, progress=False, log=lambda m: None)
+    assert fake_embedder.encoded > before
+    assert load_index(quick, fake_embedder.dim, "exact").manifest["vectors"] == "exact"
