@@ -353,13 +353,15 @@ def replace_actors(q: Query, actors: Sequence[str]) -> Query:
 
 
 def indexing_embedder(settings: Settings, embedder, log):
-    """The embedder to build an index with: the given one, unless it is the server's batching front
-    (one thread, one question at a time), in which case a multi-threaded one for the model."""
+    """The embedder to build an index with: the given one when it makes the index's kind of vector
+    and is not the server's batching front (one thread, one question at a time); else one for the
+    model that may use every core."""
     from .batching import BatchingEncoder
-    from .embed import load_embedder
+    from .embed import index_vectors, load_embedder
+    from .store import vector_kind
 
-    if embedder is None or isinstance(embedder, BatchingEncoder):
-        return load_embedder(settings, None, log)
+    if embedder is None or isinstance(embedder, BatchingEncoder) or vector_kind(embedder) != index_vectors(settings):
+        return load_embedder(settings, None, log, purpose="index")
     return embedder
 
 
@@ -367,7 +369,7 @@ def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = Tr
     """Load (building first when missing or stale) the index and model named by the settings."""
     from .embed import load_embedder
     from .errors import IndexMismatchError
-    from .store import actors_for, build_index, index_status, load_index, vector_kind
+    from .store import actors_for, build_index, index_status, load_index
 
     actors = actors_for(settings)
     status = index_status(settings, actors)
@@ -383,7 +385,7 @@ def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = Tr
         build_index(settings, builder, log=log, wait_for_lock=True)
     embedder = embedder or load_embedder(settings, threads=1, log=log)
     try:
-        index = load_index(settings, embedder.dim, vector_kind(embedder))
+        index = load_index(settings, embedder.dim)
     except IndexMismatchError as e:
         if not build_if_needed:
             raise
@@ -391,5 +393,5 @@ def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = Tr
         log(f"{e}; rebuilding")
         builder = indexing_embedder(settings, embedder, log)
         build_index(settings, builder, log=log, wait_for_lock=True, reuse=False)
-        index = load_index(settings, embedder.dim, vector_kind(embedder))
+        index = load_index(settings, embedder.dim)
     return Assistant(settings, index, embedder, actors)

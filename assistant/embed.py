@@ -99,7 +99,7 @@ class Embedder:
 # ONNX: the same model without torch, for serving and fast indexing
 # ---------------------------------------------------------------------------
 
-EXPORT_FORMAT = 1
+EXPORT_FORMAT = 2  # 2: eager attention
 VERIFY_TEXTS = [
     "What does the BMA think of the proposed GP buy-out fund?",
     "The government accepts the need to focus on a smaller number of national priorities.",
@@ -162,6 +162,12 @@ def export_onnx(model: str, target: Path, log=print) -> Path:
     import torch
 
     hf = st[0].auto_model.eval()
+    # Eager attention exports as plain MatMul/Softmax, which onnxruntime fuses; the default (SDPA)
+    # exports a masked pattern that runs 30-40% slower in batches once quantised. Same vectors.
+    try:
+        hf.set_attn_implementation("eager")
+    except (AttributeError, ValueError):
+        pass
 
     class Encoder(torch.nn.Module):
         def __init__(self, inner):
@@ -221,7 +227,7 @@ class OnnxEmbedder:
         # Recorded in the index manifest: an index is built and queried with one kind of vector.
         self.vectors = QUANTIZED if quantized else "exact"
         if meta.get("format") != EXPORT_FORMAT:
-            raise ModelError(f"ONNX export in {folder} has an old format; it is redone on the next `assistant index`")
+            raise ModelError(f"ONNX export in {folder} has an old format; it is redone when the model is next loaded")
         self.folder = Path(folder)
         self.name = meta["model"] + (f" ({QUANTIZED})" if quantized else "")
         self.dim = int(meta["dim"])
@@ -292,9 +298,10 @@ class OnnxEmbedder:
 
 QUANTIZED = "int8-per-channel"
 QUANTIZED_FILE = f"model-{QUANTIZED}.onnx"
-# Per-channel int8 keeps all-MiniLM-L6-v2 at cosine >= 0.976 (mean 0.992) of the exact vectors on the
-# seed corpus, and the dev-set figures where they were; per-tensor int8 fell to 0.89 and lost 0.04
-# hit@1. A model that quantises worse than this is served exact.
+# Per-channel int8 keeps all-MiniLM-L6-v2 at cosine >= 0.977 (mean 0.992) of the exact vectors on the
+# seed corpus; per-tensor int8 fell to 0.89 and lost 0.04 hit@1. Questions encoded in int8 against
+# exact index vectors give the exact model's dev-set figures. A model that quantises worse than this
+# threshold is run exact.
 MIN_QUANTIZED_COSINE = 0.97
 
 
@@ -335,13 +342,29 @@ def quantize(folder: Path, log=print) -> float:
     return cosine
 
 
-def load_embedder(settings, threads: int | None = 1, log=print):
-    """The embedder the settings ask for. `auto`: the ONNX export quantised to int8 per channel when it
-    stays close to the exact vectors, else the exact export, else sentence-transformers."""
+def export_is_current(folder: Path) -> bool:
+    import json
+
+    try:
+        return json.loads((folder / "export.json").read_text()).get("format") == EXPORT_FORMAT
+    except (OSError, ValueError):
+        return False
+
+
+def index_vectors(settings) -> str:
+    """The kind of vector an index is built with: exact, unless int8 is asked for everywhere."""
+    return QUANTIZED if settings.runtime == "onnx-int8" else "exact"
+
+
+def load_embedder(settings, threads: int | None = 1, log=print, purpose: str = "query"):
+    """The embedder the settings ask for, for questions or for building the index. `auto`: the exact
+    ONNX export builds the index and encodes questions quantised to int8 per channel when that stays
+    close to the exact vectors (near-identical answers, 2.5x faster encodes); without an export,
+    sentence-transformers."""
     if settings.runtime == "torch":
         return Embedder(settings.model, threads=threads)
     folder = export_dir(settings.index_dir, settings.model)
-    if not (folder / "export.json").exists():
+    if not export_is_current(folder):
         try:
             export_onnx(settings.model, folder, log=log)
         except (ModelError, ImportError, RuntimeError, OSError) as e:
@@ -350,18 +373,18 @@ def load_embedder(settings, threads: int | None = 1, log=print):
             log(f"serving with sentence-transformers: {e}")
             return Embedder(settings.model, threads=threads)
     try:
-        if settings.runtime in ("auto", "onnx-int8"):
+        if settings.runtime == "onnx-int8" or (settings.runtime == "auto" and purpose == "query"):
             try:
                 cosine = quantize(folder, log=log)
             except Exception as e:  # an optional speed-up: any failure means serving the exact export
                 if settings.runtime == "onnx-int8":
                     raise
-                log(f"serving the exact model: int8 quantisation failed ({e})")
+                log(f"encoding with the exact model: int8 quantisation failed ({e})")
                 cosine = 0.0
             if settings.runtime == "onnx-int8" or cosine >= MIN_QUANTIZED_COSINE:
                 return OnnxEmbedder(folder, threads=threads, quantized=True)
             if cosine:
-                log(f"serving the exact model: int8 vectors too far from it (cosine {cosine:.3f})")
+                log(f"encoding with the exact model: int8 vectors too far from it (cosine {cosine:.3f})")
         return OnnxEmbedder(folder, threads=threads)
     except (ModelError, OSError, ValueError, KeyError, RuntimeError) as e:
         if settings.runtime.startswith("onnx"):

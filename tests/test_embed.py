@@ -67,7 +67,7 @@ def test_int8_per_channel_stays_close_to_the_exact_vectors(onnx_folder, seed_set
     assert int8.vectors != exact.vectors == "exact"
 
 
-def test_auto_runtime_serves_int8_only_when_it_passed_its_check(onnx_folder, tmp_path):
+def test_auto_runtime_encodes_questions_in_int8_only_when_it_passed_its_check(onnx_folder, tmp_path):
     import json
     import shutil
 
@@ -78,35 +78,65 @@ def test_auto_runtime_serves_int8_only_when_it_passed_its_check(onnx_folder, tmp
     settings = Settings(index_dir=tmp_path / "index", sources_dir=tmp_path)
     folder = export_dir(settings.index_dir, settings.model)
     shutil.copytree(onnx_folder, folder)
-    assert load_embedder(settings, log=lambda m: None).vectors == QUANTIZED
-    assert load_embedder(settings.model_copy(update={"runtime": "onnx"}), log=lambda m: None).vectors == "exact"
-    # A model whose int8 vectors drift too far is served exact, unless int8 is asked for by name.
+    quiet = dict(log=lambda m: None)
+    assert load_embedder(settings, **quiet).vectors == QUANTIZED
+    assert load_embedder(settings, purpose="index", **quiet).vectors == "exact"  # the index keeps exact vectors
+    exact = settings.model_copy(update={"runtime": "onnx"})
+    assert load_embedder(exact, **quiet).vectors == load_embedder(exact, purpose="index", **quiet).vectors == "exact"
+    forced = settings.model_copy(update={"runtime": "onnx-int8"})
+    assert load_embedder(forced, purpose="index", **quiet).vectors == QUANTIZED
+    # A model whose int8 vectors drift too far is run exact, unless int8 is asked for by name.
     record = json.loads((folder / "quantized.json").read_text())
     (folder / "quantized.json").write_text(json.dumps({**record, "min_cosine": 0.5}))
     said = []
     assert load_embedder(settings, log=said.append).vectors == "exact"
     assert "too far" in said[-1]
-    forced = settings.model_copy(update={"runtime": "onnx-int8"})
-    assert load_embedder(forced, log=lambda m: None).vectors == QUANTIZED
+    assert load_embedder(forced, **quiet).vectors == QUANTIZED
 
 
-def test_an_index_is_queried_only_with_its_kind_of_vector(tmp_path, fake_embedder):
+def test_int8_questions_against_exact_vectors_answer_like_the_exact_model(onnx_folder, seed_assistant):
+    """The default pairing (exact index, int8 questions) returns the exact model's first quote."""
+    from assistant.embed import quantize
+
+    quantize(onnx_folder, log=lambda m: None)
+    exact, int8 = OnnxEmbedder(onnx_folder), OnnxEmbedder(onnx_folder, quantized=True)
+    questions = [line for line in """What does the BMA think of the proposed GP buy-out fund?
+Who welcomed fewer national targets?
+Did the government accept the 1% prevention shift?
+What did NHS Providers say about the Federated Data Platform?
+What is the King's Fund's view of ICS accountability?""".splitlines()]
+    from assistant.answer import Assistant
+
+    index = seed_assistant.index
+    assert index.manifest["vectors"] == "exact"
+    uncached = seed_assistant.settings.model_copy(update={"cache_size": 0})
+    firsts = {}
+    for name, embedder in (("exact", exact), ("int8", int8)):
+        a = Assistant(uncached, index, embedder, seed_assistant.actors)
+        firsts[name] = [[(q.source_id, q.start, q.end) for q in a.ask(x).quotes[:1]] for x in questions]
+    assert all(firsts["exact"]) and firsts["exact"] == firsts["int8"]
+
+
+def test_an_index_holds_the_kind_of_vector_the_settings_ask_for(tmp_path, fake_embedder):
     from assistant.embed import QUANTIZED
     from assistant.errors import IndexMismatchError
     from assistant.settings import Settings
-    from assistant.store import build_index, load_index
+    from assistant.store import build_index, index_status, load_index
 
     src = tmp_path / "sources"
     src.mkdir()
     (src / "a.md").write_text("# A\n\nThe board welcomes the plan.")
-    quick = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
+    int8 = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake", runtime="onnx-int8")
     fake_embedder.vectors = QUANTIZED
-    build_index(quick, fake_embedder, progress=False, log=lambda m: None)
-    assert load_index(quick, fake_embedder.dim, QUANTIZED).manifest["vectors"] == QUANTIZED
+    build_index(int8, fake_embedder, progress=False, log=lambda m: None)
+    assert index_status(int8) == "ok"
+    assert load_index(int8, fake_embedder.dim).manifest["vectors"] == QUANTIZED
+    auto = int8.model_copy(update={"runtime": "auto"})
+    assert index_status(auto).startswith("stale: vectors")
     with pytest.raises(IndexMismatchError, match="int8"):
-        load_index(quick, fake_embedder.dim, "exact")
+        load_index(auto, fake_embedder.dim)
     # Rebuilding for exact vectors re-embeds everything instead of reusing the int8 ones.
     fake_embedder.vectors, before = "exact", fake_embedder.encoded
-    build_index(quick, fake_embedder, progress=False, log=lambda m: None)
+    build_index(auto, fake_embedder, progress=False, log=lambda m: None)
     assert fake_embedder.encoded > before
-    assert load_index(quick, fake_embedder.dim, "exact").manifest["vectors"] == "exact"
+    assert index_status(auto) == "ok"
