@@ -4,7 +4,9 @@ Each request thread hands its question to a queue and waits; a worker takes what
 (up to `max_batch`) and encodes it as one batch. A lone question does not wait for company: batches
 form by themselves under load, from the questions that arrive while a batch is being encoded.
 Measured on a 2-vCPU machine (bench/README.md) a batch of short questions costs about as much as
-the same questions one by one, so the gain there is only the saved call and queueing overhead.
+the same questions one by one, so the gain there is the saved thread hand-offs and queueing: two
+workers run the model while request threads wait, instead of every request thread contending for
+it. An int8 model is not batch-invariant, so its questions are encoded one by one by the workers.
 """
 
 from __future__ import annotations
@@ -79,7 +81,14 @@ class BatchingEncoder:
                     break
                 batch.append(item)
             try:
-                vectors = self.inner.encode([text for text, _ in batch], batch_size=len(batch))
+                texts = [text for text, _ in batch]
+                if getattr(self.inner, "batch_invariant", True):
+                    vectors = self.inner.encode(texts, batch_size=len(texts))
+                else:
+                    # Dynamic int8 quantisation scales activations over the whole batch: a question's
+                    # vector would depend on the questions it happened to arrive with. One at a time,
+                    # the same question always gets the same vector, and so the same answer.
+                    vectors = [self.inner.encode_query(t) for t in texts]
             except Exception as e:  # hand the failure to every waiting request instead of hanging them
                 for _, fut in batch:
                     fut.set_exception(e)

@@ -226,6 +226,8 @@ class OnnxEmbedder:
         self.file = QUANTIZED_FILE if quantized else "model.onnx"
         # Recorded in the index manifest: an index is built and queried with one kind of vector.
         self.vectors = QUANTIZED if quantized else "exact"
+        # int8 activations are scaled per call, over every text in it: batch-mates change a vector.
+        self.batch_invariant = not quantized
         if meta.get("format") != EXPORT_FORMAT:
             raise ModelError(f"ONNX export in {folder} has an old format; it is redone when the model is next loaded")
         self.folder = Path(folder)

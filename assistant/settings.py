@@ -31,10 +31,11 @@ class Settings(BaseSettings):
     runtime: Literal["auto", "onnx", "onnx-int8", "torch"] = Field(
         "auto",
         description="How the model runs. `auto`: its ONNX export (made once with torch, checked against "
-        "sentence-transformers) quantised to int8 per channel when the int8 vectors stay within cosine 0.97 "
-        "of the exact ones (2.6x faster encodes, dev-set figures held), else the exact export, else "
-        "sentence-transformers. `onnx`: the exact export; `onnx-int8`: int8 whatever the check says; "
-        "`torch`: sentence-transformers.",
+        "sentence-transformers) builds the index with exact vectors, and questions are encoded with the "
+        "export quantised to int8 per channel when that stays within cosine 0.97 of the exact vectors "
+        "(2.5x faster encodes, same answers on the dev set); without an export, sentence-transformers. "
+        "`onnx`: exact everywhere; `onnx-int8`: int8 for the index too (faster indexing, slightly noisier "
+        "ranking); `torch`: sentence-transformers.",
     )
     batching: bool = Field(True, description="Encode concurrent questions together in one model call (server only).")
     cache_size: int = Field(1024, ge=0, description="Answers kept for repeated questions (0 turns the cache off).")
