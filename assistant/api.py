@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import time
 from typing import Annotated
 
@@ -155,6 +157,12 @@ def get_assistant(request: Request) -> Assistant:
     return request.app.state.assistant
 
 
+async def in_answer_pool(request: Request, fn, /, *args, **kwargs):
+    """Run a blocking call (an answer) on the app's small answer pool, off the event loop."""
+    pool = getattr(request.app.state, "answer_pool", None)
+    return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(fn, *args, **kwargs))
+
+
 class FilterError(ValueError):
     """A filter names a source or actor the index does not know."""
 
@@ -180,13 +188,13 @@ ERRORS = {422: {"model": ErrorOut, "description": "Invalid input; `detail` names
 
 
 @router.post("/api/answer", response_model=AnswerOut, responses=ERRORS, tags=["answers"])
-def answer(body: AnswerRequest, request: Request) -> Response:
+async def answer(body: AnswerRequest, request: Request) -> Response:
     """Answer a question with verbatim quotes. Each quote satisfies
     `GET /api/sources/{source_id}`.text[start:end] == quote.text."""
     assistant = get_assistant(request)
     check_filters(assistant, body.sources, body.actors)
-    a = assistant.ask(body.question, history=[t.question for t in body.history], top_k=body.top_k,
-                      sources=body.sources, actors=body.actors)
+    a = await in_answer_pool(request, assistant.ask, body.question, history=[t.question for t in body.history],
+                             top_k=body.top_k, sources=body.sources, actors=body.actors)
     # The hot path: serialise the answer directly instead of validating it back through the model
     # (tests check the shape against AnswerOut).
     return Response(orjson.dumps(answer_dict(a)), media_type="application/json")

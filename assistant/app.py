@@ -71,6 +71,15 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
+def one_faiss_thread() -> None:
+    try:
+        import faiss
+
+        faiss.omp_set_num_threads(1)
+    except ImportError:
+        pass
+
+
 def has_key(headers: Headers, key: str) -> bool:
     import hmac
 
@@ -142,13 +151,17 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
             app.state.assistant = open_assistant(settings, build_if_needed=True, log=log.info)
         else:
             app.state.assistant = assistant
-        try:
-            import faiss
+        from concurrent.futures import ThreadPoolExecutor
 
-            faiss.omp_set_num_threads(1)  # one short query gains nothing from more, and many collide
-        except ImportError:
-            pass
-        yield
+        # Answers run on a few threads of their own, in arrival order (see Settings.answer_threads),
+        # each with one OpenMP thread for FAISS (a per-thread setting): one short query gains
+        # nothing from more, and many collide.
+        app.state.answer_pool = ThreadPoolExecutor(settings.answer_threads, thread_name_prefix="answer",
+                                                   initializer=one_faiss_thread)
+        try:
+            yield
+        finally:
+            app.state.answer_pool.shutdown(wait=False, cancel_futures=True)
 
     # FastAPIOffline serves the /docs and /redoc pages' scripts itself: no CDN, works offline.
     app = FastAPIOffline(

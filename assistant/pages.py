@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from .answer import Answer, Assistant
-from .api import viewer_url
+from .api import in_answer_pool, viewer_url
 from .errors import InvalidQuestionError
 
 router = APIRouter(include_in_schema=False)
@@ -68,10 +68,10 @@ async def chat_post(request: Request) -> HTMLResponse:
     """The no-JavaScript path: the whole conversation, rendered on the server."""
     history, question = await form_questions(request)
     assistant = assistant_of(request)
-    turns = run_turns(assistant, history)
+    turns = await in_answer_pool(request, run_turns, assistant, history)
     error = None
     try:
-        turns.append(Turn(question, assistant.ask(question, history=history)))
+        turns.append(Turn(question, await in_answer_pool(request, assistant.ask, question, history=history)))
         history = history + [question]
         draft = ""
     except InvalidQuestionError as e:
@@ -86,7 +86,7 @@ async def chat_turn(request: Request) -> HTMLResponse:
     """The JavaScript path: one answered turn as an HTML fragment, inserted in place by app.js."""
     history, question = await form_questions(request)
     try:
-        turn = Turn(question, assistant_of(request).ask(question, history=history))
+        turn = Turn(question, await in_answer_pool(request, assistant_of(request).ask, question, history=history))
     except InvalidQuestionError as e:
         return HTMLResponse(f"Your question {e.problem}.", status_code=422)
     return templates(request).TemplateResponse(

@@ -38,6 +38,11 @@ class Settings(BaseSettings):
         "ranking); `torch`: sentence-transformers.",
     )
     batching: bool = Field(True, description="Encode concurrent questions together in one model call (server only).")
+    answer_threads: int = Field(
+        4, ge=1, le=64,
+        description="Questions the server answers at once; more wait in line, first come first served. "
+        "Most of an answer is Python under one interpreter lock, so a few threads answer more per second, "
+        "and far more evenly, than one per request (bench/README.md).")
     cache_size: int = Field(1024, ge=0, description="Answers kept for repeated questions (0 turns the cache off).")
     top_k: int = Field(5, ge=1, le=20, description="Quotes returned per answer unless the request says otherwise.")
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted, in characters.")

@@ -102,3 +102,30 @@ def test_api_key_is_required_on_the_api_when_set(keyed_client):
 def test_cors_is_off_unless_configured(client):
     r = client.get("/api/sources", headers={"Origin": "https://elsewhere.example"})
     assert "access-control-allow-origin" not in r.headers
+
+
+def test_a_slow_answer_does_not_hold_up_other_requests(client, monkeypatch):
+    """Answers run on the answer pool, not on the event loop: the chat page and the API alike."""
+    import threading
+    import time
+
+    assistant = client.app.state.assistant
+    real = assistant.ask
+
+    def slow(*args, **kwargs):
+        time.sleep(1.0)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(assistant, "ask", slow)
+    question = "What does the Beta Council think of the widget fund decision?"
+    for path, body in (("/chat/turn", {"data": {"question": question}}), ("/api/answer", {"json": {"question": question}}),
+                       ("/", {"data": {"question": question}})):
+        status = []
+        asking = threading.Thread(target=lambda: status.append(client.post(path, **body).status_code))
+        asking.start()
+        time.sleep(0.2)
+        started = time.perf_counter()
+        assert client.get("/healthz").status_code == 200
+        assert time.perf_counter() - started < 0.5, path
+        asking.join()
+        assert status == [200], path
