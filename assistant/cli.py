@@ -163,7 +163,9 @@ def cmd_serve(args, settings) -> int:
     for noisy in ("faiss", "faiss.loader", "bm25s"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     embedder = load_embedder(settings, threads=1, log=log)
-    if settings.batching:
+    # Only a batch-invariant model gains from shared calls; int8 questions go one by one anyway
+    # (batching.py), and a batching front would only add a thread hand-off (bench/README.md).
+    if settings.batching and getattr(embedder, "batch_invariant", True):
         embedder = BatchingEncoder(embedder)
     assistant = open_assistant(settings, embedder=embedder, log=log)  # builds the index first when missing or stale
     app = create_app(settings, assistant)

@@ -37,7 +37,8 @@ class Settings(BaseSettings):
         "`onnx`: exact everywhere; `onnx-int8`: int8 for the index too (faster indexing, slightly noisier "
         "ranking); `torch`: sentence-transformers.",
     )
-    batching: bool = Field(True, description="Encode concurrent questions together in one model call (server only).")
+    batching: bool = Field(True, description="Encode concurrent questions together in one model call (server "
+                           "only; applies to batch-invariant models: exact ones, not int8).")
     answer_threads: int = Field(
         4, ge=1, le=64,
         description="Questions the server answers at once; more wait in line, first come first served. "

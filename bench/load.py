@@ -3,9 +3,9 @@
 Servers over the same seed index, all started at once and measured in interleaved rounds (each
 round loads every server in turn, in a rotating order), so that the machine's drift hits them
 alike: the naive baseline (bench/naive_server.py: sentence-transformers encode + exact search per
-request), `assistant serve` with micro-batching off, and `assistant serve` as shipped (batching
-on). The answer cache is off in those, so every request does the full work; a last row shows the
-cache on repeated questions. Ratios to the naive server are taken within each round; the table
+request), `assistant serve` as shipped (questions encoded in int8, one at a time), and with the
+exact model (`ASSISTANT_RUNTIME=onnx`) with micro-batching on and off. The answer cache is off in
+those, so every request does the full work; a last row shows the cache on repeated questions. Ratios to the naive server are taken within each round; the table
 gives medians and the min-max over rounds. Targets at 32 clients: zero errors, >= 4x the naive
 server's answers/s (>= 200/s), p99 <= 250 ms.
 
@@ -86,11 +86,14 @@ async def run_load(url: str, questions, clients: int, seconds: float) -> dict:
 
 def servers() -> dict[str, Server]:
     index = ROOT / "index"
+    off = {"ASSISTANT_CACHE_SIZE": "0"}
     return {
         "naive (ST + flat, per request)": Server(command=[PY, str(ROOT / "bench" / "naive_server.py"),
                                                           "--index", str(index)]),
-        "assistant, batching off": Server(env={"ASSISTANT_BATCHING": "false", "ASSISTANT_CACHE_SIZE": "0"}, index=index),
-        "assistant, batching on": Server(env={"ASSISTANT_CACHE_SIZE": "0"}, index=index),
+        "assistant as shipped (int8 questions)": Server(env=off, index=index),
+        "assistant, exact model, batching on": Server(env={**off, "ASSISTANT_RUNTIME": "onnx"}, index=index),
+        "assistant, exact model, batching off": Server(env={**off, "ASSISTANT_RUNTIME": "onnx", "ASSISTANT_BATCHING": "false"},
+                                                       index=index),
         "assistant, cache on": Server(index=index),
     }
 
@@ -125,7 +128,7 @@ def main(argv=None) -> int:
                     r = asyncio.run(run_load(running[name].url, questions, c, args.seconds))
                     r.update(server=name, round=rnd, rss_mb=rss_mb(running[name].proc.pid))
                     results.append(r)
-                    print(f"  round {rnd + 1} {name:32s} {c:3d} clients: {r['per_s']:7.1f}/s  p50 {r['p50']:6.1f} ms  "
+                    print(f"  round {rnd + 1} {name:38s} {c:3d} clients: {r['per_s']:7.1f}/s  p50 {r['p50']:6.1f} ms  "
                           f"p99 {r['p99']:6.1f} ms  errors {r['errors']}", flush=True)
     finally:
         for server in running.values():
