@@ -160,7 +160,7 @@ def cmd_serve(args, settings) -> int:
     from .embed import load_embedder
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    for noisy in ("faiss", "faiss.loader", "bm25s"):
+    for noisy in ("faiss", "faiss.loader"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     embedder = load_embedder(settings, threads=1, log=log)
     # Only a batch-invariant model gains from shared calls; int8 questions go one by one anyway

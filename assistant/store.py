@@ -190,6 +190,17 @@ def index_status(settings: Settings, actors: Actors | None = None) -> str:
 # Build
 # ---------------------------------------------------------------------------
 
+def quiet_bm25s():
+    """bm25s, imported lazily (it is slow to import); it sets its own logger to DEBUG on import,
+    which would print a line per index in any process that logs at INFO."""
+    import logging
+
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
 def embed_key(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:20]
 
@@ -321,7 +332,7 @@ def encode_with_progress(embedder: Embedder, texts: list[str], progress: bool) -
 
 def write_build(index_dir: Path, manifest: dict, docs: list[Document], chunk_rows: list[ChunkRow],
                 sentence_rows: list[SentenceRow], cvec: np.ndarray, svec: np.ndarray, bvec: np.ndarray) -> Path:
-    import bm25s
+    bm25s = quiet_bm25s()
     import faiss
 
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -486,7 +497,7 @@ class Index:
 
 def load_index(settings: Settings, dim: int | None = None) -> Index:
     """The current build, checked against the settings and the model's dimension."""
-    import bm25s
+    bm25s = quiet_bm25s()
 
     build = current_build(settings.index_dir)
     if build is None:
