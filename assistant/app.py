@@ -38,39 +38,6 @@ DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 's
             "img-src 'self' data:; worker-src 'self' blob:; frame-ancestors 'none'")
 
 
-class BodyLimit:
-    """ASGI middleware for bodies without a Content-Length (chunked): reads them up to the limit
-    first, answering 413 past it, then hands the buffered body on. (Bodies with a Content-Length
-    are refused up front in `guard`.)"""
-
-    def __init__(self, app, max_bytes: int):
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope, receive, send):
-        headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
-        if scope["type"] != "http" or b"content-length" in headers or scope["method"] in ("GET", "HEAD"):
-            return await self.app(scope, receive, send)
-        messages, seen = [], 0
-        while True:
-            message = await receive()
-            messages.append(message)
-            if message["type"] != "http.request":
-                break
-            seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
-                response = JSONResponse({"error": "request too large",
-                                         "detail": f"the body is limited to {self.max_bytes // 1024} KiB"}, status_code=413)
-                return await response(scope, receive, send)
-            if not message.get("more_body"):
-                break
-
-        async def replay():
-            return messages.pop(0) if messages else await receive()
-
-        await self.app(scope, replay, send)
-
-
 def one_faiss_thread() -> None:
     try:
         import faiss
@@ -89,29 +56,25 @@ def has_key(headers: Headers, key: str) -> bool:
 
 
 class Guard:
-    """ASGI middleware: refuses oversized bodies and requests without the API key before any work
-    is done, and puts the security headers on every response. (Plain ASGI rather than
-    `@app.middleware("http")`, which costs about a millisecond per request.)"""
+    """ASGI middleware in front of every route: refuses oversized bodies and requests without the
+    API key before any work is done, and puts the security headers on every response. A body
+    without a Content-Length (chunked) is read up to the limit first and handed on buffered.
+    (Plain ASGI: `@app.middleware("http")` wraps every request in extra tasks and streams.)"""
 
     def __init__(self, app, settings: Settings):
         self.app = app
         self.settings = settings
         self.max_body = settings.max_body_kb * 1024
 
+    def too_large(self) -> JSONResponse:
+        return JSONResponse({"error": "request too large", "detail": f"the body is limited to {self.settings.max_body_kb} KiB"},
+                            status_code=413)
+
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = Headers(scope=scope)
         path = scope["path"]
-        length = headers.get("content-length")
-        response = None
-        if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            response = JSONResponse(
-                {"error": "request too large", "detail": f"the body is limited to {self.settings.max_body_kb} KiB"},
-                status_code=413)
-        elif self.settings.api_key and path.startswith("/api/") and not has_key(headers, self.settings.api_key):
-            response = JSONResponse({"error": "unauthorised", "detail": "send the API key as `Authorization: Bearer <key>`"},
-                                    status_code=401, headers={"WWW-Authenticate": "Bearer"})
         docs = path in ("/docs", "/redoc")
 
         async def send_secured(message):
@@ -123,8 +86,30 @@ class Guard:
                     out["Content-Security-Policy"] = DOCS_CSP
             await send(message)
 
-        if response is not None:
+        length = headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+            return await self.too_large()(scope, receive, send_secured)
+        if self.settings.api_key and path.startswith("/api/") and not has_key(headers, self.settings.api_key):
+            response = JSONResponse({"error": "unauthorised", "detail": "send the API key as `Authorization: Bearer <key>`"},
+                                    status_code=401, headers={"WWW-Authenticate": "Bearer"})
             return await response(scope, receive, send_secured)
+        if length is None and scope["method"] not in ("GET", "HEAD"):
+            messages, seen = [], 0
+            while True:
+                message = await receive()
+                messages.append(message)
+                if message["type"] != "http.request":
+                    break
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:
+                    return await self.too_large()(scope, receive, send_secured)
+                if not message.get("more_body"):
+                    break
+
+            async def replay():
+                return messages.pop(0) if messages else await receive()
+
+            return await self.app(scope, replay, send_secured)
         await self.app(scope, receive, send_secured)
 
 
@@ -179,10 +164,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
 
-    max_body = settings.max_body_kb * 1024
-
     app.add_middleware(Guard, settings=settings)
-    app.add_middleware(BodyLimit, max_bytes=max_body)
 
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware

@@ -14,11 +14,11 @@ from .query import split_actors
 ANAPHOR = re.compile(
     r"\b(it|its|that|this|these|those|they|them|their|there|the same|such|so|too|either|also|then|"
     r"that decision|this decision|the decision|the proposal|the plan|the idea|the recommendation|"
-    r"things|that way|this way)\b|^\s*(and|but|what about|how about|and what|so)\b",
+    r"that way|this way)\b|^\s*(and|but|what about|how about|and what|so)\b",
     re.I,
 )
 # Words that make a follow-up a follow-up rather than name its topic.
-FOLLOWUP_FILLER = frozenset("and also too either then so way things respond responded react reacted view".split())
+FOLLOWUP_FILLER = frozenset("and also too either then so way respond responded react reacted view".split())
 
 
 def topic_words(text: str, actors: Actors) -> list[str]:

@@ -38,9 +38,11 @@ def summary(values: list[float]) -> dict:
             "max": max(values, default=float("nan"))}
 
 
-def rss_mb(pid: int | str = "self") -> float:
+def rss_mb(pid: int | str = "self", key: str = "VmRSS") -> float:
+    """A process's memory in MB from /proc: VmRSS (resident in all), RssAnon (heap and other private
+    memory) or RssFile (resident pages of mapped files)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(key + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
 

@@ -12,8 +12,9 @@ For each corpus size N this measures, in one process and on the same machine:
 * IVF, ``faiss.IndexIVFFlat`` with nlist ~ 4*sqrt(N): train + add time, latency, recall@10
   at several nprobe values (skip with ``--no-ivf``).
 * BM25, ``bm25s.BM25`` over synthetic short texts (10-30 words drawn from a Zipf distribution
-  over ~50k made-up words): build time, memory, and top-100 latency both via
-  ``get_scores`` + ``np.argpartition`` and via ``retrieve(k=100)``.
+  over ~50k made-up words): build time, memory, and top-100 latency three ways: ``get_scores`` +
+  ``np.argpartition``, ``retrieve(k=100)``, and the assistant's own (``get_scores`` + top-k over
+  the documents that matched).
 * Hybrid: HNSW top-100 + BM25 top-100 fused by reciprocal rank fusion (k=60) into a top-10,
   timed end to end per query. Its recall@10 is against the same fusion with the exact dense
   top-100 in place of HNSW's.
@@ -52,26 +53,18 @@ from typing import Callable
 import bm25s
 import faiss
 import numpy as np
+from common import RESULTS, machine, rss_mb
+
+from assistant.store import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
 
 DIM = 384
 TOP_K = 10
 FUSION_DEPTH = 100  # each retriever contributes its top-100 to the fusion
 RRF_K = 60
 WARMUP_QUERIES = 5
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
 # --------------------------------------------------------------------------- measurement helpers
-
-
-def proc_status_mb(key: str = "VmRSS") -> float:
-    """A memory figure of this process in MB from /proc/self/status: VmRSS (resident in all),
-    RssAnon (heap and other private memory) or RssFile (resident pages of mapped files)."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def release_memory() -> None:
@@ -93,9 +86,9 @@ class Cost:
 def timed(fn: Callable[[], object]) -> tuple[object, Cost]:
     """Run fn; return its result and what it cost."""
     release_memory()
-    before, cpu, start = proc_status_mb(), time.process_time(), time.perf_counter()
+    before, cpu, start = rss_mb(), time.process_time(), time.perf_counter()
     result = fn()
-    cost = Cost(time.perf_counter() - start, time.process_time() - cpu, proc_status_mb() - before)
+    cost = Cost(time.perf_counter() - start, time.process_time() - cpu, rss_mb() - before)
     return result, cost
 
 
@@ -306,21 +299,21 @@ def read_index_report(path: str, flag_name: str | None, probe, expected, ef_sear
     flags = 0 if flag_name is None else getattr(faiss, flag_name, None)
     if flags is None:
         return {"supported": False, "error": f"this faiss has no {flag_name}"}
-    anon, mapped = proc_status_mb("RssAnon"), proc_status_mb("RssFile")
+    anon, mapped = rss_mb(key="RssAnon"), rss_mb(key="RssFile")
     try:
         start = time.perf_counter()
         loaded = faiss.read_index(path, flags)
         load_s = time.perf_counter() - start
     except Exception as exc:  # faiss raises RuntimeError for an index type it cannot read this way
         return {"supported": False, "error": str(exc).strip().splitlines()[-1][:200]}
-    report = {"supported": True, "load_s": load_s, "anon_mb_after_load": proc_status_mb("RssAnon") - anon,
-              "file_mb_after_load": proc_status_mb("RssFile") - mapped}
+    report = {"supported": True, "load_s": load_s, "anon_mb_after_load": rss_mb(key="RssAnon") - anon,
+              "file_mb_after_load": rss_mb(key="RssFile") - mapped}
     faiss.downcast_index(loaded).hnsw.efSearch = ef_search
     start = time.perf_counter()
     found = np.array([loaded.search(q[None], TOP_K)[1][0] for q in probe])
     report["first_10_queries_ms"] = (time.perf_counter() - start) * 1000
-    report["anon_mb_after_queries"] = proc_status_mb("RssAnon") - anon
-    report["file_mb_after_queries"] = proc_status_mb("RssFile") - mapped
+    report["anon_mb_after_queries"] = rss_mb(key="RssAnon") - anon
+    report["file_mb_after_queries"] = rss_mb(key="RssFile") - mapped
     report["same_results"] = bool(np.array_equal(found, expected))
     del loaded
     return report
@@ -342,7 +335,6 @@ def bm25_top_by_retrieve(retriever: bm25s.BM25, tokens: list[str], k: int = FUSI
     return docs[0], scores[0]
 
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the assistant package, also uninstalled
 
 
 def bm25_top_assistant(retriever: bm25s.BM25, tokens: list[str], k: int = FUSION_DEPTH):
@@ -504,18 +496,9 @@ def describe_read(report: dict) -> str:
 def machine_info() -> dict:
     with open("/proc/meminfo") as f:
         mem_kb = int(f.readline().split()[1])
-    return {
-        "cpu_count": os.cpu_count(),
-        "cpu_affinity": len(os.sched_getaffinity(0)),
-        "memory_gb": round(mem_kb / 2**20, 1),
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "python": sys.version.split()[0],
-        "faiss": faiss.__version__,
-        "numpy": np.__version__,
-        "bm25s": getattr(bm25s, "__version__", "unknown"),
-        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    }
+    return {**machine(), "cpu_affinity": len(os.sched_getaffinity(0)), "memory_gb": round(mem_kb / 2**20, 1),
+            "processor": platform.processor() or platform.machine(), "faiss": faiss.__version__,
+            "numpy": np.__version__, "bm25s": getattr(bm25s, "__version__", "unknown")}
 
 
 # --------------------------------------------------------------------------- command line
@@ -532,10 +515,12 @@ def parse_args(argv):
     p.add_argument("--quick", action="store_true", help="smoke run: sizes 20000,100000, 50 queries, efConstruction 40")
     p.add_argument("--clusters", type=int, default=3000, help="Gaussian cluster centres")
     p.add_argument("--vocab", type=int, default=50_000, help="made-up words in the BM25 vocabulary")
-    p.add_argument("--hnsw-m", type=int, default=32)
-    p.add_argument("--ef-construction", type=int, default=None, help="HNSW efConstruction (80; 40 with --quick)")
-    p.add_argument("--ef-search", type=int_list, default=[64, 128, 256])
-    p.add_argument("--hybrid-ef", type=int, default=128, help="HNSW efSearch for the hybrid top-100")
+    p.add_argument("--hnsw-m", type=int, default=HNSW_M, help="default: the assistant's")
+    p.add_argument("--ef-construction", type=int, default=None,
+                   help=f"HNSW efConstruction (the assistant's {HNSW_EF_CONSTRUCTION}; 40 with --quick)")
+    p.add_argument("--ef-search", type=int_list, default=sorted({64, 128, HNSW_EF_SEARCH, 256}))
+    p.add_argument("--hybrid-ef", type=int, default=HNSW_EF_SEARCH, help="HNSW efSearch for the hybrid top-100 "
+                   "(default: the assistant's)")
     p.add_argument("--nprobe", type=int_list, default=[16, 32])
     p.add_argument("--no-ivf", dest="ivf", action="store_false", help="skip the IVF index")
     p.add_argument("--build-threads", type=int, default=2, help="faiss threads for building (search uses 1)")
@@ -546,13 +531,13 @@ def parse_args(argv):
     if args.quick:
         args.sizes, args.queries = [20_000, 100_000], min(args.queries, 50)
     if args.ef_construction is None:
-        args.ef_construction = 40 if args.quick else 80
+        args.ef_construction = 40 if args.quick else HNSW_EF_CONSTRUCTION
     return args
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    out = args.out or RESULTS_DIR / f"scale-{time.strftime('%Y%m%dT%H%M%S')}.json"  # as bench/common.save
+    out = args.out or RESULTS / f"scale-{time.strftime('%Y%m%dT%H%M%S')}.json"  # as common.save, rewritten per size
     out.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "note": "Latency is single-query, one faiss thread. vs_flat_p50 is each p50 divided by the exact "

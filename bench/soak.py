@@ -2,7 +2,7 @@
 Passes when there are zero errors and RSS grows less than 10% after the warm-up (the first 10 s).
 The cache is off so every request does the full work; the baseline is the RSS at the end of warm-up.
 
-    .venv/bin/python bench/soak.py [--seconds 60] [--clients 32]
+    .venv/bin/python bench/soak.py [--seconds 60] [--clients 32] [--warmup 10]
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ def main(argv=None) -> int:
     p.add_argument("--clients", type=int, default=32)
     p.add_argument("--warmup", type=float, default=10)
     args = p.parse_args(argv)
+    if args.seconds <= args.warmup:
+        p.error("--seconds must be longer than --warmup")
     samples: list[tuple[float, float]] = []
     with Server(env={"ASSISTANT_CACHE_SIZE": "0"}, index=ROOT / "index") as srv:
         srv.wait()

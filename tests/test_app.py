@@ -5,15 +5,12 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.actors import load_actors
-from assistant.answer import Assistant
+from assistant.answer import open_assistant
 from assistant.app import create_app
-from assistant.store import build_index, load_index
 
 
 def make_client(settings, embedder) -> TestClient:
-    build_index(settings, embedder, progress=False, log=lambda m: None)
-    assistant = Assistant(settings, load_index(settings, embedder.dim), embedder, load_actors(settings.actors_path()))
+    assistant = open_assistant(settings, embedder=embedder, log=lambda m: None)  # builds with the fake embedder
     # raise_server_exceptions=False: see the response a real client would get, not the exception.
     return TestClient(create_app(settings, assistant), raise_server_exceptions=False)
 
@@ -71,6 +68,7 @@ def test_oversized_bodies_get_413(client):
 
     r = client.post("/api/answer", content=chunks(), headers={"content-type": "application/json"})
     assert r.status_code == 413
+    assert r.headers["x-content-type-options"] == "nosniff"  # refusals carry the security headers too
 
 
 def test_unicode_questions_are_answered(client):

@@ -69,12 +69,10 @@ def test_a_failing_model_fails_the_waiting_requests_instead_of_hanging_them():
 
 
 @pytest.mark.e2e
-def test_int8_questions_get_the_same_vector_alone_or_under_load(seed_assistant, seed_settings):
+def test_int8_questions_get_the_same_vector_alone_or_under_load(seed_assistant):
     """int8 activations are scaled over a whole call, so a batch would change each question's vector
     (cosine down to 0.988 measured); the batching front must encode them one by one."""
-    from assistant.embed import load_embedder
-
-    inner = load_embedder(seed_settings, log=lambda m: None)
+    inner = seed_assistant.embedder  # as shipped: the int8 question model
     assert inner.vectors != "exact" and not inner.batch_invariant
     texts = ["What does the BMA think of the GP buy-out fund?", "Who welcomed fewer national targets?",
              "ICS", "What did the government say about the 1% prevention shift over five years?"] * 4

@@ -17,8 +17,8 @@ def test_a_follow_up_that_refers_back_inherits_the_topic():
 
 
 def test_a_follow_up_without_an_actor_inherits_the_earlier_one():
-    r = resolve_followup("Is there any precedent for testing things that way?",
-                         ["What does The King's Fund say Hewitt proposed for the most advanced systems?"], ACTORS)
+    r = resolve_followup("Has a pilot ever been run that way before?",
+                         ["What did The King's Fund say about Hewitt's plan for the most advanced systems?"], ACTORS)
     assert "The King's Fund" in (r.actors or ())
     assert "advanced systems" in r.text
 

@@ -8,17 +8,16 @@ import sys
 import numpy as np
 import pytest
 
-from assistant.embed import OnnxEmbedder, export_dir, export_onnx
+from assistant.embed import OnnxEmbedder, export_dir
 from assistant.ingest import load_sources
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def onnx_folder(tmp_path_factory):
-    folder = export_dir(tmp_path_factory.mktemp("idx"), "all-MiniLM-L6-v2")
-    export_onnx("all-MiniLM-L6-v2", folder, log=lambda m: None)
-    return folder
+def onnx_folder(seed_assistant, seed_settings):
+    """The export `export_onnx` made when the seed assistant was opened (tests copy it before changing it)."""
+    return export_dir(seed_settings.index_dir, "all-MiniLM-L6-v2")
 
 
 def test_onnx_vectors_match_sentence_transformers(onnx_folder, real_embedder, seed_settings):
@@ -38,7 +37,6 @@ def test_onnx_vectors_match_sentence_transformers(onnx_folder, real_embedder, se
 
 def test_serving_never_imports_torch(seed_assistant, seed_settings):
     """With the index and its ONNX export in place, loading and answering leaves torch unimported."""
-    export_onnx("all-MiniLM-L6-v2", export_dir(seed_settings.index_dir, "all-MiniLM-L6-v2"), log=lambda m: None)
     code = (
         "import sys\n"
         "from assistant.settings import Settings\n"
@@ -100,11 +98,10 @@ def test_int8_questions_against_exact_vectors_answer_like_the_exact_model(onnx_f
 
     quantize(onnx_folder, log=lambda m: None)
     exact, int8 = OnnxEmbedder(onnx_folder), OnnxEmbedder(onnx_folder, quantized=True)
-    questions = [line for line in """What does the BMA think of the proposed GP buy-out fund?
-Who welcomed fewer national targets?
-Did the government accept the 1% prevention shift?
-What did NHS Providers say about the Federated Data Platform?
-What is the King's Fund's view of ICS accountability?""".splitlines()]
+    questions = ["What does the BMA think of the proposed GP buy-out fund?", "Who welcomed fewer national targets?",
+                 "Did the government accept the 1% prevention shift?",
+                 "What did NHS Providers say about the Federated Data Platform?",
+                 "What is the King's Fund's view of ICS accountability?"]
     from assistant.answer import Assistant
 
     index = seed_assistant.index

@@ -8,19 +8,15 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from assistant.actors import load_actors
-from assistant.answer import Assistant
+from assistant.answer import open_assistant
 from assistant.app import create_app
-from assistant.store import build_index, load_index
 
 EXAMPLES = 40
 
 
 @pytest.fixture
 def operations(tiny_settings, fake_embedder):
-    build_index(tiny_settings, fake_embedder, progress=False, log=lambda m: None)
-    assistant = Assistant(tiny_settings, load_index(tiny_settings, fake_embedder.dim), fake_embedder,
-                          load_actors(tiny_settings.actors_path()))
+    assistant = open_assistant(tiny_settings, embedder=fake_embedder, log=lambda m: None)
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(tiny_settings, assistant))
     return [result.ok() for result in schema.get_all_operations()]
 

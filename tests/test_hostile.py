@@ -10,10 +10,8 @@ import time
 import httpx
 import pytest
 
-from assistant.actors import load_actors
-from assistant.answer import Assistant
+from assistant.answer import open_assistant
 from assistant.app import create_app
-from assistant.store import build_index, load_index
 
 from conftest import free_port
 
@@ -43,8 +41,7 @@ def hostile_server(tmp_path_factory):
     (root / "sources" / "evil.md").write_text(EVIL)
     settings = Settings(sources_dir=root / "sources", index_dir=root / "index", model="fake")
     emb = FakeEmbedder()
-    build_index(settings, emb, progress=False, log=lambda m: None)
-    assistant = Assistant(settings, load_index(settings, emb.dim), emb, load_actors())
+    assistant = open_assistant(settings, embedder=emb, log=lambda m: None)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings, assistant), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

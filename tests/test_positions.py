@@ -69,7 +69,7 @@ def test_stances_of_a_new_corpus(gamma_index):
     assert by_text["Delta Agency rejected the union's proposal for a phased approach in January."] == "rejects"
     assert by_text["We strongly oppose the closure plan."] == "opposes"
     assert by_text["Our members are worried about patient safety on the remaining wards."] == "concerned"
-    assert by_text["We welcome the agency's commitment to consult staff, but the timetable is far too short."] in ("mixed",)
+    assert by_text["We welcome the agency's commitment to consult staff, but the timetable is far too short."] == "mixed"
     assert by_text["The Delta Agency published its ward closure plan in December."] == "describes"
 
 
@@ -114,5 +114,5 @@ def test_positions_endpoint_groups_actors_side_by_side(server):
         assert http.get("/api/positions", params={"topic": ""}).status_code == 422
         r = http.get("/api/positions", params={"topic": "x", "actors": ["Nobody"]})
         assert r.status_code == 422 and r.json()["detail"][0]["field"] == "actors"
-        r = http.get("/api/positions", params={"topic": "How do I reset my NHS App password?"})
+        r = http.get("/api/positions", params={"topic": "How do I change the email address on my library card?"})
         assert r.json()["answered"] is False and r.json()["positions"] == []

@@ -137,7 +137,12 @@ def test_big_indexes_switch_to_hnsw_and_load_back(tmp_path, monkeypatch):
     import faiss
 
     faiss.write_index(idx, str(tmp_path / "v.faiss"))
+    flags = []
+    real_read = faiss.read_index
+    monkeypatch.setattr(faiss, "read_index", lambda path, *f: flags.append(f) or real_read(path, *f))
+    monkeypatch.setattr(store, "FLAT_MAX", 500)  # the file (1.2 MB) now counts as big
     loaded = store.read_vector_index(tmp_path / "v.faiss")
+    assert flags == [(faiss.IO_FLAG_MMAP_IFC,)]  # mapped, not copied
     assert loaded.hnsw.efSearch == store.HNSW_EF_SEARCH
     exact = mat @ mat[:50].T
     _, ids = loaded.search(mat[:50], 10)
