@@ -1,7 +1,9 @@
-"""Who speaks: the actors a corpus talks about, their aliases, and finding them in text.
+"""Who can hold a position in a corpus, and finding them in text.
 
-Actors are data (assistant/data/actors.json, extended by an actors.json beside the sources
-or ASSISTANT_ACTORS_FILE), so a new corpus brings its own organisations without code changes.
+The cast comes from the corpus, never from the package: every publisher or speaker in the catalog,
+the organisations and people the texts show holding positions (named-entity recognition at index
+time), the acronyms the texts define, and `sources/actors.json` for aliases and merges a user
+wants. The index stores the cast it was built with (`actors.json` in the build).
 """
 
 from __future__ import annotations
@@ -9,20 +11,36 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
-from importlib import resources
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from . import terms
 from .errors import AssistantError
+
+# Forms of address and post-nominals: part of how a person is named, not of who they are.
+TITLES = frozenset("""rt hon right honourable sir dame lady lord baroness baron mr mrs ms miss mx dr prof professor
+senator sen rep representative congressman congresswoman president vice governor mayor chancellor minister
+secretary general gen cllr councillor judge justice the""".split())
+POST_NOMINALS = frozenset("kc qc mp msp ms mep obe cbe mbe frs jr sr phd".split())
+# Words that name a kind of body, not one body: alone they never pick an actor out.
+GENERIC = frozenset("""association associations department office committee council government national group union
+inquiry health public review report agency board trust service services institute society fund
+families family people members organisation organisations body bodies party parties house
+congress senate parliament ministry authority authorities commission""".split())
+LINK_WORDS = frozenset({"of", "for", "and", "the", "on", "in", "&", "to"})
+WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
 
 
 @dataclass(frozen=True)
 class Actor:
     name: str
-    aliases: tuple[str, ...]
-    # Aliases that only mean this actor in a reporting sentence ("the department accepts"),
-    # not wherever they occur ("the department's budget").
+    aliases: tuple[str, ...] = ()
+    # Aliases that only mean this actor as the subject of a statement ("the review recommends"),
+    # not wherever they occur ("the review's timetable"). Only a user's actors.json gives these.
     weak_aliases: tuple[str, ...] = ()
+    kind: str = "organisation"  # or "person"
+    origin: str = "catalog"  # "catalog" | "text" | "user"
 
 
 @dataclass(frozen=True)
@@ -30,83 +48,328 @@ class Mention:
     actor: str
     start: int
     end: int
-    weak: bool
+    weak: bool = False
+    partial: bool = False  # a shortened name ("the bereaved families"), found in questions only
+
+
+@dataclass(frozen=True)
+class Tok:
+    norm: str  # lower case, possessive and plural-acronym s removed
+    start: int
+    end: int
+    raw: str
+
+
+def tokenize(text: str) -> list[Tok]:
+    out = []
+    for m in WORD.finditer(text.translate(terms.FOLD)):
+        raw = m.group()
+        w = raw
+        if terms.PLURAL_ACRONYM.match(w):
+            w = w[:-1]
+        w = w.lower()
+        for suffix in ("'s", "s'"):
+            if w.endswith(suffix) and len(w) > 2:
+                w = w[:-2] if suffix == "'s" else w[:-1]
+        out.append(Tok(w.replace("'", ""), m.start(), m.end(), raw))
+    return out
+
+
+def key(text: str) -> tuple[str, ...]:
+    return tuple(t.norm for t in tokenize(text))
+
+
+def core_name(name: str) -> tuple[str, ...]:
+    """A person's name without forms of address: "Rt Hon Patricia Hewitt" -> (patricia, hewitt)."""
+    toks = [t for t in key(re.sub(r"\([^)]*\)", " ", name))]
+    while toks and toks[0] in TITLES:
+        toks = toks[1:]
+    while toks and toks[-1] in POST_NOMINALS:
+        toks = toks[:-1]
+    return tuple(toks)
+
+
+def acronym_in(name: str) -> str | None:
+    """"British Medical Association (BMA)" -> "BMA"."""
+    m = re.search(r"\(([A-Z][A-Za-z&]{1,9})\)\s*$", name)
+    return m.group(1) if m else None
 
 
 class Actors:
-    def __init__(self, actors: list[Actor]):
-        self.actors = actors
-        self.by_name = {a.name: a for a in actors}
-        entries: list[tuple[str, str, bool]] = []
-        for a in actors:
-            entries += [(alias, a.name, False) for alias in (a.name, *a.aliases)]
-            entries += [(alias, a.name, True) for alias in a.weak_aliases]
-        # Longest alias first, so "NHS England" wins over "NHS" and "Health and Social Care Committee"
-        # over "Health and Social Care".
-        entries.sort(key=lambda e: -len(e[0]))
-        self._lookup = {alias.lower(): (name, weak) for alias, name, weak in entries}
-        self._pattern = re.compile(
-            r"(?<![\w-])(" + "|".join(re.escape(alias) for alias, _, _ in entries) + r")(?:['’]s)?(?![\w-])",
-            re.I,
-        ) if entries else None
+    """The cast of a corpus and a matcher for their names. Read-only once built; cheap to query."""
 
-    def find(self, text: str) -> list[Mention]:
-        if self._pattern is None:
-            return []
-        out = []
-        for m in self._pattern.finditer(text):
-            alias = m.group(1)
-            name, weak = self._lookup[alias.lower()]
-            # Acronym aliases must match in capitals: "bma" in running text is not the BMA... but
-            # questions are often typed in lower case, so callers decide via `case_sensitive_acronyms`.
-            out.append(Mention(name, m.start(1), m.end(1), weak))
+    def __init__(self, actors: Iterable[Actor]):
+        self.actors = list(actors)
+        self.by_name = {a.name: a for a in self.actors}
+        # Full forms: first token -> [(tokens, actor, weak, exact case)], longest first.
+        self._full: dict[str, list[tuple[tuple[str, ...], str, bool, bool]]] = {}
+        for a in self.actors:
+            for alias, weak in [(a.name, False), *((x, False) for x in a.aliases), *((x, True) for x in a.weak_aliases)]:
+                toks = key(alias)
+                if not toks:
+                    continue
+                # A one-word name in a document must look like a name ("Hewitt", "BMA"), not a word ("fund").
+                exact = len(toks) == 1 and not weak and alias.strip()[:1].isupper()
+                self._full.setdefault(toks[0], []).append((toks, a.name, weak, exact))
+        for lst in self._full.values():
+            lst.sort(key=lambda e: -len(e[0]))
+        self._partial = self._partials()
+
+    # -- building --------------------------------------------------------------------------------
+
+    def _partials(self) -> dict[tuple[str, ...], str]:
+        """Shortened names a person would type: a surname, "the Treasury", "the bereaved families",
+        "directors of public health". A short form must hold the name's head word (the noun its
+        other words qualify) and be shared with no other actor."""
+        found: dict[tuple[str, ...], set[str]] = {}
+        for a in self.actors:
+            names = [a.name, *a.aliases]
+            for name in names:
+                for form in short_forms(name, a.kind):
+                    found.setdefault(form, set()).add(a.name)
+        full = {toks for lst in self._full.values() for toks, _, _, _ in lst}
+        return {form: next(iter(owners)) for form, owners in found.items() if len(owners) == 1 and form not in full}
+
+    # -- finding ---------------------------------------------------------------------------------
+
+    def find(self, text: str, question: bool = False) -> list[Mention]:
+        """Actors named in a text, in order. In a question, case is ignored and shortened names count."""
+        toks = tokenize(text)
+        out: list[Mention] = []
+        i = 0
+        while i < len(toks):
+            m = self._match_full(toks, i, question) or (self._match_partial(toks, i) if question else None)
+            if m is None:
+                i += 1
+                continue
+            n, mention = m
+            out.append(mention)
+            i += n
         return out
 
-    def named_in(self, text: str, include_weak: bool = False) -> list[str]:
+    def _match_full(self, toks: list[Tok], i: int, question: bool) -> tuple[int, Mention] | None:
+        for alias, name, weak, exact in self._full.get(toks[i].norm, ()):
+            n = len(alias)
+            if tuple(t.norm for t in toks[i:i + n]) != alias:
+                continue
+            if exact and not question and not toks[i].raw[:1].isupper():
+                continue
+            if n == 1 and alias[0].isalpha() and len(alias[0]) <= 3 and not question and not toks[i].raw.isupper():
+                continue  # an acronym is written in capitals in a document ("WA", not "wa")
+            return n, Mention(name, toks[i].start, toks[i + n - 1].end, weak)
+        return None
+
+    def _match_partial(self, toks: list[Tok], i: int) -> tuple[int, Mention] | None:
+        for n in range(min(6, len(toks) - i), 0, -1):
+            form = tuple(terms.stem(t.norm) for t in toks[i:i + n])
+            name = self._partial.get(form)
+            if name is None:
+                continue
+            if n == 1 and not toks[i].raw[:1].isupper():
+                continue  # a lone surname or "Treasury" is capitalised when it names someone
+            return n, Mention(name, toks[i].start, toks[i + n - 1].end, False, True)
+        return None
+
+    def named_in(self, text: str, include_weak: bool = False, question: bool = False) -> list[str]:
         """Actors a text names, in order of first mention, without repeats."""
         seen: list[str] = []
-        for m in self.find(text):
+        for m in self.find(text, question):
             if (include_weak or not m.weak) and m.actor not in seen:
                 seen.append(m.actor)
         return seen
 
     def canonical(self, name: str) -> str | None:
-        """The actor a publisher name or user-supplied filter refers to."""
-        hit = self._lookup.get(name.strip().lower())
-        if hit:
-            return hit[0]
-        named = self.named_in(name)
-        return named[0] if named else None
+        """The actor a name refers to (a user's filter, a publisher, a subject phrase)."""
+        k = key(name)
+        for a in self.actors:
+            if k in (key(a.name), *(key(x) for x in a.aliases)):
+                return a.name
+        named = self.named_in(name, question=True)
+        return named[0] if len(named) == 1 else None
+
+    def person_named(self, name: str) -> str | None:
+        """The one person of the cast a single name fits ("Sir Patrick" -> "Sir Patrick Vallance")."""
+        core = core_name(name)
+        if len(core) != 1:
+            return None
+        found = [a.name for a in self.actors if a.kind == "person" and core[0] in core_name(a.name)]
+        return found[0] if len(found) == 1 else None
 
     def fingerprint(self) -> str:
-        data = json.dumps([[a.name, a.aliases, a.weak_aliases] for a in self.actors])
+        data = json.dumps([asdict(a) for a in self.actors], sort_keys=True)
         return hashlib.sha256(data.encode()).hexdigest()[:16]
 
+    def to_json(self) -> list[dict]:
+        return [asdict(a) for a in self.actors]
 
-def parse(data: object, where: str) -> list[Actor]:
-    if not isinstance(data, list):
-        raise AssistantError(f"{where}: expected a JSON list of actors")
-    out = []
-    for i, item in enumerate(data):
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
-            raise AssistantError(f"{where}: entry {i} needs a 'name'")
-        aliases = item.get("aliases", [])
-        weak = item.get("weak_aliases", [])
-        if not all(isinstance(a, str) for a in [*aliases, *weak]):
-            raise AssistantError(f"{where}: aliases of '{item['name']}' must be strings")
-        out.append(Actor(item["name"].strip(), tuple(aliases), tuple(weak)))
+    @classmethod
+    def from_json(cls, rows: list[dict]) -> Actors:
+        return cls(Actor(r["name"], tuple(r.get("aliases", ())), tuple(r.get("weak_aliases", ())),
+                         r.get("kind", "organisation"), r.get("origin", "catalog")) for r in rows)
+
+
+def short_forms(name: str, kind: str) -> set[tuple[str, ...]]:
+    """Stemmed short forms of a name that can stand for it (see Actors._partials)."""
+    if kind == "person":
+        core = core_name(name)
+        return {(terms.stem(core[-1]),)} if len(core) >= 2 else set()
+    toks = key(re.sub(r"\([^)]*\)", " ", name))
+    out: set[tuple[str, ...]] = set()
+    # Head words: a word followed by a linking word or the end ("Association" of ..., "Families" for ...).
+    heads = [i for i, t in enumerate(toks) if t not in LINK_WORDS and (i + 1 == len(toks) or toks[i + 1] in LINK_WORDS)]
+    if not heads:
+        return out
+    head = heads[0]
+    for s in range(0, head + 1):
+        for e in range(head + 1, len(toks) + 1):
+            form = toks[s:e]
+            if form[0] in LINK_WORDS or form[-1] in LINK_WORDS or len(form) == len(toks):
+                continue
+            if len(form) == 1 and form[0] in GENERIC:
+                continue
+            out.add(tuple(terms.stem(t) for t in form))
+    # "Association of Directors of Public Health" -> "directors of public health": the members it is named after.
+    if head + 2 < len(toks) and toks[head + 1] == "of" and toks[head + 2].endswith("s"):
+        out.add(tuple(terms.stem(t) for t in toks[head + 2:]))
     return out
 
 
-def load_actors(extra: Path | None = None) -> Actors:
-    """Built-in actors, with entries from `extra` added (or replacing those of the same name)."""
-    builtin = json.loads(resources.files("assistant").joinpath("data/actors.json").read_text(encoding="utf-8"))
-    actors = {a.name: a for a in parse(builtin, "built-in actors")}
-    if extra is not None:
-        try:
-            data = json.loads(Path(extra).read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise AssistantError(f"{extra}: cannot read actors file ({e})") from None
-        for a in parse(data, str(extra)):
-            actors[a.name] = a
-    return Actors(list(actors.values()))
+# ---------------------------------------------------------------------------
+# The cast of a corpus
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Cast:
+    """What a corpus says about its actors, gathered while indexing (see build_cast)."""
+
+    voices: dict[str, str] = field(default_factory=dict)  # catalog publisher or speaker -> kind
+    holders: dict[str, tuple[str, int]] = field(default_factory=dict)  # entity -> (label, times it holds a view)
+    mentions: dict[str, int] = field(default_factory=dict)  # entity -> times named
+    people: set[str] = field(default_factory=set)  # full names (two words or more) of people the texts name
+    acronyms: dict[str, str] = field(default_factory=dict)  # acronym (lower) -> long form (lower)
+    capitals: set[str] = field(default_factory=set)  # words the texts write in capitals ("TUC", "BMA")
+
+
+def read_user_actors(path: Path | None) -> list[Actor]:
+    """`sources/actors.json`: [{"name", "aliases", "weak_aliases"}], for aliases and merges."""
+    if path is None:
+        return []
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise AssistantError(f"{path}: cannot read actors file ({e})") from None
+    if not isinstance(data, list):
+        raise AssistantError(f"{path}: expected a JSON list of actors")
+    out = []
+    for i, item in enumerate(data):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+            raise AssistantError(f"{path}: entry {i} needs a 'name'")
+        aliases = item.get("aliases", [])
+        weak = item.get("weak_aliases", [])
+        if not isinstance(aliases, list) or not isinstance(weak, list) or not all(isinstance(a, str) for a in [*aliases, *weak]):
+            raise AssistantError(f"{path}: aliases of '{item['name']}' must be a list of strings")
+        kind = item.get("kind", "organisation")
+        out.append(Actor(item["name"].strip(), tuple(aliases), tuple(weak), kind if kind in ("person", "organisation") else "organisation", "user"))
+    return out
+
+
+def build_cast(cast: Cast, user: list[Actor], min_holds: int = 1) -> Actors:
+    """One actor per distinct body or person: the user's entries first, then the catalog's voices,
+    then entities the texts show holding a view; names that share an alias (an acronym the text
+    defines, a person's surname) are merged into the first."""
+    entries: list[Actor] = list(user)
+    for name, kind in cast.voices.items():
+        entries.append(Actor(name, (), (), kind, "catalog"))
+    # Longer names first, so "Matt Hancock" is there when "Hancock" comes; then by how often they hold a view.
+    found = sorted(cast.holders.items(), key=lambda x: (-len(key(x[0])), -x[1][1], x[0]))
+    for name, (label, holds) in found:
+        toks = key(name)
+        if not toks or all(t in TITLES for t in toks):
+            continue  # "my Lady": a form of address, not someone
+        if label == "PERSON" and len(core_name(name)) == 1:
+            # "Sir Patrick advocated ...": the one person the texts name in full with that name.
+            full = [p for p in cast.people if core_name(name)[0] in core_name(p)]
+            if len(full) == 1:
+                name = full[0]
+        elif len(toks) == 1 and holds < 2:
+            continue  # a lone word that held a view once is more often a misread than someone
+        if holds >= min_holds:
+            entries.append(Actor(name, (), (), "person" if label == "PERSON" else "organisation", "text"))
+    merged: list[Actor] = []
+    index: dict[tuple[str, ...], int] = {}  # alias key -> position in merged
+    surnames: dict[str, list[int]] = {}
+    for a in entries:
+        aliases = set(a.aliases) | derived_aliases(a, cast.acronyms, cast.capitals)
+        keys = {key(x) for x in (a.name, *aliases)} - {()}
+        if a.kind == "person":
+            keys.add(core_name(a.name))
+        hit = next((index[k] for k in keys if k in index), None)
+        if hit is None and a.origin == "text":
+            form = tuple(terms.stem(t) for t in key(a.name))
+            owners = [i for i, m in enumerate(merged) if form in short_forms(m.name, m.kind)]
+            hit = owners[0] if len(owners) == 1 else None  # "Treasury" is "HM Treasury"
+        if hit is None and a.kind == "person" and len(core_name(a.name)) == 1:
+            owners = surnames.get(core_name(a.name)[0], [])
+            hit = owners[0] if len(owners) == 1 else None  # "Hancock" is the one Hancock named in full
+        if hit is None:
+            merged.append(Actor(a.name, tuple(sorted(aliases - {a.name})), a.weak_aliases, a.kind, a.origin))
+            pos = len(merged) - 1
+            core = core_name(a.name)
+            if a.kind == "person" and len(core) >= 2:
+                surnames.setdefault(core[-1], []).append(pos)
+        else:
+            old = merged[hit]
+            extra = (aliases | {a.name}) - {old.name} - set(old.aliases)
+            merged[hit] = Actor(old.name, tuple(sorted(set(old.aliases) | extra)),
+                                tuple(dict.fromkeys(old.weak_aliases + a.weak_aliases)), old.kind, old.origin)
+            pos = hit
+        for k in keys:
+            index.setdefault(k, pos)
+    # A surname names the one person of the cast who has it ("Mr Hancock said ...").
+    for owners in surnames.values():
+        if len(owners) == 1:
+            a = merged[owners[0]]
+            surname = core_name(a.name)[-1].capitalize()
+            merged[owners[0]] = Actor(a.name, tuple(sorted(set(a.aliases) | {surname})), a.weak_aliases, a.kind, a.origin)
+    return Actors(merged)
+
+
+def derived_aliases(a: Actor, acronyms: dict[str, str], capitals: set[str] = frozenset()) -> set[str]:
+    out: set[str] = set()
+    if a.kind != "person":
+        # "Trades Union Congress" -> "TUC", when the texts use it.
+        words = [w for w in re.sub(r"\([^)]*\)", " ", a.name).split() if w.lower() not in LINK_WORDS]
+        initials = "".join(w[0] for w in words if w[:1].isupper()).upper()
+        if len(words) >= 2 and len(initials) == len(words) and initials in capitals:
+            out.add(initials)
+    acr = acronym_in(a.name)
+    if acr:
+        out.add(acr)
+        out.add(re.sub(r"\s*\([^)]*\)\s*$", "", a.name).strip())
+    if a.kind == "person":
+        words = re.sub(r"\([^)]*\)", " ", a.name).split()
+        while words and key(words[0]) and key(words[0])[0] in TITLES:
+            words = words[1:]
+        while words and key(words[-1]) and key(words[-1])[0] in POST_NOMINALS:
+            words = words[:-1]
+        if words and " ".join(words) != a.name:
+            out.add(" ".join(words))  # "Sir Patrick Vallance" -> "Patrick Vallance"
+    else:
+        # A joint name: "Local Government Association and Welsh Local Government Association", when the texts
+        # use each part's acronym.
+        for part in re.split(r"\s+(?:and|&)\s+", a.name):
+            caps = [w for w in part.split() if w[:1].isupper()]
+            initials = "".join(w[0] for w in caps)
+            if part != a.name and len(caps) >= 2 and initials in capitals:
+                out.update({part, initials})
+    long = " ".join(key(re.sub(r"\([^)]*\)", " ", a.name)))
+    for short, form in acronyms.items():
+        if " ".join(key(form)) == long:
+            out.add(short.upper())
+        elif short == long:
+            out.add(form.title())  # an acronym the text spells out names the same body
+    # "the X" and "X" are one name.
+    for x in list(out) + [a.name]:
+        if x.lower().startswith("the "):
+            out.add(x[4:])
+    return out

@@ -1,60 +1,40 @@
-"""The question-answering engine: follow-ups, retrieval, quotes, abstention."""
+"""Answering, one way through typed steps: understand the question (understand.py) -> rank sentences
+(retrieve.py) -> make quotes (quotes.py) -> answer or abstain (decide.py) -> the Answer."""
 
 from __future__ import annotations
 
-import re
+import json
+import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from importlib import resources
 
-from . import terms
-from .actors import Actors
+import numpy as np
+from cachetools import LRUCache
+
+from .decide import NO_ANSWER, Decision, Judge
 from .errors import InvalidQuestionError
-from dataclasses import replace as dc_replace
-
-from .query import MONEY, MONEY_Q, Query, analyse, has_quantity, split_actors
-from .conversation import resolve_followup
+from .lexicon import NEGATIVE, POSITIVE
 from .quotes import Quote, QuoteMaker
-from .retrieve import Candidate, Filters, Retriever
+from .retrieve import Filters, Ranked, Retriever
 from .settings import Settings
-from .store import Index, bm25_text
+from .store import Index
+from .understand import Question, understand
 
-# Abstention. A question is unanswered when its best sentence is not similar enough, or when
-# the specific things it asks about (names, rare terms) do not occur in the sources at all.
-MIN_DENSE = 0.35  # cosine of the best sentence below which a question is off the sources' topic...
-MIN_SCORE = 0.55  # ...unless its fused score (terms and passage) is high anyway
-QUANTITY_DEPTH = 3  # how many of the best sentences may hold the figure a number question asks for
-SILENT_DEPTH = 20  # an actor asked about must state something among this many best sentences
+OWN_VIEW_WINDOW = 0.15  # how far below the best sentence an asked actor's own statement may be and still lead
+POSITION_WINDOW = 0.3  # how far below the best match an actor's statement may be and still count as on the topic
 
 
-class LRU:
-    """A small thread-safe least-recently-used map."""
-
-    def __init__(self, size: int):
-        from collections import OrderedDict
-        from threading import Lock
-
-        self.size = size
-        self.data: OrderedDict = OrderedDict()
-        self.lock = Lock()
-
-    def get(self, key):
-        if not self.size:
-            return None
-        with self.lock:
-            value = self.data.get(key)
-            if value is not None:
-                self.data.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        if not self.size:
-            return
-        with self.lock:
-            self.data[key] = value
-            self.data.move_to_end(key)
-            while len(self.data) > self.size:
-                self.data.popitem(last=False)
+@dataclass
+class Answer:
+    question: str
+    standalone_question: str
+    answered: bool
+    message: str | None
+    quotes: list[Quote] = field(default_factory=list)
+    took_ms: float = 0.0
+    cached: bool = False
 
 
 @dataclass
@@ -73,31 +53,9 @@ class Positions:
     took_ms: float = 0.0
 
 
-POSITION_WINDOW = 0.3  # how far below the best match an actor's statement may be and still count as on the topic
-
-
-def overall_stance(stances: list[str | None]) -> str:
-    """One actor's stance over their quotes: agreeing quotes give that stance, a positive and a
-    negative one give "mixed"; descriptions do not outvote a stated position."""
-    from .evaluate import COARSE
-
-    stated = [s for s in stances if s and s != "describes"]
-    if not stated:
-        return "describes"
-    kinds = {COARSE[s] for s in stated}
-    if {"positive", "negative"} <= kinds:
-        return "mixed"
-    return stated[0]
-
-
-@dataclass
-class Answer:
-    question: str
-    standalone_question: str
-    answered: bool
-    message: str | None
-    quotes: list[Quote] = field(default_factory=list)
-    took_ms: float = 0.0
+def load_weights() -> dict:
+    """The fitted ranking weights and decision model (data/weights.json, written by `assistant fit`)."""
+    return json.loads(resources.files("assistant").joinpath("data/weights.json").read_text(encoding="utf-8"))
 
 
 def validate_question(question: object, max_chars: int, field_name: str = "question") -> str:
@@ -113,243 +71,187 @@ def validate_question(question: object, max_chars: int, field_name: str = "quest
     return q
 
 
-class Assistant:
-    """Everything needed to answer: the loaded index, the model, the actors. Long-lived; thread-safe for reads."""
+def coarse(stance: str | None) -> int:
+    return 1 if stance in POSITIVE else -1 if stance in NEGATIVE else 0
 
-    def __init__(self, settings: Settings, index: Index, embedder, actors: Actors):
+
+def overall_stance(stances: list[str | None]) -> str:
+    """One actor's stance over their quotes: agreeing quotes give that stance, a positive and a
+    negative one give "mixed"; descriptions do not outvote a stated position."""
+    stated = [s for s in stances if s and s != "describes"]
+    if not stated:
+        return "describes"
+    if {coarse(s) for s in stated} >= {1, -1}:
+        return "mixed"
+    return stated[0]
+
+
+class Assistant:
+    """Everything needed to answer: the loaded index and the model. Long-lived; thread-safe for reads."""
+
+    def __init__(self, settings: Settings, index: Index, embedder, weights: dict | None = None):
+        weights = weights or load_weights()
         self.settings = settings
         self.index = index
         self.embedder = embedder
-        self.actors = actors
-        self.retriever = Retriever(index, actors)
+        self.retriever = Retriever(index, weights["rank"])
         self.quotes = QuoteMaker(index)
-        self.cache = LRU(settings.cache_size)
+        self.judge = Judge(index, weights["decide"])
+        self.cache: LRUCache = LRUCache(maxsize=max(1, settings.cache_size))
+        self.cache_lock = threading.Lock()
         self.chunk_counts: dict[str, int] = {}  # passages per source, for the source listings
         for c in index.chunks:
             self.chunk_counts[c.source_id] = self.chunk_counts.get(c.source_id, 0) + 1
 
-    def analyse(self, question: str, history: Sequence[str] = ()) -> Query:
-        r = resolve_followup(question, history, self.actors)
-        q = analyse(r.text, self.actors, self.index.acronyms, r.dense_text)
-        own_asked = analyse(question, self.actors, self.index.acronyms).actors
-        if own_asked:
-            q = replace_actors(q, own_asked)
-            if r.text != question and history:
-                # "How did DHSC respond?" then "How did the BMA view that decision?": DHSC's decision is
-                # now the topic, so documents about DHSC's response are where the BMA's view of it is.
-                earlier = split_actors(history[-1], self.actors)[0]
-                topic = tuple(dict.fromkeys([*q.topic_actors, *(a for a in earlier if a not in own_asked)]))
-                q = dc_replace(q, topic_actors=topic)
-        elif r.actors is not None:
-            q = replace_actors(q, r.actors)
-        return q
+    @property
+    def actors(self):
+        return self.index.actors
 
-    def unknown_names(self, text: str) -> list[str]:
-        """Names in the question (two or more capitalised words, like "Spending Review" or "Bank of
-        England") that no source contains: the sources cannot be answering about them."""
-        found = []
-        for m in NAME.finditer(text):
-            name = m.group(0)
-            if m.start() == 0 or self.actors.canonical(name) or name.replace(" ", "").isupper():
-                continue  # a question's first word is capitalised anyway; known actors are known; acronyms vary
-            if not self.mentions(name):
-                found.append(name)
-        return found
+    def understand(self, question: str, history: Sequence[str] = ()) -> Question:
+        return understand(question, history, self.index.actors, self.index.acronyms)
 
-    def mentions(self, name: str) -> bool:
-        """Whether any source sentence (with its heading) or title holds `name` as a phrase. Looks only
-        at the sentences that hold its rarest word, found through the BM25 index: no text is scanned."""
-        words = terms.words(name)
-        phrase = f" {' '.join(words)} "
-        if any(phrase in f" {' '.join(terms.words(d.title))} " for d in self.index.documents.values()):
-            return True
-        stems = [terms.stem(w) for w in words if w not in terms.STOPWORDS]
-        bm = self.index.sentence_bm25
-        if not stems or any(st not in bm.vocab_dict for st in stems):
-            return False
-        indptr, indices = bm.scores["indptr"], bm.scores["indices"]
-        rarest = min((bm.vocab_dict[st] for st in stems), key=lambda t: indptr[t + 1] - indptr[t])
-        for row in indices[indptr[rarest]:indptr[rarest + 1]].tolist():
-            s = self.index.sentences[row]
-            if phrase in f" {' '.join(terms.words(bm25_text(s.section, s.context, self.index.text(s))))} ":
-                return True
-        return False
-
-    def missing_terms(self, q: Query) -> list[str]:
-        """Specific question words that no source contains: proper names and other rare words."""
-        # Actor names are matched through attribution: a publisher's name need not occur in its text.
-        named = set(terms.words(" ".join(q.text[m.start:m.end] for m in self.actors.find(q.text))))
-        missing = []
-        for w in q.content_words:
-            if len(w) < 3 or w.isdigit() or w in named:
-                continue
-            if terms.stem(w) not in self.index.df:
-                missing.append(w)
-        return missing
-
-    def ask(
-        self,
-        question: str,
-        history: Sequence[str] = (),
-        top_k: int | None = None,
-        sources: Sequence[str] = (),
-        actors: Sequence[str] = (),
-    ) -> Answer:
+    def ask(self, question: str, history: Sequence[str] = (), top_k: int | None = None,
+            sources: Sequence[str] = (), actors: Sequence[str] = ()) -> Answer:
         started = time.perf_counter()
         question = validate_question(question, self.settings.max_question_chars)
         history = [validate_question(h, self.settings.max_question_chars, "history") for h in history]
         k = top_k or self.settings.top_k
-        q = self.analyse(question, history)
+        q = self.understand(question, history)
         filters = Filters(frozenset(sources), frozenset(self.actors.canonical(a) or a for a in actors))
-        # Repeated questions: the same reading of the question with the same filters gives the same answer
-        # (the cache lives with this index; a new build makes a new Assistant).
+        # The same reading with the same filters gives the same answer; a new build makes a new Assistant.
         key = (q, k, filters)
-        cached = self.cache.get(key)
-        if cached is not None:
-            return dc_replace(cached, question=question, took_ms=round((time.perf_counter() - started) * 1000, 1))
-        answer = self._answer(question, q, k, filters, sources, started)
-        self.cache.put(key, answer)
+        if self.settings.cache_size:
+            with self.cache_lock:
+                hit = self.cache.get(key)
+            if hit is not None:
+                return replace(hit, question=question, took_ms=round((time.perf_counter() - started) * 1000, 1),
+                               cached=True)
+        answer = self.respond(q, k, filters)
+        answer.took_ms = round((time.perf_counter() - started) * 1000, 1)
+        if self.settings.cache_size:
+            with self.cache_lock:
+                self.cache[key] = answer
         return answer
 
-    def _answer(self, question: str, q: Query, k: int, filters: Filters, sources: Sequence[str], started: float) -> Answer:
-        qvec = self.embedder.encode_query(q.dense_text)
+    # -- the steps after understanding ----------------------------------------------------------
 
+    def respond(self, q: Question, k: int, filters: Filters = Filters()) -> Answer:
+        qvec = self.embedder.encode_query(q.dense_text)
         if q.comparison:
-            candidates = self.compare(q, qvec, filters)
-        else:
-            candidates = self.retriever.sentences(q, qvec, filters)
-        missing = self.missing_terms(q)
-        answered, message = self.judge(q, candidates, missing)
+            return self.compare(q, qvec, k, filters)
+        ranked = self.retriever.rank(q, qvec, filters)
+        quotes = self.select(q, ranked, k, filters)
+        decision = self.judge.decide(q, ranked, quotes, self.retriever)
+        return Answer(q.asked, q.text, decision.answered, decision.message, quotes if decision.answered else [])
+
+    def select(self, q: Question, ranked: Ranked, k: int, filters: Filters = Filters()) -> list[Quote]:
+        """Quotes from the ranked sentences: who-questions lead with one statement per actor holding the
+        stance; a question about an actor leads with that actor's own words when they are close."""
+        rows, scores = ranked.rows.tolist(), ranked.score.tolist()
         if q.who_stance:
-            candidates = one_per_actor_first(candidates, self.index, q.who_stance)
-        elif not q.comparison:
-            candidates = own_view_first(candidates)
-        # Documents the question asks to read ("according to X") may fill the answer on their own.
-        named_sources = frozenset(
-            sid for sid, publisher in self.retriever.publisher_actor.items() if publisher and publisher in q.sources)
-        quotes = self.quotes.make(candidates, k, frozenset(q.actors), named_sources | frozenset(sources)) if answered else []
-        if answered and not quotes:
-            answered, message = False, NO_ANSWER
-        return Answer(question, q.text, answered, message, quotes, round((time.perf_counter() - started) * 1000, 1))
+            rows, scores = self.one_per_actor_first(ranked, q.who_stance)
+        elif q.actors:
+            rows, scores = own_view_first(ranked)
+        named = frozenset(sid for sid, voice in self.retriever.voice.items() if voice and voice in q.sources)
+        return self.quotes.make(rows, scores, k, frozenset(q.actors), named | filters.sources)
+
+    def one_per_actor_first(self, ranked: Ranked, wanted: str) -> tuple[list[int], list[float]]:
+        """"Who welcomed X?": the best statement of each actor first, those whose stance matches leading,
+        so every actor that holds the position is visible at the top."""
+        firsts: dict[str, int] = {}
+        sentences = self.index.sentences
+        for i, row in enumerate(ranked.rows[:60].tolist()):
+            actor = sentences[row].actor
+            if actor and actor not in firsts:
+                firsts[actor] = i
+        floor = float(ranked.score[0]) - POSITION_WINDOW if len(ranked) else 0.0
+        want = coarse(wanted) or wanted
+        lead = [i for i in firsts.values() if ranked.score[i] >= floor
+                and (coarse(sentences[ranked.rows[i]].stance) or sentences[ranked.rows[i]].stance) == want]
+        lead = lead or [i for i in firsts.values() if ranked.score[i] >= floor]
+        lead = lead[:5]
+        order = lead + [i for i in range(len(ranked)) if i not in set(lead)]
+        return [int(ranked.rows[i]) for i in order], [float(ranked.score[i]) for i in order]
+
+    def compare(self, q: Question, qvec: np.ndarray, k: int, filters: Filters) -> Answer:
+        """Each named actor's best statement on the topic, side by side; an actor with nothing on it
+        is named as silent instead of refusing the whole question."""
+        per_actor: list[tuple[str, list[Quote], Decision]] = []
+        for actor in q.actors:
+            one = replace(q, actors=(actor,), comparison=False)
+            ranked = self.retriever.rank(one, qvec, filters)
+            own = np.flatnonzero(ranked.actor)
+            mine = Ranked(ranked.rows[own], ranked.score[own], ranked.dense[own], ranked.actor[own], ranked.features[own])
+            quotes = self.quotes.make(mine.rows.tolist(), mine.score.tolist(), max(1, k // len(q.actors) + 1),
+                                      frozenset([actor]))
+            per_actor.append((actor, quotes, self.judge.decide(one, ranked, quotes, self.retriever)))
+        speaking = [(a, qs) for a, qs, d in per_actor if d.answered and qs]
+        silent = [a for a, qs, d in per_actor if not (d.answered and qs)]
+        if not speaking:
+            return Answer(q.asked, q.text, False, f"{NO_ANSWER} They record no statement by "
+                          f"{' or '.join(q.actors)} on this.")
+        out: list[Quote] = []
+        seen: set[tuple[str, int]] = set()
+        for i in range(max(len(qs) for _, qs in speaking)):
+            for _, qs in speaking:
+                if i < len(qs) and (qs[i].source_id, qs[i].start) not in seen and len(out) < k:
+                    out.append(qs[i])
+                    seen.add((qs[i].source_id, qs[i].start))
+        message = f"The sources record no statement by {' or '.join(silent)} on this." if silent else None
+        return Answer(q.asked, q.text, True, message, out)
+
+    # -- other views of the same index ------------------------------------------------------------
 
     def positions(self, topic: str, sources: Sequence[str] = (), actors: Sequence[str] = (),
                   per_actor: int = 2, max_actors: int = 8) -> Positions:
-        """Who said what on a topic: one entry per actor with their stance and best quotes."""
+        """Who said what on a topic: one entry per actor with their stance and best quotes. When the
+        topic names actors, only they are shown; actors with nothing on the topic are left out."""
         started = time.perf_counter()
         topic = validate_question(topic, self.settings.max_question_chars, "topic")
-        q = replace_actors(analyse(topic, self.actors, self.index.acronyms), ())
+        q = self.understand(topic)
+        named = q.actors or tuple(a for a in q.topic_actors)
+        shown = " ".join(q.topic_words) or topic
+        q = replace(q, actors=(), comparison=False, who_stance=None)
         filters = Filters(frozenset(sources), frozenset(self.actors.canonical(a) or a for a in actors))
-        candidates = self.retriever.sentences(q, self.embedder.encode_query(q.dense_text), filters)
-        answered, message = self.judge(q, candidates, self.missing_terms(q))
+        qvec = self.embedder.encode_query(" ".join(q.topic_words) or q.dense_text)
+        ranked = self.retriever.rank(q, qvec, filters)
+        quotes = self.quotes.make(ranked.rows.tolist(), ranked.score.tolist(), 5)
+        decision = self.judge.decide(q, ranked, quotes, self.retriever)
         entries: list[PositionEntry] = []
-        if answered:
-            floor = candidates[0].score - POSITION_WINDOW
-            by_actor: dict[str, list[Candidate]] = {}
-            for c in candidates:
-                actor = self.index.sentences[c.row].actor
-                if c.score >= floor and actor:
-                    by_actor.setdefault(actor, []).append(c)
-            for actor, cands in list(by_actor.items())[:max_actors]:
-                quotes = self.quotes.make(cands, per_actor, frozenset([actor]))
-                quotes = [qt for qt in quotes if qt.actor == actor] or quotes[:1]
-                entries.append(PositionEntry(actor, overall_stance([qt.stance for qt in quotes]), quotes))
-        return Positions(topic, answered, message, entries, round((time.perf_counter() - started) * 1000, 1))
+        if decision.answered:
+            floor = float(ranked.score[0]) - POSITION_WINDOW
+            by_actor: dict[str, list[int]] = {}
+            for row, score in zip(ranked.rows.tolist(), ranked.score.tolist()):
+                actor = self.index.sentences[row].actor
+                if score >= floor and actor and (not named or actor in named):
+                    by_actor.setdefault(actor, []).append(row)
+            for actor, rows in list(by_actor.items())[:max_actors]:
+                scores = [float(ranked.score[ranked.rows.tolist().index(r)]) for r in rows]
+                qs = [x for x in self.quotes.make(rows, scores, per_actor, frozenset([actor])) if x.actor == actor]
+                if qs:
+                    entries.append(PositionEntry(actor, overall_stance([x.stance for x in qs]), qs))
+        answered = decision.answered and bool(entries)
+        message = decision.message if not decision.answered else (None if entries else f"{NO_ANSWER} No one named states a view on it.")
+        return Positions(shown, answered, message, entries, round((time.perf_counter() - started) * 1000, 1))
 
     def search(self, text: str, k: int = 10, sources: Sequence[str] = ()) -> list[tuple[int, float]]:
         """Passages (chunk rows) for raw retrieval, best first, with their fused scores."""
         text = validate_question(text, self.settings.max_question_chars, "q")
-        q = analyse(text, self.actors, self.index.acronyms)
-        return self.retriever.chunks(q, self.embedder.encode_query(q.dense_text), k, Filters(frozenset(sources)))
-
-    def compare(self, q: Query, qvec, filters: Filters) -> list[Candidate]:
-        """One search per actor, interleaved, so each actor's view is in the top results."""
-        # Each search matches its own actor's name as a word, not the others': with five names in the
-        # question, their words would otherwise outweigh the topic.
-        mention_tokens = {m.actor: set(terms.tokens(q.text[m.start:m.end])) for m in self.actors.find(q.text)}
-        lists = []
-        for a in q.actors:
-            others = set().union(*(t for name, t in mention_tokens.items() if name != a)) - mention_tokens.get(a, set())
-            own_q = dc_replace(q, tokens=tuple(t for t in q.tokens if t not in others))
-            lst = self.retriever.sentences(own_q, qvec, filters, actors=[a])
-            lists.append([c for c in lst if c.actor_match] or lst)
-        out: list[Candidate] = []
-        seen: set[int] = set()
-        for i in range(max(len(lst) for lst in lists)):
-            for lst in lists:
-                if i < len(lst) and lst[i].row not in seen:
-                    out.append(lst[i])
-                    seen.add(lst[i].row)
-        return out
-
-    def judge(self, q: Query, candidates: list[Candidate], missing: list[str]) -> tuple[bool, str | None]:
-        """Whether the best candidates answer the question at all.
-
-        Three general tests: the best sentence must be close in meaning, unless the question's terms
-        are all in the sources; a question asking for a number needs a number among the best
-        sentences (a year is not an amount; "how many X" needs a count of X); a question whose
-        distinctive words never occur in the sources, and whose best match is weak, is not answered.
-        """
-        if not candidates:
-            return False, NO_ANSWER
-        top = candidates[0]
-        if top.dense < MIN_DENSE and (missing or top.score < MIN_SCORE):
-            return False, f"{NO_ANSWER} Nothing in them is close to this question."
-        unknown = self.unknown_names(q.text)
-        if unknown:
-            return False, f"{NO_ANSWER} They never mention {', '.join(unknown)}."
-        if "number" in q.answer_types:
-            best = [self.index.text(self.index.sentences[c.row]) for c in candidates[:QUANTITY_DEPTH]]
-            money = bool(MONEY_Q.search(q.text))
-            if not any(MONEY.search(t) if money else has_quantity(t, q.counted) for t in best):
-                return False, f"{NO_ANSWER} The closest passages give no {'amount' if money else 'figure'} for it."
-        if q.actors and not q.comparison and not q.sources:
-            # "What did the RCN say about X?" when the RCN states nothing near X in the sources.
-            if not any(c.actor_match for c in candidates[:SILENT_DEPTH]):
-                names = " and ".join(q.actors)
-                return False, f"{NO_ANSWER} They record no statement by {names} on this."
-        return True, None
+        q = self.understand(text)
+        return self.retriever.passages(q, self.embedder.encode_query(q.dense_text), k, Filters(frozenset(sources)))
 
 
-NO_ANSWER = "The sources do not answer this question."
-# Two or more capitalised words ("Spending Review", "Bank of England"); hyphenated forms like
-# "ICS-level" are ordinary words.
-NAME = re.compile(r"(?<![\w-])[A-Z][A-Za-z'’]*(?:\s+(?:(?:of|and|for|the|on|in)\s+)?[A-Z][A-Za-z'’]*)+(?![\w-])")
-OWN_VIEW_WINDOW = 0.15  # how far below the best sentence an asked actor's own statement may be and still lead
-
-
-def one_per_actor_first(candidates: list[Candidate], index: Index, wanted: str) -> list[Candidate]:
-    """"Who welcomed X?": the best statement of each actor first, those whose stance matches leading,
-    so every actor that holds the position is visible at the top."""
-    from .evaluate import COARSE
-    from .positions import stance
-
-    firsts: dict[str, Candidate] = {}
-    for c in candidates[:60]:
-        actor = index.sentences[c.row].actor
-        if actor and actor not in firsts:
-            firsts[actor] = c
-    matching = [c for c in firsts.values()
-                if COARSE.get(stance(index.text(index.sentences[c.row]))) == COARSE.get(wanted)]
-    lead = matching or list(firsts.values())
-    lead = [c for c in lead if c.score >= candidates[0].score - POSITION_WINDOW][:5]
-    return lead + [c for c in candidates if c not in lead]
-
-
-def own_view_first(candidates: list[Candidate]) -> list[Candidate]:
+def own_view_first(ranked: Ranked) -> tuple[list[int], list[float]]:
     """A question about an actor's position opens with that actor's own words, not a report of
     them by someone else, when such a sentence is among the close matches."""
-    if not candidates or candidates[0].actor_match:
-        return candidates
-    best = next((c for c in candidates if c.actor_match), None)
-    if best is None or best.score < candidates[0].score - OWN_VIEW_WINDOW:
-        return candidates
-    return [best] + [c for c in candidates if c is not best]
-
-
-def replace_actors(q: Query, actors: Sequence[str]) -> Query:
-    from dataclasses import replace
-
-    return replace(q, actors=tuple(actors), comparison=q.comparison and len(actors) >= 2)
+    rows, scores = ranked.rows.tolist(), ranked.score.tolist()
+    if not rows or ranked.actor[0]:
+        return rows, scores
+    mine = np.flatnonzero(ranked.actor)
+    if not len(mine) or scores[mine[0]] < scores[0] - OWN_VIEW_WINDOW:
+        return rows, scores
+    i = int(mine[0])
+    return [rows[i]] + rows[:i] + rows[i + 1:], [scores[i]] + scores[:i] + scores[i + 1:]
 
 
 def indexing_embedder(settings: Settings, embedder, log):
@@ -365,24 +267,21 @@ def indexing_embedder(settings: Settings, embedder, log):
     return embedder
 
 
-def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = True, log=print) -> Assistant:
+def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = True, log=print,
+                   weights: dict | None = None) -> Assistant:
     """Load (building first when missing or stale) the index and model named by the settings."""
     from .embed import load_embedder
-    from .errors import IndexMismatchError
-    from .store import actors_for, build_index, index_status, load_index
+    from .errors import IndexMismatchError, IndexMissingError
+    from .store import build_index, index_status, load_index
 
-    actors = actors_for(settings)
-    status = index_status(settings, actors)
+    status = index_status(settings)
     if status != "ok":
         if not build_if_needed:
-            from .errors import IndexMismatchError, IndexMissingError
-
             raise (IndexMissingError if status == "missing" else IndexMismatchError)(
                 f"index is {status}; run `assistant index`")
         log(f"index {status}; building")
         # Indexing may use every core; the serving embedder below uses one thread per call.
-        builder = indexing_embedder(settings, embedder, log)
-        build_index(settings, builder, log=log, wait_for_lock=True)
+        build_index(settings, indexing_embedder(settings, embedder, log), log=log, wait_for_lock=True)
     embedder = embedder or load_embedder(settings, threads=1, log=log)
     try:
         index = load_index(settings, embedder.dim)
@@ -391,7 +290,6 @@ def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = Tr
             raise
         # A damaged or foreign index: build a fresh one from the sources rather than refuse to start.
         log(f"{e}; rebuilding")
-        builder = indexing_embedder(settings, embedder, log)
-        build_index(settings, builder, log=log, wait_for_lock=True, reuse=False)
+        build_index(settings, indexing_embedder(settings, embedder, log), log=log, wait_for_lock=True, reuse=False)
         index = load_index(settings, embedder.dim)
-    return Assistant(settings, index, embedder, actors)
+    return Assistant(settings, index, embedder, weights)

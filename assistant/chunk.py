@@ -31,6 +31,22 @@ ANAPHORIC = re.compile(
 ITEM_MARKER = re.compile(r"^(?:[-*+•·▪◦–]|\d{1,3}[.)]|[a-z][.)]|\([a-z0-9]{1,3}\))\s+")
 
 
+# A transcript turn: "Mr Stanton: My Lady, ...", "Lady Hallett: Thank you." A label counts when it has a form of
+# address or labels two or more paragraphs of the document.
+SPEAKER_LABEL = re.compile(r"((?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*):\s+(?=\S)")
+ADDRESS = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lady|Lord|Baroness|Baron|Senator|Sen|Rep|"
+                     r"President|Chair|Chairman|Chairwoman|Madam|Judge|Justice|Councillor|Cllr)\.?\s", re.I)
+
+
+def speaker_labels(doc: Document) -> set[str]:
+    """Labels that mark transcript turns in this document."""
+    counts: dict[str, int] = {}
+    for b in doc.blocks:
+        if b.kind == "paragraph" and (m := SPEAKER_LABEL.match(doc.text, b.start, b.end)):
+            counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    return {label for label, n in counts.items() if n >= 2 or ADDRESS.match(label + " ")}
+
+
 ELABORATION = re.compile(r"^(?:notably|for example|for instance|specifically|in particular|consequently|as a result)\b", re.I)
 
 
@@ -70,6 +86,7 @@ class Sentence:
     block_end: int
     context: str  # what the sentence leans on: a list lead-in or the sentence before
     item: bool = False  # a list item rather than a sentence of a paragraph
+    speaker: str = ""  # the label of the transcript turn it is in ("Lady Hallett"), if any
 
 
 @dataclass
@@ -229,6 +246,8 @@ def add_sentences(out: Chunked, doc: Document, fits: Callable[[str], bool]) -> N
     last_sentence = ""
     chunk_i = 0
     last_section: tuple[str, ...] | None = None
+    labels = speaker_labels(doc)
+    speaker = ""
     for block, section in sections(doc):
         if block.kind == "link":
             continue  # navigation, not statements
@@ -243,6 +262,10 @@ def add_sentences(out: Chunked, doc: Document, fits: Callable[[str], bool]) -> N
         if block.kind == "item":
             marker = ITEM_MARKER.match(body)
             start += marker.end() if marker else 0  # quotes hold the item's words, not its bullet
+        label = SPEAKER_LABEL.match(body) if labels else None
+        if label and label.group(1) in labels:
+            speaker = label.group(1)  # a turn lasts until the next label
+            start += label.end()  # quotes hold what was said, not who is speaking
         for s, e in sentence_spans(doc.text, start, block.end):
             for ps, pe in split_long(doc.text, s, e, fits):
                 while chunk_i + 1 < len(out.chunks) and out.chunks[chunk_i].end <= ps:
@@ -257,6 +280,6 @@ def add_sentences(out: Chunked, doc: Document, fits: Callable[[str], bool]) -> N
                 else:
                     context = ""
                 out.sentences.append(Sentence(doc.id, len(out.sentences), chunk_i, section, ps, pe, text,
-                                              block.start, block.end, context, block.kind == "item"))
+                                              block.start, block.end, context, block.kind == "item", speaker))
                 prev = text
                 last_sentence = text

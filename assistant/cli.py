@@ -40,6 +40,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--out", type=Path, help="write results (JSONL) here")
     s.add_argument("-k", type=int, default=10, help="quotes per question (default 10)")
 
+    s = sub.add_parser("fit", help="fit the ranking weights and the abstention model on gold questions; "
+                       "report in-sample and cross-validated figures")
+    s.add_argument("--corpus", nargs=2, action="append", metavar=("SOURCES", "GOLD"), required=True,
+                   help="a sources folder and its gold questions (JSONL); repeat for each corpus")
+    s.add_argument("--work", type=Path, help="where each corpus is indexed (default: a temporary folder)")
+    s.add_argument("--out", type=Path, help="write the weights and figures here (e.g. assistant/data/weights.json)")
+    s.add_argument("--folds", type=int, default=5, help="k of the k-fold cross-validation (default 5)")
+
     s = sub.add_parser("serve", parents=[common], help="build the index if needed and serve the web chat and API")
     s.add_argument("--host", help="bind address (ASSISTANT_HOST, default 127.0.0.1)")
     s.add_argument("--port", type=int, help="port (ASSISTANT_PORT, default 8000)")
@@ -141,10 +149,27 @@ def cmd_eval(args, settings) -> int:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
         log(f"wrote {len(results)} results to {args.out}")
     if evaluate.has_gold(rows):
-        print(json.dumps(evaluate.score(rows, {r["id"]: r for r in results}), indent=1))
+        print(json.dumps(evaluate.score(rows, {r["id"]: r for r in results}, actors=assistant.actors), indent=1))
     elif not args.out:
         for r in results:
             print(json.dumps(r, ensure_ascii=False))
+    return 0
+
+
+def cmd_fit(args, settings) -> int:
+    import shlex
+    import tempfile
+
+    from . import fit
+
+    specs = [(Path(a), Path(b)) for a, b in args.corpus]
+    for sources, gold in specs:
+        if not sources.is_dir() or not gold.is_file():
+            raise AssistantError(f"--corpus {sources} {gold}: needs a sources folder and a gold JSONL file")
+    command = "assistant fit " + " ".join(f"--corpus {shlex.quote(str(a))} {shlex.quote(str(b))}" for a, b in specs)
+    with tempfile.TemporaryDirectory(prefix="assistant-fit-") as tmp:
+        report = fit.run(specs, args.work or Path(tmp), args.out, args.folds, command, log=log)
+    print(json.dumps({k: report[k] for k in ("rank", "decide", "figures")}, indent=1))
     return 0
 
 
@@ -178,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         settings = make_settings(args)
-        return {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_serve}[args.command](args, settings)
+        commands = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "fit": cmd_fit, "serve": cmd_serve}
+        return commands[args.command](args, settings)
     except AssistantError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -51,18 +51,62 @@ def first_hit(results: list[dict], gold_quotes: list[str]) -> tuple[int, int] | 
     return None
 
 
-def norm_actor(a) -> str:
-    a = (a or "").lower()
-    for key, canon in (("dhsc", "government"), ("government", "government"), ("bma", "bma"),
-                       ("hewitt", "hewitt"), ("hscc", "hscc"), ("committee", "hscc"),
-                       ("providers", "nhs providers"), ("king", "kings fund"),
-                       ("wa comm", "wa"), ("nhs england", "nhse"), ("nhse", "nhse"), ("cqc", "cqc")):
-        if key in a:
-            return canon
-    return a
+# The shared scorer's actor comparison (shared/eval/score.py, `actor_match`), so that `assistant eval`
+# reports its figures (tests/test_answer.py checks they agree). Where the scorer has a table of the seed
+# corpus's aliases, this takes the corpus's own cast: names that are one actor there are one actor here.
+_TITLES = {"the", "senator", "sen", "mr", "mrs", "ms", "dr", "sir", "dame", "lady", "lord", "rt", "hon", "general", "gen"}
+_GENERIC = {"government", "department", "office", "committee", "association", "review", "nhs", "council",
+            "group", "union", "inquiry", "health", "public", "national", "uk", "hm"}
+_SMALL = {"and", "of", "for", "the", "in", "on", "&"}
 
 
-def score(gold: list[dict], runs: dict[str, dict], ks=(1, 3, 5)) -> dict:
+def _tokens(a: str) -> list[str]:
+    return [t for t in re.findall(r"[a-z0-9']+", a.lower().replace("\u2019", "'")) if t not in _TITLES]
+
+
+def norm_actor(a, actors=None) -> str:
+    """Canonical form for comparing actors: the cast's name for it, else the name's words without titles."""
+    a = (a or "").strip()
+    if actors is not None and a:
+        a = actors.canonical(a) or a
+    return " ".join(_tokens(a))
+
+
+def actor_match(got, gold, actors=None) -> bool:
+    """Same actor: equal canonical names; one name's words within the other's (not generic words alone:
+    "Hewitt" = "Rt Hon Patricia Hewitt", but "Government" != "Government Office for Science"); or an acronym
+    of the other ("LGA" = "Local Government Association", also inside "... (BMA)")."""
+    g, w = norm_actor(got, actors), norm_actor(gold, actors)
+    if not g or not w:
+        return g == w
+    if g == w:
+        return True
+    gt, wt = set(g.split()), set(w.split())
+    small, big = (gt, wt) if len(gt) <= len(wt) else (wt, gt)
+    if small <= big and small - _GENERIC:
+        return True
+
+    def initials(name: str) -> set[str]:
+        """Acronyms of each multi-word name in a (possibly joint) name: "Local Government Association"."""
+        out = set()
+        for part in re.split(r"\(|\)|\band\b|&|,", name):
+            words = [t for t in part.split() if t not in _SMALL]
+            if len(words) > 1:
+                out.add("".join(t[0] for t in words))
+        return out
+
+    for one, other in ((got, gold), (gold, got)):
+        toks = _tokens(one or "")
+        if len(toks) != 1:
+            continue
+        if toks[0] in initials(" ".join(_tokens(other or ""))):
+            return True
+        if toks[0] in {t.strip().lower() for t in re.findall(r"\(([^)]*)\)", other or "")}:
+            return True
+    return False
+
+
+def score(gold: list[dict], runs: dict[str, dict], ks=(1, 3, 5), actors=None) -> dict:
     ans = [g for g in gold if g["answerable"]]
     una = [g for g in gold if not g["answerable"]]
     out: dict = {"n_answerable": len(ans), "n_unanswerable": len(una), "missing": 0}
@@ -106,7 +150,7 @@ def score(gold: list[dict], runs: dict[str, dict], ks=(1, 3, 5)) -> dict:
             gold_stance = (g["stances"][i] if "stances" in g else g.get("stance") or "").lower()
             stance = (top.get("stance") or "").lower()
             judged += 1
-            actor_ok += norm_actor(top.get("actor")) == norm_actor(gold_actor)
+            actor_ok += actor_match(top.get("actor"), gold_actor, actors)
             stance_ok += stance == gold_stance
             coarse_ok += COARSE.get(stance, stance) == COARSE.get(gold_stance, gold_stance)
     if judged:

@@ -41,10 +41,11 @@ class Document:
     file: str  # path relative to the sources folder (plus ":line" for JSONL documents)
     text: str
     blocks: tuple[Block, ...]
+    speaker: str = ""  # who says "I" when it is not the publisher (a speech by one person for a body)
 
     @property
     def content_hash(self) -> str:
-        meta = json.dumps([self.id, self.title, self.publisher, self.published, self.url])
+        meta = json.dumps([self.id, self.title, self.publisher, self.published, self.url, self.speaker])
         return hashlib.sha256((meta + "\0" + self.text).encode()).hexdigest()[:16]
 
 
@@ -439,6 +440,7 @@ def make_document(doc_id: str, file: str, blocks: list[RawBlock], meta: dict[str
         file=file,
         text=text,
         blocks=spans,
+        speaker=meta.get("speaker", ""),
     )
 
 
@@ -523,7 +525,7 @@ def read_jsonl(text: str, rel: str, defaults: dict[str, str]) -> Iterator[Docume
         if not isinstance(doc_id, (str, int)) or not str(doc_id).strip():
             yield Problem(where, "missing 'id'")
             continue
-        meta = {k: str(rec[k]) for k in ("title", "publisher", "published", "url") if rec.get(k)}
+        meta = {k: str(rec[k]) for k in ("title", "publisher", "speaker", "published", "url") if rec.get(k)}
         meta = {**{k: v for k, v in defaults.items() if k != "id"}, **meta}
         try:
             yield make_document(slug(str(doc_id)), where, text_to_blocks(body), meta)

@@ -1,4 +1,6 @@
-"""From scored sentences to quotes: verbatim spans with citations, without near-duplicates."""
+"""From ranked sentences to quotes: verbatim spans with citations, without near-duplicates, each
+with whose position it states and how (its focus sentence's actor; the stance of that actor's
+sentences in it)."""
 
 from __future__ import annotations
 
@@ -6,8 +8,7 @@ import re
 from dataclasses import dataclass
 
 from . import terms
-from .positions import stance
-from .retrieve import Candidate
+from .lexicon import NEGATIVE, POSITIVE
 from .store import Index
 
 SHORT_WORDS = 8  # a sentence this short rarely stands alone as a quote
@@ -18,7 +19,8 @@ ELABORATES = re.compile(
     r"^[\"“‘']?(notably|for example|for instance|in particular|particularly|specifically|chiefly|namely|firstly|"
     r"first,|this is because|that is|e\.g\.|i\.e\.|consequently|as a result)\b", re.I)
 PER_SOURCE = 3  # at most this many quotes from one document, so other documents get a say
-NEIGHBOUR_MARGIN = 0.04  # a neighbour scoring within this of the best sentence joins the quote  # token overlap above which two quotes say the same thing
+NEIGHBOUR_MARGIN = 0.04  # a neighbour scoring within this of the best sentence joins the quote
+CONTRAST = re.compile(r"^[\"“‘']?(however|but|yet|nevertheless|nonetheless|that said|even so|on the other hand)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -60,13 +62,13 @@ class QuoteMaker:
             toks = self._tokens[row] = frozenset(terms.tokens(self.index.text(self.index.sentences[row])))
         return toks
 
-    def span(self, c: Candidate, scores: dict[int, float], want: frozenset[str]) -> tuple[int, int, int]:
-        """First and last sentence row of the quote built around candidate `c`, within its paragraph,
+    def span(self, row: int, score: float, scores: dict[int, float], want: frozenset[str]) -> tuple[int, int, int]:
+        """First and last sentence row of the quote built around sentence `row`, within its paragraph,
         and the row whose position the quote states (its actor's)."""
         idx = self.index
-        s = idx.sentences[c.row]
+        s = idx.sentences[row]
         rows = self.by_block[(s.source_id, s.block_start)]
-        pos = rows.index(c.row)
+        pos = rows.index(row)
         first = last = focus = pos
 
         def actor(i: int) -> str | None:
@@ -82,7 +84,7 @@ class QuoteMaker:
         if first == last:
             # A neighbour that scores nearly as well belongs to the same answer.
             for i in neighbours:
-                if scores.get(rows[i], -1.0) >= c.score - NEIGHBOUR_MARGIN:
+                if scores.get(rows[i], -1e9) >= score - NEIGHBOUR_MARGIN:
                     first, last = min(first, i), max(last, i)
                     break
         if last == pos and pos + 1 < len(rows) and ELABORATES.match(idx.text(idx.sentences[rows[pos + 1]])):
@@ -96,19 +98,19 @@ class QuoteMaker:
                 first -= 1
         return rows[first], rows[last], rows[focus]
 
-    def make(self, candidates: list[Candidate], k: int, want: frozenset[str] = frozenset(),
+    def make(self, rows: list[int], scores: list[float], k: int, want: frozenset[str] = frozenset(),
              uncapped: frozenset[str] = frozenset()) -> list[Quote]:
-        """Quotes from the best candidates. `want`: actors asked about; `uncapped`: source ids the
-        question asks to read, which may fill the answer on their own."""
+        """Quotes from the best sentences (rows, best first, with their scores). `want`: actors asked
+        about; `uncapped`: source ids the question asks to read, which may fill the answer on their own."""
         idx = self.index
-        scores = {c.row: c.score for c in candidates}
+        by_row = dict(zip(rows, scores))
         picks: list[Pick] = []
         count: dict[str, int] = {}
-        for c in candidates:
+        for row, score in zip(rows, scores):
             if len(picks) >= k:
                 break
-            first, last, focus = self.span(c, scores, want)
-            sid = idx.sentences[c.row].source_id
+            first, last, focus = self.span(row, score, by_row, want)
+            sid = idx.sentences[row].source_id
             clash = next((p for p in picks if p.source_id == sid and first <= p.last and p.first <= last), None)
             if clash is not None:
                 # Runs into a quote already chosen: in the same paragraph and short enough, the two
@@ -129,25 +131,28 @@ class QuoteMaker:
             toks = set().union(*(self.tokens(r) for r in range(first, last + 1)))
             if any(p.source_id == sid and jaccard(toks, p.tokens) >= NEAR_DUPLICATE for p in picks):
                 continue
-            picks.append(Pick(sid, first, last, focus, c.score, toks))
+            picks.append(Pick(sid, first, last, focus, score, toks))
             count[sid] = count.get(sid, 0) + 1
         return [self.quote(p) for p in picks]
 
     def stance(self, p: Pick) -> str:
-        """The stance of the quote's actor: read from the quote's sentences that are theirs, so a
-        report of Hewitt's proposal before "We are concerned" does not colour the BMA's stance."""
+        """The stance of the quote's actor: its focus sentence's, read with that actor's other sentences in
+        the quote. A report of Hewitt's proposal before "We are concerned" does not colour the BMA's stance;
+        "We support X. However, Y is a worry" is mixed; a description leaning on a stated view takes it."""
         idx = self.index
         focus = idx.sentences[p.focus]
-        found = stance(idx.text(focus), focus.context if focus.item else "")
-        own = [idx.sentences[r] for r in range(p.first, p.last + 1) if idx.sentences[r].actor == focus.actor]
-        if len(own) > 1:
-            together = stance(" ".join(idx.text(s) for s in own))
-            # "We support X. However, there are questions": the quote as a whole is mixed. And when the
-            # focus leans on the sentence before ("DHSC rejects X. It states that..."), that sentence
-            # says what the position is.
-            leans_back = p.first < p.focus and bool(focus.context)
-            if together == "mixed" or found == "describes" or (leans_back and together != "describes"):
-                return together
+        own = [r for r in range(p.first, p.last + 1) if idx.sentences[r].actor == focus.actor]
+        found = focus.stance
+        if found == "describes":
+            found = next((idx.sentences[r].stance for r in own if idx.sentences[r].stance != "describes"), found)
+        sign = 1 if found in POSITIVE else -1 if found in NEGATIVE else 0
+        for r in own:
+            if r <= p.focus:
+                continue
+            other = idx.sentences[r].stance
+            turn = 1 if other in POSITIVE else -1 if other in NEGATIVE else 0
+            if sign and turn == -sign and CONTRAST.match(idx.text(idx.sentences[r])):
+                return "mixed"
         return found
 
     def quote(self, p: Pick) -> Quote:

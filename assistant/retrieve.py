@@ -1,4 +1,9 @@
-"""Hybrid retrieval: dense (FAISS) and BM25, over sentences and the passages that hold them."""
+"""Find and rank the sentences that may answer a question.
+
+Candidates come from dense (FAISS) and BM25 search over sentences and over the passages that hold
+them, widened to whole paragraphs. Each candidate is described by a few signals (FEATURES) and
+ranked by their weighted sum; the weights are fitted on gold questions (fit.py, data/weights.json).
+"""
 
 from __future__ import annotations
 
@@ -7,27 +12,30 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .actors import Actors
-from .query import Query
+from . import terms
+from .lexicon import NEGATIVE, POSITIVE
 from .store import Index
+from .understand import Question
 
-# How much each signal counts in a sentence's score. Dense similarity of the sentence (with its
-# heading and antecedent) leads; the passage around it and exact term matches refine.
-W_DENSE_SENT = 0.30
-W_DENSE_BARE = 0.20
-W_DENSE_CHUNK = 0.20
-W_BM25_SENT = 0.20
-W_BM25_CHUNK = 0.10
-W_PARAGRAPH = 0.3  # share of the gap to the paragraph's best sentence that a sentence inherits
-ACTOR_BONUS = 0.15  # the sentence states the position of an actor the question asks about
-PUBLISHER_BONUS = 0.03  # the sentence is in a document that actor published
-SOURCE_BONUS = 0.10  # the question asks what a publisher says ("according to X") and X published it
-SUBJECT_BONUS = 0.03  # the question's topic belongs to an actor ("the government's answer") the document is about
-TYPE_BONUS = 0.06  # it contains the kind of answer asked for (a number, a date, a name)
+# What each candidate sentence is measured by (all roughly in 0..1):
+FEATURES = (
+    "dense",  # cosine of the question and the sentence, read with its heading and the sentence it leans on
+    "dense_passage",  # cosine of the question and the passage around it
+    "bm25",  # BM25 of the sentence, over the best candidate's
+    "bm25_passage",  # BM25 of its passage, over the best passage's
+    "paragraph",  # the best dense + BM25 of any sentence in its paragraph: the paragraph is on the topic
+    "actor",  # it states the position of an actor the question asks about
+    "publisher",  # it is in a document that actor published or spoke
+    "source",  # the question asks what a publisher says ("according to X") and X published it
+    "type",  # it holds the kind of answer asked for: a number, an amount, a date, a name
+    "stance",  # "Who welcomed X?": it holds that stance
+    "content",  # how much it says: near 0 for formulas, salutations, names and repeated lines
+)
 
-DENSE_SENT_K = 200
-DENSE_CHUNK_K = 40
+DENSE_K = 200
+PASSAGE_K = 40
 BM25_K = 100
+ACTOR_K = 60  # best sentences of each asked actor, searched on their own
 
 
 @dataclass(frozen=True)
@@ -40,11 +48,17 @@ class Filters:
 
 
 @dataclass
-class Candidate:
-    row: int  # sentence row
-    score: float
-    dense: float  # cosine of the sentence (with its context): how close in meaning
-    actor_match: bool
+class Ranked:
+    """Candidate sentences, best first, with the signals they were ranked by."""
+
+    rows: np.ndarray  # sentence rows
+    score: np.ndarray
+    dense: np.ndarray
+    actor: np.ndarray  # bool: states an asked actor's position
+    features: np.ndarray  # len(rows) x len(FEATURES)
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
 
 def bm25_scores(bm, tokens: Sequence[str]) -> np.ndarray:
@@ -64,16 +78,6 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     return hit[np.argsort(-scores[hit], kind="stable")]
 
 
-def allowed_sentences(index: Index, filters: Filters) -> np.ndarray | None:
-    if not filters:
-        return None
-    keep = [
-        i for i, s in enumerate(index.sentences)
-        if (not filters.sources or s.source_id in filters.sources) and (not filters.actors or s.actor in filters.actors)
-    ]
-    return np.asarray(keep, dtype=np.int64)
-
-
 def dense_search(faiss_index, qvec: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     import faiss
 
@@ -88,17 +92,29 @@ def dense_search(faiss_index, qvec: np.ndarray, k: int, allowed: np.ndarray | No
     return scores[0][mask], ids[0][mask]
 
 
+def normalised(x: np.ndarray) -> np.ndarray:
+    top = float(x.max()) if len(x) else 0.0
+    return x / top if top > 0 else x
+
+
+def content_words(text: str, names: set[str]) -> int:
+    """Words that carry content: not function words, not names, not forms of address."""
+    from .actors import TITLES
+
+    return sum(1 for w in terms.words(text) if w not in terms.STOPWORDS and w not in names and w not in TITLES
+               and not w.isdigit())
+
+
 class Retriever:
-    """Scores sentences for a query. Everything that depends only on the index is computed once here,
+    """Ranks sentences for a question. Everything that depends only on the index is computed once here,
     so a request does vector and BM25 lookups and array arithmetic, not text processing."""
 
-    def __init__(self, index: Index, actors: Actors):
-        from .positions import document_subject
-        from .query import DATE, NUMBER, PERSON
-
+    def __init__(self, index: Index, weights: dict[str, float]):
         self.index = index
-        self.actors = actors
+        self.weights = np.asarray([weights.get(f, 0.0) for f in FEATURES], np.float32)
         sents = index.sentences
+        actors = index.actors
+        n = len(sents)
         self.sentence_chunk = np.asarray([s.chunk for s in sents], dtype=np.int64)
         block_ids: dict[tuple[str, int], int] = {}
         self.sentence_block = np.asarray(
@@ -106,52 +122,87 @@ class Retriever:
         self.block_rows: list[list[int]] = [[] for _ in block_ids]
         for i, b in enumerate(self.sentence_block.tolist()):
             self.block_rows[b].append(i)
-        self.publisher_actor = {
-            d.id: actors.canonical(d.publisher) if d.publisher else None for d in index.documents.values()
-        }
-        self.subject = {d.id: document_subject(d.title, d.text, actors, self.publisher_actor[d.id])
+        # Whose each sentence is, and whose document it is in (the publisher or speaker), as codes.
+        self.voice = {d.id: (actors.canonical(d.publisher or d.speaker) or d.publisher or d.speaker or None)
+                      for d in index.documents.values()}
+        self.speaker = {d.id: (actors.canonical(d.speaker) or d.speaker) if d.speaker else None
                         for d in index.documents.values()}
-        # Per-sentence facts as arrays: whose it is, whose document, and what kind of answer it holds.
-        self.actor_names = sorted({a for a in (s.actor for s in sents) if a} | {a.name for a in actors.actors})
-        code = {a: i for i, a in enumerate(self.actor_names)}
-        self.actor_code = np.asarray([code.get(s.actor, -1) for s in sents], dtype=np.int32)
-        self.publisher_code = np.asarray([code.get(self.publisher_actor.get(s.source_id), -1) for s in sents], dtype=np.int32)
-        self.subject_code = np.asarray([code.get(self.subject.get(s.source_id), -1) for s in sents], dtype=np.int32)
-        texts = [index.text(s) for s in sents]
-        self.has_number = np.asarray([bool(NUMBER.search(t)) for t in texts])
-        self.has_date = np.asarray([bool(DATE.search(t)) for t in texts])
-        self.has_person = np.asarray([bool(PERSON.search(t)) for t in texts])
-        self.mentions = [frozenset(actors.named_in(t)) for t in texts]
+        names = sorted({a.name for a in actors.actors} | {s.actor for s in sents if s.actor}
+                       | {v for v in self.voice.values() if v})
+        self.code = {a: i for i, a in enumerate(names)}
+        self.actor_code = np.asarray([self.code.get(s.actor, -1) for s in sents], dtype=np.int32)
+        self.voice_code = np.asarray([self.code.get(self.voice.get(s.source_id), -1) for s in sents], dtype=np.int32)
+        self.speaker_code = np.asarray([self.code.get(self.speaker.get(s.source_id), -1) for s in sents], dtype=np.int32)
+        self.kinds = {k: np.asarray([k in s.kinds for s in sents], bool) for k in ("number", "money", "date", "who")}
+        coarse = {**{s: 1 for s in POSITIVE}, **{s: -1 for s in NEGATIVE}, "recommends": 2, "mixed": 3}
+        self.stance_code = np.asarray([coarse.get(s.stance, 0) for s in sents], dtype=np.int8)
+        self.content = self._content()
+        self.rows_of_actor: dict[int, np.ndarray] = {}
+        for code in set(self.actor_code.tolist()) | set(self.voice_code.tolist()) | set(self.speaker_code.tolist()):
+            if code >= 0:
+                self.rows_of_actor[code] = np.flatnonzero(
+                    (self.actor_code == code) | (self.voice_code == code) | (self.speaker_code == code)).astype(np.int64)
+        self.n = n
 
-    def codes(self, names) -> np.ndarray:
-        known = {a: i for i, a in enumerate(self.actor_names)}
-        return np.asarray([known[n] for n in names if n in known], dtype=np.int32)
-
-    def type_mask(self, kind: str | None, rows: np.ndarray, named: frozenset[str]) -> np.ndarray:
-        if kind == "number":
-            return self.has_number[rows]
-        if kind == "date":
-            return self.has_date[rows]
-        if kind == "who":
-            return self.has_person[rows] | np.asarray([bool(self.mentions[r] - named) for r in rows.tolist()])
-        return np.zeros(len(rows), dtype=bool)
-
-    def sentences(self, query: Query, qvec: np.ndarray, filters: Filters = Filters(), actors: Sequence[str] | None = None) -> list[Candidate]:
-        """Candidate sentences, best first. `actors` overrides the actors the query asks about."""
+    def _content(self) -> np.ndarray:
+        """How much each sentence says (0..1). Formulas, salutations and lines of names say little; a line
+        repeated three or more times across the corpus (a sign-off, a running header) says nothing."""
         idx = self.index
-        allowed = allowed_sentences(idx, filters)
-        _, d_ids = dense_search(idx.sentence_vectors, qvec, DENSE_SENT_K, allowed)
-        _, c_ids = dense_search(idx.chunk_vectors, qvec, DENSE_CHUNK_K)
-        bm_s = bm25_scores(idx.sentence_bm25, query.tokens)
-        bm_c = bm25_scores(idx.chunk_bm25, query.tokens)
+        names: set[str] = set()
+        for a in idx.actors.actors:
+            for alias in (a.name, *a.aliases):
+                names.update(terms.words(alias))
+        texts = [idx.text(s) for s in idx.sentences]
+        counts: dict[str, int] = {}
+        keys = [" ".join(terms.words(t)) for t in texts]
+        for k in keys:
+            counts[k] = counts.get(k, 0) + 1
+        out = np.zeros(len(texts), np.float32)
+        for i, (t, k) in enumerate(zip(texts, keys)):
+            if counts[k] >= 3:
+                continue
+            out[i] = min(content_words(t, names), 12) / 12
+        return out
+
+    def codes(self, names: Sequence[str]) -> np.ndarray:
+        return np.asarray([self.code[n] for n in names if n in self.code], dtype=np.int32)
+
+    def allowed(self, filters: Filters) -> np.ndarray | None:
+        if not filters:
+            return None
+        keep = np.ones(self.n, bool)
+        if filters.sources:
+            keep &= np.asarray([s.source_id in filters.sources for s in self.index.sentences])
+        if filters.actors:
+            keep &= np.isin(self.actor_code, self.codes(sorted(filters.actors)))
+        return np.flatnonzero(keep).astype(np.int64)
+
+    def rank(self, q: Question, qvec: np.ndarray, filters: Filters = Filters(),
+             actors: Sequence[str] | None = None) -> Ranked:
+        """Candidate sentences for a question, best first. `actors` overrides the actors it asks about
+        (a comparison ranks once per actor)."""
+        idx = self.index
+        asked = tuple(actors) if actors is not None else q.actors
+        allowed = self.allowed(filters)
+        _, d_ids = dense_search(idx.sentence_vectors, qvec, DENSE_K, allowed)
+        _, c_ids = dense_search(idx.chunk_vectors, qvec, PASSAGE_K)
+        bm_s = bm25_scores(idx.sentence_bm25, q.tokens)
+        bm_c = bm25_scores(idx.chunk_bm25, q.tokens)
         if allowed is not None:
             mask = np.zeros(len(bm_s), bool)
             mask[allowed] = True
             bm_s = np.where(mask, bm_s, 0)
-
         cand: set[int] = set(d_ids.tolist())
         cand.update(top_k(bm_s, BM25_K).tolist())
-        cand.update(np.flatnonzero(np.isin(self.sentence_chunk, c_ids)).tolist())
+        chunks = set(c_ids.tolist()) | set(top_k(bm_c, PASSAGE_K // 2).tolist())
+        cand.update(np.flatnonzero(np.isin(self.sentence_chunk, list(chunks))).tolist())
+        want = self.codes(asked)
+        for code in want.tolist():
+            # An asked actor's own statements are candidates even when others' words are closer.
+            rows = self.rows_of_actor.get(code)
+            if rows is not None and len(rows):
+                rows = rows if allowed is None else np.intersect1d(rows, allowed)
+                cand.update(dense_search(idx.sentence_vectors, qvec, ACTOR_K, rows)[1].tolist())
         # Whole paragraphs: a sentence is judged with its neighbours.
         for b in set(self.sentence_block[list(cand)].tolist()) if cand else ():
             cand.update(self.block_rows[b])
@@ -159,50 +210,64 @@ class Retriever:
             cand &= set(allowed.tolist())
         rows = np.asarray(sorted(cand), dtype=np.int64)
         if len(rows) == 0:
-            return []
+            return Ranked(rows, np.zeros(0, np.float32), np.zeros(0, np.float32), np.zeros(0, bool),
+                          np.zeros((0, len(FEATURES)), np.float32))
+        f = self.features(q, qvec, rows, bm_s, bm_c, want)
+        score = f @ self.weights
+        order = np.argsort(-score, kind="stable")
+        return Ranked(rows[order], score[order], f[order, 0], f[order, FEATURES.index("actor")] > 0, f[order])
 
+    def features(self, q: Question, qvec: np.ndarray, rows: np.ndarray, bm_s: np.ndarray, bm_c: np.ndarray,
+                 want: np.ndarray) -> np.ndarray:
+        idx = self.index
+        f = np.zeros((len(rows), len(FEATURES)), np.float32)
         dense = idx.sentence_vectors.reconstruct_batch(rows) @ qvec
-        bare = idx.bare_vectors.reconstruct_batch(rows) @ qvec
         chunks_of = self.sentence_chunk[rows]
         uniq, inverse = np.unique(chunks_of, return_inverse=True)
         dense_chunk = (idx.chunk_vectors.reconstruct_batch(uniq) @ qvec)[inverse]
-        bs = bm_s[rows]
-        bs = bs / bs.max() if bs.max() > 0 else bs
-        bc = bm_c[chunks_of]
-        bc = bc / bc.max() if bc.max() > 0 else bc
-        base = W_DENSE_SENT * dense + W_DENSE_BARE * bare + W_DENSE_CHUNK * dense_chunk + W_BM25_SENT * bs + W_BM25_CHUNK * bc
-
-        # Paragraph relevance: the best sentence of a paragraph lifts the others, so the sentence that
-        # states a view is found even when the sentence before it holds the topic words.
+        bs = normalised(bm_s[rows])
+        bc = normalised(bm_c[chunks_of])
+        # The paragraph's best sentence lifts the others: the sentence that states a view is found even
+        # when the sentence before it holds the topic words.
         blocks = self.sentence_block[rows]
+        base = (dense + bs) / 2
         best = np.full(int(blocks.max()) + 1, -np.inf, dtype=np.float32)
         np.maximum.at(best, blocks, base.astype(np.float32))
-        score = base + W_PARAGRAPH * (best[blocks] - base)
+        f[:, 0], f[:, 1], f[:, 2], f[:, 3], f[:, 4] = dense, dense_chunk, bs, bc, best[blocks]
+        if len(want):
+            f[:, 5] = np.isin(self.actor_code[rows], want)
+            f[:, 6] = np.isin(self.voice_code[rows], want) | np.isin(self.speaker_code[rows], want)
+        src = self.codes(q.sources)
+        if len(src):
+            f[:, 7] = np.isin(self.voice_code[rows], src) | np.isin(self.actor_code[rows], src)
+        if q.answer_type:
+            f[:, 8] = self.type_mask(q, rows)
+        if q.who_stance:
+            coarse = 1 if q.who_stance in POSITIVE else -1 if q.who_stance in NEGATIVE else 2 if q.who_stance == "recommends" else 0
+            f[:, 9] = self.stance_code[rows] == coarse
+        f[:, 10] = self.content[rows]
+        return f
 
-        # "According to X, what does the review aim for?": X's own reading counts as much as the review's words.
-        want = self.codes(actors if actors is not None else (*query.actors, *query.sources))
-        match = np.isin(self.actor_code[rows], want) if len(want) else np.zeros(len(rows), dtype=bool)
-        publisher = self.publisher_code[rows]
-        score = (score + ACTOR_BONUS * match
-                 + PUBLISHER_BONUS * np.isin(publisher, want)
-                 + SOURCE_BONUS * np.isin(publisher, self.codes(query.sources))
-                 + SUBJECT_BONUS * np.isin(self.subject_code[rows], self.codes(query.topic_actors)))
-        if query.answer_type:
-            named = frozenset(query.actors + query.topic_actors + query.sources)
-            score = score + TYPE_BONUS * self.type_mask(query.answer_type, rows, named)
-        order = np.argsort(-score, kind="stable")
-        # Plain Python values in one go: converting numpy scalars one by one costs more than the scoring.
-        return list(map(Candidate, rows[order].tolist(), score[order].tolist(), dense[order].tolist(),
-                        match[order].tolist()))
+    def type_mask(self, q: Question, rows: np.ndarray) -> np.ndarray:
+        kind = q.answer_type
+        if kind == "money":
+            return self.kinds["money"][rows]
+        if kind in ("number", "date"):
+            return self.kinds[kind][rows]
+        if kind == "who":
+            named = set(self.codes((*q.actors, *q.topic_actors, *q.sources)).tolist())
+            other = np.asarray([c >= 0 and c not in named for c in self.actor_code[rows].tolist()])
+            return self.kinds["who"][rows] | other
+        return np.zeros(len(rows), bool)
 
-    def chunks(self, query: Query, qvec: np.ndarray, k: int, filters: Filters = Filters()) -> list[tuple[int, float]]:
-        """Passages for raw retrieval, fused by reciprocal rank of dense and BM25."""
+    def passages(self, q: Question, qvec: np.ndarray, k: int, filters: Filters = Filters()) -> list[tuple[int, float]]:
+        """Passages (chunk rows) for raw retrieval, fused by reciprocal rank of dense and BM25."""
         idx = self.index
         allowed = None
         if filters.sources:
             allowed = np.asarray([i for i, c in enumerate(idx.chunks) if c.source_id in filters.sources], np.int64)
-        d_scores, d_ids = dense_search(idx.chunk_vectors, qvec, max(k * 4, 50), allowed)
-        bm = bm25_scores(idx.chunk_bm25, query.tokens)
+        _, d_ids = dense_search(idx.chunk_vectors, qvec, max(k * 4, 50), allowed)
+        bm = bm25_scores(idx.chunk_bm25, q.tokens)
         if allowed is not None:
             mask = np.zeros(len(bm), bool)
             mask[allowed] = True

@@ -18,6 +18,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -29,12 +30,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import terms
-from .actors import Actors, load_actors
+from .actors import Actors, Cast, build_cast, read_user_actors
+from .attribution import attribute_document
 from .chunk import ChunkParams, Chunked, chunk_document
 from .embed import index_vectors
 from .errors import IndexBusyError, IndexMismatchError, IndexMissingError
 from .ingest import Block, Document, Problem, load_sources
-from .positions import document_subject, sentence_actor
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
     from .embed import Embedder
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 # Bump when the text given to the embedder changes, so old vectors are not reused.
 EMBED_RECIPE = 2
 CURRENT = "current"
@@ -70,8 +71,11 @@ class SentenceRow:
     context: str
     actor: str | None
     key: str  # hash of the sentence as embedded with its heading and context
-    bare_key: str  # hash of the sentence alone
+    bare_key: str  # hash of the sentence alone (its parse facts are reused by it)
     item: bool = False  # a list item (its context is the list's lead-in)
+    stance: str = "describes"  # the stance of its actor (stance.py)
+    kinds: tuple[str, ...] = ()  # answer types it holds: number, money, date, who (from the parse)
+    facts: tuple = ()  # its parse facts (parse.Facts.to_json), reused while its text is unchanged
 
 
 @dataclass
@@ -123,12 +127,14 @@ def file_signatures(folder: Path) -> dict[str, list[int]]:
     return out
 
 
-def actors_for(settings: Settings) -> Actors:
-    return load_actors(settings.actors_path())
+def user_actors_fingerprint(settings: Settings) -> str:
+    """The user's actors.json as it stands (the rest of the cast comes from the sources themselves)."""
+    return Actors(read_user_actors(settings.actors_path())).fingerprint()
 
 
-def expected_manifest_keys(settings: Settings, actors: Actors) -> dict[str, Any]:
+def expected_manifest_keys(settings: Settings) -> dict[str, Any]:
     from . import __version__
+    from .parse import recipe
 
     return {
         "format": FORMAT_VERSION,
@@ -138,7 +144,8 @@ def expected_manifest_keys(settings: Settings, actors: Actors) -> dict[str, Any]
         "embed_recipe": EMBED_RECIPE,
         "model": settings.model,
         "chunking": asdict(ChunkParams()),
-        "actors": actors.fingerprint(),
+        "actors": user_actors_fingerprint(settings),
+        "parser": recipe(),
     }
 
 
@@ -168,7 +175,7 @@ def build_lock(index_dir: Path, wait: bool = False) -> Iterator[None]:
         os.close(fd)  # closing releases the lock, also when the process is killed
 
 
-def index_status(settings: Settings, actors: Actors | None = None) -> str:
+def index_status(settings: Settings) -> str:
     """'ok', 'missing', or 'stale: <why>' without loading vectors or models."""
     build = current_build(settings.index_dir)
     if build is None:
@@ -177,8 +184,11 @@ def index_status(settings: Settings, actors: Actors | None = None) -> str:
         manifest = json.loads((build / "manifest.json").read_text())
     except (OSError, json.JSONDecodeError):
         return "stale: manifest unreadable"
-    actors = actors or actors_for(settings)
-    for key, want in expected_manifest_keys(settings, actors).items():
+    try:
+        expected = expected_manifest_keys(settings)
+    except Exception as e:  # an unreadable actors.json: say so when building, where it is reported
+        return f"stale: {e}"
+    for key, want in expected.items():
         if manifest.get(key) != want:
             return f"stale: {key} changed ({manifest.get(key)!r} -> {want!r})"
     if manifest.get("files") != file_signatures(settings.sources_dir):
@@ -223,8 +233,7 @@ def previous_vectors(settings: Settings, dim: int, kind: str) -> dict[str, np.nd
         if same != (settings.model, dim, EMBED_RECIPE, kind):
             return {}
         out: dict[str, np.ndarray] = {}
-        for table, vectors, key in (("chunks.jsonl", "chunks.faiss", "key"), ("sentences.jsonl", "sentences.faiss", "key"),
-                                    ("sentences.jsonl", "sentences_bare.faiss", "bare_key")):
+        for table, vectors, key in (("chunks.jsonl", "chunks.faiss", "key"), ("sentences.jsonl", "sentences.faiss", "key")):
             rows = read_jsonl(build / table)
             index = faiss.read_index(str(build / vectors))
             if index.ntotal != len(rows):
@@ -252,7 +261,7 @@ def build_index(
         loaded = load_sources(settings.sources_dir, int(settings.max_source_mb * 1_000_000))
         for p in loaded.problems:
             log(f"skipped {p}")
-        actors = actors_for(settings)
+        user = read_user_actors(settings.actors_path())
         params = ChunkParams(max_tokens=min(ChunkParams().max_tokens, embedder.max_tokens - 6))
         dim = embedder.dim
         # Vectors of texts embedded before are kept, unless the current build is suspect.
@@ -261,33 +270,30 @@ def build_index(
         chunked: list[tuple[Document, Chunked]] = [
             (doc, chunk_document(doc, embedder.count_tokens, params)) for doc in loaded.documents
         ]
+        facts = parse_all(chunked, previous_facts(settings) if reuse else {}, progress)
+        actors = build_cast(gather_cast(chunked, facts), user)
         chunk_rows: list[ChunkRow] = []
         sentence_rows: list[SentenceRow] = []
         ctexts: list[str] = []
         stexts: list[str] = []
-        btexts: list[str] = []
+        pos = 0
         for doc, c in chunked:
             base = len(chunk_rows)
-            publisher_actor = actors.canonical(doc.publisher) if doc.publisher else None
-            subject = document_subject(doc.title, doc.text, actors, publisher_actor)
             for ch in c.chunks:
                 chunk_rows.append(ChunkRow(doc.id, ch.ordinal, ch.section, ch.start, ch.end, embed_key(ch.embed_text)))
                 ctexts.append(ch.embed_text)
-            prev_actor, prev_block = None, -1
-            for s in c.sentences:
-                actor = sentence_actor(s.text, s.context, s.section, actors, publisher_actor,
-                                       prev_actor if s.block_start == prev_block else None, s.item, subject)
+            doc_facts = facts[pos:pos + len(c.sentences)]
+            pos += len(c.sentences)
+            attributed = attribute_document(doc.title, doc.publisher, doc.speaker, c.sentences, doc_facts, actors)
+            for s, f, (actor, stance) in zip(c.sentences, doc_facts, attributed):
                 text = sentence_embed_text(doc, s.section, s.context, s.text)
                 sentence_rows.append(SentenceRow(
                     doc.id, base + s.chunk, s.section, s.start, s.end, s.block_start, s.block_end, s.context,
-                    actor, embed_key(text), embed_key(s.text), s.item))
+                    actor, embed_key(text), embed_key(s.text), s.item, stance, f.kinds, tuple(f.to_json())))
                 stexts.append(text)
-                btexts.append(s.text)
-                prev_actor, prev_block = actor, s.block_start
         # Only texts not embedded before go to the model.
         keyed = [(r.key, t, r.source_id) for r, t in zip(chunk_rows, ctexts)]
         keyed += [(r.key, t, r.source_id) for r, t in zip(sentence_rows, stexts)]
-        keyed += [(r.bare_key, t, r.source_id) for r, t in zip(sentence_rows, btexts)]
         todo = list({k: t for k, t, _ in keyed if k not in known}.items())
         fresh = dict(zip((k for k, _ in todo), encode_with_progress(embedder, [t for _, t in todo], progress)))
         vectors = np.stack([fresh[k] if k in fresh else known[k] for k, _, _ in keyed]) if keyed else np.zeros((0, dim), np.float32)
@@ -295,7 +301,7 @@ def build_index(
         n_c, n_s = len(chunk_rows), len(sentence_rows)
 
         manifest = {
-            **expected_manifest_keys(settings, actors),
+            **expected_manifest_keys(settings),
             "vectors": vector_kind(embedder),  # what was built, which load_index checks against the settings
             "dim": dim,
             "model_path": str(getattr(embedder, "path", "")),
@@ -303,14 +309,91 @@ def build_index(
             "files": signatures,
             "problems": [asdict(p) for p in loaded.problems],
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "counts": {"documents": len(chunked), "chunks": len(chunk_rows), "sentences": len(sentence_rows)},
+            "counts": {"documents": len(chunked), "chunks": len(chunk_rows), "sentences": len(sentence_rows),
+                       "actors": len(actors.actors)},
         }
         path = write_build(
-            settings.index_dir, manifest, [d for d, _ in chunked], chunk_rows, sentence_rows,
-            vectors[:n_c], vectors[n_c:n_c + n_s], vectors[n_c + n_s:],
+            settings.index_dir, manifest, [d for d, _ in chunked], chunk_rows, sentence_rows, actors,
+            vectors[:n_c], vectors[n_c:n_c + n_s],
         )
     return BuildReport(path, len(chunked), len(chunk_rows), len(sentence_rows), len(changed),
                        len(chunked) - len(changed), loaded.problems, time.perf_counter() - started)
+
+
+def parse_all(chunked: list[tuple[Document, Chunked]], known: dict, progress: bool) -> list:
+    """Parse facts of every sentence, in order; sentences parsed by the current build are not parsed again."""
+    from tqdm import tqdm
+
+    from .parse import parse
+
+    keys = [embed_key(s.text) for _, c in chunked for s in c.sentences]
+    texts = {embed_key(s.text): s.text for _, c in chunked for s in c.sentences}
+    todo = [k for k in dict.fromkeys(keys) if k not in known]
+    fresh = {}
+    with tqdm(total=len(todo), desc="parsing", unit="sentence", disable=not progress or not todo) as bar:
+        for k, f in zip(todo, parse(texts[k] for k in todo)):
+            fresh[k] = f
+            bar.update()
+    return [fresh[k] if k in fresh else known[k] for k in keys]
+
+
+def previous_facts(settings: Settings) -> dict:
+    """Parse facts of the current build by the hash of the sentence text."""
+    from .parse import Facts, recipe
+
+    build = current_build(settings.index_dir)
+    if build is None:
+        return {}
+    try:
+        manifest = json.loads((build / "manifest.json").read_text())
+        if manifest.get("parser") != recipe() or manifest.get("format") != FORMAT_VERSION:
+            return {}
+        return {r["bare_key"]: Facts.from_json(r["facts"]) for r in read_jsonl(build / "sentences.jsonl") if r.get("facts")}
+    except Exception:  # a damaged previous build just means parsing everything again
+        return {}
+
+
+ENTITY_HOLDERS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def clean_entity(text: str) -> str:
+    text = re.sub(r"^(?:the|The)\s+", "", text.strip())
+    return re.sub(r"['’]s?$", "", text).strip()
+
+
+def gather_cast(chunked: list[tuple[Document, Chunked]], facts: list) -> Cast:
+    """The corpus's own evidence of who speaks: catalog voices, other speakers' transcript turns,
+    named entities that hold a view somewhere, and the acronyms the texts define."""
+    from .attribution import main_label
+    from .parse import entity_kind
+
+    cast = Cast()
+    for doc, c in chunked:
+        for name in (doc.publisher, doc.speaker):
+            if name and name not in cast.voices:
+                cast.voices[name] = entity_kind(name)
+        main = main_label(c.sentences)
+        for s in c.sentences:
+            if s.speaker and s.speaker != main and s.speaker not in cast.voices:
+                cast.voices[s.speaker] = "person"
+    for f in facts:
+        labels = {}
+        for text, label in f.entities:
+            name = clean_entity(text)
+            labels[text] = label
+            cast.mentions[name] = cast.mentions.get(name, 0) + 1
+            if label == "PERSON" and len(name.split()) >= 2:
+                cast.people.add(name)
+        if f.holder_kind == "name" and f.agentive:
+            for text in f.holder_entities:
+                if labels.get(text) in ENTITY_HOLDERS:
+                    name = clean_entity(text)
+                    old = cast.holders.get(name, (labels[text], 0))
+                    cast.holders[name] = (old[0], old[1] + 1)
+    text = "\n".join(d.text for d, _ in chunked)
+    cast.acronyms = terms.find_acronyms(text)
+    cast.capitals = set(re.findall(r"\b[A-Z]{2,}\b", text))
+    return cast
 
 
 def encode_with_progress(embedder: Embedder, texts: list[str], progress: bool) -> np.ndarray:
@@ -331,7 +414,7 @@ def encode_with_progress(embedder: Embedder, texts: list[str], progress: bool) -
 
 
 def write_build(index_dir: Path, manifest: dict, docs: list[Document], chunk_rows: list[ChunkRow],
-                sentence_rows: list[SentenceRow], cvec: np.ndarray, svec: np.ndarray, bvec: np.ndarray) -> Path:
+                sentence_rows: list[SentenceRow], actors: Actors, cvec: np.ndarray, svec: np.ndarray) -> Path:
     bm25s = quiet_bm25s()
     import faiss
 
@@ -343,7 +426,8 @@ def write_build(index_dir: Path, manifest: dict, docs: list[Document], chunk_row
     write_jsonl(tmp / "documents.jsonl", (doc_record(d) for d in docs))
     write_jsonl(tmp / "chunks.jsonl", (asdict(r) for r in chunk_rows))
     write_jsonl(tmp / "sentences.jsonl", (asdict(r) for r in sentence_rows))
-    for fname, mat in (("chunks.faiss", cvec), ("sentences.faiss", svec), ("sentences_bare.faiss", bvec)):
+    (tmp / "actors.json").write_text(json.dumps(actors.to_json(), indent=1, ensure_ascii=False))
+    for fname, mat in (("chunks.faiss", cvec), ("sentences.faiss", svec)):
         faiss.write_index(vector_index(mat), str(tmp / fname))
     acronyms = terms.find_acronyms("\n".join(d.text for d in docs))
     ctoks = [terms.index_tokens(by_id[r.source_id].text[r.start:r.end] + " " + " ".join(r.section[-1:]), acronyms)
@@ -449,7 +533,7 @@ def fsync_dir(folder: Path) -> None:
 
 def doc_record(d: Document) -> dict:
     return {
-        "id": d.id, "title": d.title, "publisher": d.publisher, "published": d.published, "url": d.url,
+        "id": d.id, "title": d.title, "publisher": d.publisher, "speaker": d.speaker, "published": d.published, "url": d.url,
         "file": d.file, "hash": d.content_hash, "text": d.text,
         "blocks": [[b.kind, b.start, b.end, b.level] for b in d.blocks],
     }
@@ -481,11 +565,11 @@ class Index:
     sentences: list[SentenceRow]
     chunk_vectors: faiss.Index
     sentence_vectors: faiss.Index  # each sentence with its heading and context
-    bare_vectors: faiss.Index  # each sentence alone
     chunk_bm25: Any
     sentence_bm25: Any
     df: dict[str, int]
     acronyms: dict[str, str]
+    actors: Actors  # the corpus's cast, as built with it
 
     @property
     def version(self) -> str:
@@ -521,15 +605,16 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
         for rec in read_jsonl(build / "documents.jsonl"):
             blocks = tuple(Block(k, s, e, lv) for k, s, e, lv in rec["blocks"])
             docs[rec["id"]] = Document(rec["id"], rec["title"], rec["publisher"], rec["published"], rec["url"],
-                                       rec["file"], rec["text"], blocks)
+                                       rec["file"], rec["text"], blocks, rec.get("speaker", ""))
         chunks = [ChunkRow(r["source_id"], r["ordinal"], tuple(r["section"]), r["start"], r["end"], r["key"])
                   for r in read_jsonl(build / "chunks.jsonl")]
         sentences = [SentenceRow(r["source_id"], r["chunk"], tuple(r["section"]), r["start"], r["end"],
-                                 r["block_start"], r["block_end"], r["context"], r["actor"], r["key"], r["bare_key"], r["item"])
+                                 r["block_start"], r["block_end"], r["context"], r["actor"], r["key"], r["bare_key"],
+                                 r["item"], r["stance"], tuple(r["kinds"]))
                      for r in read_jsonl(build / "sentences.jsonl")]
+        actors = Actors.from_json(json.loads((build / "actors.json").read_text(encoding="utf-8")))
         cvec = read_vector_index(build / "chunks.faiss")
         svec = read_vector_index(build / "sentences.faiss")
-        bvec = read_vector_index(build / "sentences_bare.faiss")
         cbm = bm25s.BM25.load(str(build / "bm25_chunks"))
         sbm = bm25s.BM25.load(str(build / "bm25_sentences"))
         extra = json.loads((build / "terms.json").read_text())
@@ -538,9 +623,9 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
     problems = []
     if cvec.ntotal != len(chunks):
         problems.append(f"chunks.faiss has {cvec.ntotal} vectors for {len(chunks)} chunks")
-    if svec.ntotal != len(sentences) or bvec.ntotal != len(sentences):
+    if svec.ntotal != len(sentences):
         problems.append(f"sentences.faiss has {svec.ntotal} vectors for {len(sentences)} sentences")
-    if not cvec.d == svec.d == bvec.d == manifest.get("dim"):
+    if not cvec.d == svec.d == manifest.get("dim"):
         problems.append("vector dimension differs from the manifest")
     for r in sentences[:: max(1, len(sentences) // 50)]:
         d = docs.get(r.source_id)
@@ -549,4 +634,4 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
             break
     if problems:
         raise IndexMismatchError(f"index in {build} is inconsistent: {'; '.join(problems)}; run `assistant index`")
-    return Index(build, manifest, docs, chunks, sentences, cvec, svec, bvec, cbm, sbm, extra["df"], extra["acronyms"])
+    return Index(build, manifest, docs, chunks, sentences, cvec, svec, cbm, sbm, extra["df"], extra["acronyms"], actors)

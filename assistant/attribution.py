@@ -1,0 +1,326 @@
+"""Whose position a sentence states, from its dependency parse.
+
+The actor of a sentence is the holder of its main reporting or evaluating predicate ("DHSC rejected",
+"Hewitt suggested", "we worry", "the BMA's view is"). "I/we/our" is the document's speaker or
+publisher; a pronoun subject takes the actor of the sentence before; a list item takes its
+lead-in's actor; a section headed as an actor's view or response gives that actor; a transcript
+turn labelled with another speaker's name is theirs. Anything else is the author's own voice, and
+a view held by someone the cast does not know is the author describing it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .lexicon import load
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+    from .actors import Actors
+    from .parse import Facts
+
+SUBJECTS = ("nsubj", "nsubjpass", "csubj", "csubjpass")
+DEMONSTRATIVES = frozenset({"that", "this", "these", "those", "it"})
+FIRST_SINGULAR = frozenset({"i", "me", "my", "mine", "myself"})
+FIRST_PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
+THIRD = frozenset({"he", "she", "they", "it", "him", "her", "them", "his", "their", "its"})
+# A heading announcing whose view follows: "BMA view", "Our response", "NHS Providers' reaction".
+VIEW_HEADING = re.compile(r"\b(view|views|response|reaction|reactions|comment|comments|position|verdict|take|statement)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Holder:
+    text: str | None = None
+    kind: str | None = None  # "i" | "we" | "pronoun" | "name"
+    agentive: bool = False
+    span: tuple[int, int] | None = None  # character offsets of the holder phrase in the sentence
+    antecedent: str | None = None  # for a pronoun: a name it refers to in the same sentence
+    head: str | None = None  # the head noun's lemma ("response" in "the response pushes back")
+
+
+def subject(pred: Token) -> Token | None:
+    """The subject of a predicate: its own, a passive verb's agent, or the one it shares in a coordination."""
+    if any(c.dep_ == "auxpass" for c in pred.children):  # "was accepted by government"; not "disappointed by X"
+        for c in pred.children:
+            if c.dep_ == "agent":
+                obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if obj is not None:
+                    return obj
+    for c in pred.children:
+        if c.dep_ in SUBJECTS:
+            return c
+    if pred.dep_ in ("conj", "xcomp") and pred.head is not pred:
+        return subject(pred.head)
+    # The small model sometimes reads a sentence-initial name as an interjection ("DHSC rejected ...").
+    for c in pred.lefts:
+        if c.dep_ in ("intj", "dep", "npadvmod", "nmod") and (c.pos_ in ("PROPN", "INTJ") or c.text.isupper()):
+            return c
+    return None
+
+
+def core(tok: Token) -> tuple[int, int]:
+    """Token range naming a subject: the head with its modifiers, an "of" phrase and an apposition
+    ("the Department of Health and Social Care (DHSC)", "Sir Julian Hartley, chief executive of X"),
+    but not a possessor: "the government's failure" names a failure, not the government."""
+    keep = {tok.i}
+    for c in tok.children:
+        if c.dep_ in ("compound", "amod", "det", "flat", "nmod", "nummod") and c.i < tok.i:
+            keep.update(t.i for t in c.subtree)
+        elif c.dep_ in ("appos",) or c.dep_ == "prep" and c.lower_ == "of" or c.dep_ == "punct" and c.text in "()":
+            keep.update(t.i for t in c.subtree)
+    lo = min(keep)
+    hi = lo
+    while hi + 1 in keep:
+        hi += 1
+    if tok.i > hi:  # keep the head even if a modifier was split off
+        hi = tok.i
+    return lo, max(hi, max(i for i in keep if i <= hi))
+
+
+def phrase(tok: Token) -> tuple[int, int]:
+    """Token range of a noun phrase without its relative clauses ("the BMA, which represents doctors")."""
+    cut = {t.i for c in tok.children if c.dep_ in ("relcl", "acl", "advcl", "punct") and c.i > tok.i for t in c.subtree}
+    idx = [t.i for t in tok.subtree if t.i not in cut]
+    lo, hi = min(idx), max(idx)
+    # Keep it contiguous: stop at the first cut token after the head.
+    for i in range(tok.i, hi + 1):
+        if i in cut:
+            hi = i - 1
+            break
+    return lo, hi
+
+
+def main_predicate(sent: Span) -> Token:
+    """The sentence's main predicate. A discourse frame with a demonstrative subject ("That said, the
+    government pushes back ...") gives way to the clause it frames."""
+    root = sent.root
+    # "X calls on Y to act; its aim would be ...": the clause before a semicolon states the position.
+    first = next((c for c in root.children if c.dep_ in ("ccomp", "parataxis") and c.i < root.i
+                  and any(t.text == ";" for t in sent.doc[c.right_edge.i:root.i])), None)
+    if first is not None:
+        return first
+    from .stance import chain, word_class
+
+    lex = load()
+    # "The Inquiry is focusing on X, and the Treasury submits that ...": the clause with a reporting or
+    # attitude predicate states the position.
+    if not any(word_class(t, lex) for t in chain(root)):
+        for c in root.children:
+            if c.dep_ == "conj" and any(g.dep_ in SUBJECTS for g in c.children) and any(word_class(t, lex) for t in chain(c)):
+                return c
+    subj = next((c for c in root.children if c.dep_ in SUBJECTS), None)
+    if subj is not None and subj.lower_ in DEMONSTRATIVES and subj.i < root.i and root.i - sent.start <= 2:
+        clause = next((c for c in root.children if c.dep_ in ("ccomp", "parataxis", "conj") and c.i > root.i), None)
+        if clause is not None and any(g.dep_ in SUBJECTS for g in clause.children):
+            return clause
+    return root
+
+
+def holder(sent: Span) -> Holder:
+    """Who holds the view of the sentence's main predicate, as the sentence names them."""
+    from .stance import chain, obligation, word_class
+
+    lex = load()
+    root = main_predicate(sent)
+    acts = chain(root)
+    agentive = any(word_class(t, lex) for t in acts)
+    subj = subject(root)
+    if subj is None:
+        return Holder(agentive=agentive)
+    doc = sent.doc
+    if subj.lemma_.lower() in lex.nouns and (root.lemma_ != "be" or any(c.dep_ in ("ccomp", "attr", "xcomp") for c in root.children)):
+        # "Our concern is that ...", "The BMA's view is ...", "The review's recommendations include":
+        # the possessor holds it. ("The Review's recommendation ... is in line with our position" does not.)
+        owner = next((c for c in subj.children if c.dep_ == "poss"), None)
+        if owner is None:
+            of = next((c for c in subj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            owner = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+        if owner is not None:
+            subj, agentive = owner, True
+    lower = subj.lower_
+    span = (subj.idx - sent.start_char, subj.idx + len(subj) - sent.start_char)
+    # "NHS England should work with leaders": the subject is told what to do; it does not hold the view.
+    addressee = obligation([root], lex) and word_class(root, lex) in (None, "reports")
+    if lower in FIRST_SINGULAR:
+        return Holder(subj.text, "i", agentive, span)
+    if lower in FIRST_PLURAL:
+        return Holder(subj.text, "we", agentive, span)
+    if addressee:
+        return Holder(agentive=False)
+    if lower in THIRD:
+        return Holder(subj.text, "pronoun", agentive, None, antecedent(sent, subj))
+    if subj.pos_ in ("PRON", "DET") or subj.dep_ == "expl":
+        return Holder(agentive=agentive)  # "This is ...", "There are ...", "It is clear that ..."
+    lo, hi = core(subj)
+    start, end = doc[lo].idx, doc[hi].idx + len(doc[hi])
+    return Holder(doc.text[start:end], "name", agentive, (start - sent.start_char, end - sent.start_char),
+                  head=subj.lemma_.lower())
+
+
+def antecedent(sent: Span, pronoun: Token) -> str | None:
+    """A name earlier in the same sentence that a subject pronoun refers to ("While DHSC is supportive
+    of X, it stops short of ...")."""
+    for t in sent:
+        if t.i >= pronoun.i:
+            break
+        if t.dep_ in SUBJECTS and t.text[:1].isupper() and t.pos_ not in ("PRON", "DET") and t.i > sent.start:
+            lo, hi = core(t)
+            return sent.doc[lo:hi + 1].text
+    return None
+
+
+def according(doc: Doc) -> str | None:
+    """"According to X, ..." names X as the holder."""
+    for t in doc:
+        if t.lower_ == "according":
+            to = next((c for c in t.children if c.lower_ == "to"), None)
+            obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+            if obj is not None:
+                lo, hi = phrase(obj)
+                return doc[lo:hi + 1].text
+    return None
+
+
+def first_person(doc: Doc) -> bool:
+    return any(t.lower_ in FIRST_SINGULAR or t.lower_ in FIRST_PLURAL for t in doc if t.pos_ == "PRON" or t.tag_ == "PRP$")
+
+
+def heading_actor(section: tuple[str, ...], actors: Actors, voice: str | None) -> str | None:
+    """The actor whose view a section is, from its headings ("BMA view", "Our response")."""
+    for title in reversed(section):
+        if not VIEW_HEADING.search(title):
+            continue
+        named = actors.named_in(title)
+        if named:
+            return named[0]
+        if voice and re.search(r"\b(our|my)\b", title, re.I):
+            return voice
+    return None
+
+
+def named_actor(text: str | None, actors: Actors, entities: tuple[str, ...] = (), voice: str | None = None) -> str | None:
+    """The cast member a holder phrase names: the document's own voice when it is among them ("Sir Julian
+    Hartley, chief executive of NHS Providers, said" in NHS Providers' statement), else the first."""
+    if not text:
+        return None
+    named = [m.actor for m in actors.find(text)]
+    if voice in named:
+        return voice
+    if named:
+        return named[0]
+    for e in entities:
+        a = actors.canonical(e) or actors.person_named(e)
+        if a:
+            return a
+    return None
+
+
+@dataclass(frozen=True)
+class Scene:
+    """What surrounds a sentence: the document's voices and the sentences before."""
+
+    voice: str | None  # who "we" is: the publisher (or the speaker, when there is no publisher)
+    speaker: str | None  # who "I" is: the speaker, else the voice
+    previous: str | None = None  # whom a pronoun subject refers to: the last actor the sentence before named
+    lead_in: str | None = None  # for a list item: its lead-in's actor
+    heading: str | None = None  # a section headed as someone's view
+    # Nouns the title gives an owner: "The government's response to ..." -> {"response": "Government"}, so that
+    # "the response pushes back" in the text is the government's.
+    title_heads: dict[str, str] = field(default_factory=dict)
+
+
+def resolve(f: Facts, actors: Actors, scene: Scene) -> tuple[str | None, str]:
+    """(actor, stance) of a sentence from its parse facts."""
+    held = None
+    if f.holder_kind == "i":
+        held = scene.speaker or scene.voice
+    elif f.holder_kind == "we":
+        held = scene.voice or scene.speaker
+    elif f.holder_kind == "pronoun" and f.agentive:
+        held = named_actor(f.holder, actors, (), scene.voice) or scene.previous or scene.voice
+    elif f.holder_kind == "name":
+        held = named_actor(f.holder, actors, f.holder_entities, scene.voice)
+        if held and not f.agentive and actors.by_name[held].origin == "text":
+            held = None  # "The Inquiry has heard that ...": a body the text names, not one stating a view
+        if held is None and f.head:
+            held = scene.title_heads.get(f.head)
+    if held:
+        return held, f.stance
+    if f.according:
+        named = named_actor(f.according, actors)
+        if named:
+            return named, f.stance
+    if f.first_person:
+        return scene.voice or scene.speaker, f.stance
+    if scene.lead_in:
+        return scene.lead_in, f.stance
+    if scene.heading:
+        return scene.heading, f.stance
+    # The author's own voice. A view held by someone the sentence names but the cast does not know
+    # ("The review recommends closing three wards") is the author describing it, not recommending it.
+    if f.holder_kind == "name" and f.agentive and f.stance != "describes":
+        return scene.voice, "describes"
+    return scene.voice, f.stance
+
+
+def main_label(sentences) -> str:
+    """The transcript label that speaks most in a document: its turns are the document's voice."""
+    counts: dict[str, int] = {}
+    for s in sentences:
+        if s.speaker:
+            counts[s.speaker] = counts.get(s.speaker, 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else ""
+
+
+def voices(publisher: str, speaker: str) -> tuple[str | None, str | None]:
+    """Who "we" and who "I" are in a document."""
+    return (publisher or speaker or None), (speaker or publisher or None)
+
+
+def title_heads(title: str, actors: Actors) -> dict[str, str]:
+    """Nouns a title attributes to an actor: "X's response", "X response", "the response of X"."""
+    from . import terms
+
+    out: dict[str, str] = {}
+    for m in actors.find(title):
+        after = re.match(r"(?:['’]s?)?\s+([A-Za-z]+)", title[m.end:])
+        if after:
+            out.setdefault(terms.words(after.group(1))[0], m.actor)
+        before = re.search(r"([A-Za-z]+)\s+(?:of|by|from)\s+(?:the\s+)?$", title[:m.start])
+        if before:
+            out.setdefault(terms.words(before.group(1))[0], m.actor)
+    return out
+
+
+def attribute_document(title: str, publisher: str, speaker: str, sentences, facts: list[Facts],
+                       actors: Actors) -> list[tuple[str | None, str]]:
+    """(actor, stance) of each sentence of one document, in order (sentences: chunk.Sentence)."""
+    voice, own = voices(publisher, speaker)
+    voice = (actors.canonical(voice) or voice) if voice else None
+    own = (actors.canonical(own) or own) if own else None
+    heads = title_heads(title, actors)
+    main = main_label(sentences)
+    out: list[tuple[str | None, str]] = []
+    previous: str | None = None
+    lead: tuple[str | None, str] | None = None
+    last_section = None
+    for s, f in zip(sentences, facts):
+        if s.section != last_section:
+            previous, lead, last_section = None, None, s.section
+        v, me = voice, own
+        if s.speaker and s.speaker != main:
+            v = me = actors.canonical(s.speaker) or s.speaker  # another speaker's turn: the chair interrupting
+        scene = Scene(v, me, previous, lead[0] if s.item and lead else None, heading_actor(s.section, actors, v), heads)
+        actor, stance = resolve(f, actors, scene)
+        if s.item and lead and stance == "describes":
+            stance = lead[1]  # "We are concerned about: - X": the item carries its lead-in's stance
+        out.append((actor, stance))
+        if not s.item:
+            lead = (actor, stance) if s.text.rstrip().endswith(":") else None
+        # A later "she" or "it states" refers to whoever this sentence reports, else to its actor.
+        named = [a for a in actors.named_in(s.text) if a != v]
+        previous = actor if actor != v or not named else named[-1]
+    return out

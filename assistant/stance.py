@@ -1,0 +1,197 @@
+"""Stance from general language: how the holder of a sentence's main predicate stands on its object.
+
+Read from the dependency parse, with the attitude lexicon and VADER's polarity lexicon (lexicon.py):
+- the predicate's attitude class ("rejects", "welcomes", "we are concerned", "our concern is"), negated
+  when the parse negates it ("does not support" opposes; "not about to vote to cut off X" refuses);
+- a concession is conceded ("While we welcome X, Y is concerning" is concerned);
+- a contrast with the opposite polarity makes it mixed ("We support X, but Y is a worry");
+- "should"/"must" or a recommending verb is a recommendation; otherwise the polarity of the main
+  clause's evaluative words decides, and with none the sentence describes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .lexicon import CLASS_VALENCE, NEGATED, NEGATIVE, POSITIVE, Lexicon, load
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+EXCESS = -1.2  # an adjective under "too" (VADER rates the adjective, not the excess)
+THRESHOLD = 1.0  # summed polarity (VADER scale) a clause needs to count as evaluative
+SUBJECTS = ("nsubj", "nsubjpass", "csubj", "csubjpass")
+CLAUSES = ("conj", "advcl", "ccomp", "parataxis")
+
+
+def word_class(tok: Token, lex: Lexicon) -> str | None:
+    """The attitude class of a predicate word: a verb (with its particle: "call for", "push back"),
+    a predicative adjective ("concerned"), or a noun ("concern")."""
+    lemma, lower = tok.lemma_.lower(), tok.lower_
+    if tok.pos_ in ("VERB", "AUX") and tok.tag_ != "VBN" or tok.dep_ == "ROOT" and tok.pos_ == "VERB":
+        # A particle or preposition right after the verb or among its dependents ("calls for", "push back").
+        after = [c for c in tok.children if c.dep_ in ("prt", "prep", "mark")]
+        if tok.i + 1 < len(tok.doc):
+            after.insert(0, tok.nbor(1))
+        for c in after:
+            phrase = f"{lemma} {c.lower_}"
+            if phrase in lex.verbs:
+                return lex.verbs[phrase]
+        if lemma in lex.verbs:
+            return lex.verbs[lemma]
+    if tok.pos_ in ("ADJ", "VERB") and (lower in lex.adjectives or lemma in lex.adjectives):
+        return lex.adjectives.get(lower) or lex.adjectives[lemma]
+    if tok.pos_ == "VERB" and lemma in lex.verbs:
+        return lex.verbs[lemma]
+    if tok.pos_ in ("NOUN", "PROPN") and lemma in lex.nouns:
+        return lex.nouns[lemma]
+    return None
+
+
+def negations(tok: Token, lex: Lexicon) -> int:
+    return sum(1 for c in tok.children if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in lex.negators))
+
+
+def chain(root: Token) -> list[Token]:
+    """The predicate and what it governs as one act: "am not about to vote to cut off" -> am, about, vote, cut;
+    "we are concerned" -> are, concerned; "want to see" -> want, see."""
+    out = [root]
+    t = root
+    for _ in range(6):
+        nxt = next((c for c in t.children if c.dep_ in ("xcomp", "acomp", "oprd")), None)
+        if nxt is None:
+            break
+        out.append(nxt)
+        t = nxt
+    return out
+
+
+def skipped(root: Token, lex: Lexicon) -> tuple[set[int], set[int]]:
+    """Token indices of conceded clauses ("While we welcome X, ...") and of contrasted ones ("..., but Y")."""
+    conceded: set[int] = set()
+    contrast: set[int] = set()
+    for c in root.children:
+        marks = {g.lower_ for g in c.children if g.dep_ in ("mark", "advmod", "cc", "prep")}
+        first = c.left_edge.lower_
+        if c.dep_ == "advcl" and (marks & lex.concessive or first in lex.concessive):
+            conceded.update(t.i for t in c.subtree)
+        elif c.dep_ == "advcl" and marks & lex.conditional:
+            conceded.update(t.i for t in c.subtree)  # "if the supplier cannot show X": a condition, not a judgement
+        elif c.dep_ == "prep" and c.lower_ in lex.concessive:
+            conceded.update(t.i for t in c.subtree)  # "Despite X, ..."
+        elif c.dep_ in CLAUSES and (marks & lex.contrast or first in lex.contrast):
+            contrast.update(t.i for t in c.subtree)
+    # "..., but Y": the conjunction hangs on the root and the clause follows it.
+    cc = next((c for c in root.children if c.dep_ == "cc" and c.lower_ in lex.contrast), None)
+    if cc is not None:
+        for c in root.children:
+            if c.i > cc.i and c.dep_ in CLAUSES:
+                contrast.update(t.i for t in c.subtree)
+    return conceded, contrast - conceded
+
+
+def valence(t: Token, lex: Lexicon) -> float:
+    """A word's polarity as evaluation. Judgement lives in adjectives and adverbs ("inadequate", "shockingly")
+    and in verbs of failing ("hampered", "ignored"); nouns mostly name the topic ("risk", "crisis", "support"),
+    so only the nouns of the evaluative list count. Positive verbs mostly name aims ("improve"): only the
+    attitude lexicon's count, as predicates (of_sentence)."""
+    lower, lemma = t.lower_, t.lemma_.lower()
+    if lower in lex.evaluative or lemma in lex.evaluative:
+        return lex.evaluative.get(lower, lex.evaluative.get(lemma, 0.0))
+    if t.pos_ in ("NOUN", "PROPN"):
+        return 0.0
+    v = lex.valence.get(lower, lex.valence.get(lemma))
+    if v is None:
+        cls = word_class(t, lex)
+        v = CLASS_VALENCE.get(cls, 0.0) if cls else 0.0
+    if v > 0 and t.pos_ not in ("ADJ", "ADV"):
+        return 0.0
+    return v
+
+
+def polarity(tokens: list[Token], lex: Lexicon) -> float:
+    """Summed polarity of evaluative words, each turned round when the parse negates it."""
+    total = 0.0
+    for t in tokens:
+        v = valence(t, lex)
+        if not v and any(c.dep_ == "advmod" and c.lower_ in lex.excess for c in t.children) and t.pos_ == "ADJ":
+            v = EXCESS  # "far too short", "too little": more or less than is right
+        if t.lower_ in lex.doubt and (negations(t, lex) or negations(t.head, lex)):
+            total += EXCESS  # "it is not clear how ...": doubt
+            continue
+        if not v:
+            continue
+        negated = negations(t, lex) or negations(t.head, lex) and t.dep_ in ("dobj", "acomp", "attr", "xcomp", "amod")
+        if any(c.dep_ == "det" and c.lower_ == "no" for c in t.children):
+            negated = True
+        total += -v if negated else v
+    return total
+
+
+def obligation(tokens: list[Token], lex: Lexicon) -> bool:
+    """"should", "must", "ought to" on one of the predicates, or "need to"."""
+    return any(c.dep_ == "aux" and c.lower_ in lex.obligation or t.lemma_ == "need" and c.dep_ == "xcomp"
+               for t in tokens for c in t.children)
+
+
+def directive(sent: Span, root: Token) -> bool:
+    """A hortative ("Let us move", "Let's cap") or an imperative ("Pass my proposal"): a call to act."""
+    if root.lemma_ == "let" and any(c.lower_ in ("us", "'s", "’s") for c in root.children):
+        return True
+    has_subject = any(c.dep_ in SUBJECTS or c.dep_ == "expl" for c in root.children)
+    before = [t for t in sent if t.i < root.i and not t.is_punct]
+    opening = all(t.pos_ in ("ADV", "CCONJ", "INTJ") or t.dep_ in ("advmod", "npadvmod", "cc") for t in before)
+    return root.tag_ == "VB" and not has_subject and opening and not root.lower_.startswith(("thank", "please"))
+
+
+def of_sentence(sent: Span, lex: Lexicon | None = None, root: Token | None = None, agent: bool = True) -> str:
+    """The stance of a parsed sentence's main predicate. `agent`: its subject can hold a view (a name,
+    a person); "This echoes the early development of ICSs" takes no attitude from its verb."""
+    lex = lex or load()
+    root = root if root is not None else sent.root
+    conceded, contrast = skipped(root, lex)
+    main = [t for t in sent if t.i not in conceded and t.i not in contrast]
+    acts = [t for t in chain(root) if t.i not in conceded]
+    # The subject noun of "Our concern is that ..." carries the attitude too.
+    subject = next((c for c in root.children if c.dep_ in SUBJECTS), None)
+    # (and "The review's recommendations include: ...": a statement noun as subject is the act)
+    candidates = acts + ([subject] if subject is not None and (root.lemma_ == "be" or word_class(root, lex) is None) else [])
+    classes = [c for c in (word_class(t, lex) for t in candidates) if c]
+    if not agent:
+        classes = [c for t, c in zip(candidates, (word_class(t, lex) for t in candidates)) if c and t.pos_ == "ADJ"]
+    # A reporting verb passes to what it reports: "We believe the plan will fail", "The BMA says it is concerned".
+    if classes and all(c == "reports" for c in classes):
+        comp = next((c for c in root.children if c.dep_ == "ccomp"), None)
+        if comp is not None:
+            acts = acts + chain(comp)
+            classes += [c for c in (word_class(t, lex) for t in chain(comp)) if c and c != "reports"]
+    # "fail to commit" negates what it governs, as "not" does.
+    negs = sum(negations(t, lex) for t in acts) + sum(1 for t in acts if t.lemma_ == "fail" and t.i != acts[-1].i)
+    stated = next((c for c in classes if c != "reports"), None)
+    own = polarity(main, lex)
+    other = polarity([t for t in sent if t.i in contrast], lex) if contrast else 0.0
+    if directive(sent, root):
+        return "opposes" if negations(root, lex) % 2 else "recommends"  # "Let's cap the cost", "Pass my proposal"
+    if obligation([root], lex) and word_class(root, lex) in (None, "reports"):
+        return "opposes" if negations(root, lex) % 2 else "recommends"  # "X should ...", "We must not ..."
+    if stated is not None:
+        found = NEGATED[stated] if negs % 2 else stated
+        if found == "reports":
+            found = "describes"
+        if found in POSITIVE and other <= -THRESHOLD or found in NEGATIVE and other >= THRESHOLD:
+            return "mixed"
+        return found
+    if obligation(acts, lex):
+        return "opposes" if negs % 2 else "recommends"
+    if negs % 2 and subject is not None and subject.lower_ in ("i", "we"):
+        return "opposes"  # "We will not vote to cut off X": a refusal
+    if own >= THRESHOLD and other <= -THRESHOLD or own <= -THRESHOLD and other >= THRESHOLD:
+        return "mixed"
+    if abs(own) < THRESHOLD:
+        own += other  # "X is planned, but the timetable is far too short": the contrast is the point
+    if own >= THRESHOLD:
+        return "welcomes" if any(word_class(t, lex) == "welcomes" for t in main) else "supports"
+    if own <= -THRESHOLD:
+        found_classes = {word_class(t, lex) for t in main}
+        return "opposes" if "opposes" in found_classes else "rejects" if "rejects" in found_classes else "concerned"
+    return "describes"

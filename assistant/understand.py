@@ -1,0 +1,251 @@
+"""Understand a question once, into a `Question` that the later steps only read.
+
+A complete question stands alone: the conversation is used only when a question cannot be read
+without it ("And the BMA?", "Why?", "What about HARPs?", "Did they accept it?"). Then the earlier
+question, itself understood the same way, lends what this one lacks: its actors, its topic, or both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from . import terms
+from .actors import Actors
+
+# A possessive actor followed by one of these is the actor whose view is asked for
+# ("NHS Providers' view on ..."); followed by anything else it names a topic ("Hewitt's proposal").
+VIEW_NOUN = r"(?:view|views|position|stance|take|verdict|reaction|response|opinion|assessment|reading|concerns?|criticism|attitude)"
+# "according to X", "in X's reading": X is the source that reports, not necessarily the one whose position it is.
+SOURCE_BEFORE = re.compile(r"\b(according to|in the (?:view|eyes|opinion|reading) of|as reported by)\s+(?:the\s+)?$", re.I)
+SOURCE_AFTER = re.compile(r"^['’]s?\s+(reading|account|analysis|assessment|summary|briefing|take)\b", re.I)
+WHO_ASKS = re.compile(r"^\W*(?:who|which (?:organisations?|organizations?|bodies|body|groups?|ministers?|people|person|"
+                      r"company|companies|participants?|speakers?|presidents?|parties|party|senators?|members?))\b", re.I)
+PREP_TOPIC = re.compile(r"\b(about|on|regarding|concerning|towards|over|into|for|from|with|to|between|of|against)\s+(?:the\s+)?$", re.I)
+ATTRIBUTIVE = re.compile(r"^\s+(briefing|report|response|reply|proposals?|plan|paper|recommendations?|consultation|"
+                         r"mandate|guidance|strategy|review|inquiry|process|reforms?|decision|model|survey)\b", re.I)
+NUMBER_Q = re.compile(r"\b(how (?:many|much|long|big|large|often|far|high|low)|what (?:percentage|proportion|share|number|"
+                      r"amount|size|length|rate|level|figure|total)|by how much|how much higher|how much lower)\b", re.I)
+MONEY_Q = re.compile(r"\bhow much\b.*\b(cost|costs|costing|spend|spent|spending|fund|funding|funded|money|worth|budget|"
+                     r"invest|investment|pay|paid|price|allocat\w*|give|gave|given)\b|\bhow much (money|funding|cash)\b", re.I)
+DATE_Q = re.compile(r"\b(when|by when|what (?:year|date|month|day)|which (?:year|date|month)|how soon)\b", re.I)
+WHO_Q = re.compile(r"\b(who|which (?:minister|body|organisation|organization|person|people|company|group|bodies|"
+                   r"organisations|chancellor|secretary|participants?|speakers?|president|senator))\b", re.I)
+COMPARE = re.compile(r"\b(both|each|differ|differs|difference|different|compare|compared|comparison|versus|vs\.?|while|"
+                     r"whereas|agree|disagree|same)\b", re.I)
+HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+|of\s+the\s+)?((?:[\w'’-]+\s*){1,4})", re.I)
+# Openers of an elliptical follow-up: "And the BMA?", "What about HARPs?", "But why?"
+CONTINUES = re.compile(r"^\W*(?:and|but|so|also|what about|how about|and what about|what of|and how about)\b", re.I)
+PEOPLE = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "their", "theirs"})
+THINGS = frozenset({"it", "its"})
+DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+# Words that frame a question without naming its topic: how a question asks, not what about.
+FRAME = frozenset("""differ difference different compare comparison agree disagree each both versus vs stand
+think thinks say says said view views position react respond response reaction feel make makes made
+want wants wanted plan plans argue argues argued mean means""".split())
+
+
+@dataclass(frozen=True)
+class Question:
+    asked: str  # as typed
+    text: str  # the standalone reading shown to the user
+    dense_text: str  # what the model embeds
+    tokens: tuple[str, ...]  # stemmed terms for BM25 (acronyms expanded)
+    topic: tuple[str, ...]  # stemmed topic terms: no actor names, no question frame (coverage is judged on these)
+    topic_words: tuple[str, ...]  # the same, as written
+    actors: tuple[str, ...]  # whose positions are asked for, in order
+    topic_actors: tuple[str, ...]  # actors named only as part of the topic ("Hewitt's proposal")
+    sources: tuple[str, ...]  # actors named as the source to read ("according to The King's Fund")
+    answer_type: str | None  # "money" | "number" | "date" | "who" | None
+    counted: tuple[str, ...]  # stems of what "how many ..." counts
+    comparison: bool
+    who_stance: str | None  # "Who welcomed X?" -> "welcomes"
+    followup: bool = False  # read with the conversation
+
+
+@lru_cache(maxsize=1)
+def attitude_stems() -> dict[str, str]:
+    """Stems of the attitude and reporting lexicon's words -> their class ("welcomed" -> welcomes,
+    "said" -> reports): how a question asks, not what it asks about."""
+    from .lexicon import load
+
+    lex = load()
+    entries = [(" ".join(terms.stem(w) for w in word.split()), cls)
+               for table in (lex.verbs, lex.adjectives, lex.nouns) for word, cls in table.items()]
+    out = {k: cls for k, cls in entries if cls == "reports"}
+    for k, cls in entries:
+        if cls != "reports" and out.get(k, "reports") == "reports":
+            out[k] = cls  # an attitude wins over reporting ("call" is a call for something)
+    return out
+
+
+def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[str]]:
+    """Actors the question asks about, actors that only qualify its topic, and actors named as the source."""
+    asked: list[str] = []
+    topic: list[str] = []
+    sources: list[str] = []
+
+    def add(lst: list[str], a: str) -> None:
+        if a not in lst:
+            lst.append(a)
+
+    mentions = actors.find(text, question=True)
+    strong = {m.actor for m in mentions if not m.weak}
+    for m in mentions:
+        after = text[m.end:m.end + 40]
+        before = text[max(0, m.start - 30):m.start]
+        if SOURCE_BEFORE.search(before) or SOURCE_AFTER.match(after):
+            add(sources, m.actor)
+            continue
+        if PREP_TOPIC.search(before) and not re.search(VIEW_NOUN + r"\s+of\s+(?:the\s+)?$", before, re.I):
+            add(topic, m.actor)  # "what did the RCN say about the Hewitt Review": the review is the topic
+            continue
+        if ATTRIBUTIVE.match(after):
+            add(topic, m.actor)  # "the Hewitt Review briefing", "the government response": a thing, not a voice
+            continue
+        possessive = re.match(r"['’]s?\s+(\w+)", after) or re.match(r"\s*['’]\s", after)
+        governed = re.search(r"\b(on|about|to|with|over|towards|regarding|of|for)\s+(?:the\s+)?$", before, re.I)
+        if possessive and (governed or not re.match(r"['’]s?\s+" + VIEW_NOUN + r"\b", after, re.I)):
+            add(topic, m.actor)
+            continue
+        if m.weak and not (re.search(r"\b(did|does|do|has|have|will|would|is|was|how|what)\s+(?:the\s+)?$", before, re.I)
+                           or re.match(r"\s+(is|was|did|does|has|have|will|would|says?|said|recommends?|proposes?|calls?|wants?|aims?)\b", after, re.I)):
+            add(topic, m.actor)
+            continue
+        add(asked, m.actor)
+    if not asked and len(topic) == 1 and not sources and topic[0] in strong:
+        # "What did Hewitt's review recommend?" - a lone actor named in full is the one asked about.
+        asked, topic = topic, []
+    if WHO_ASKS.match(text):
+        # "Who ordered the Hewitt Review?": the actor asked for is the unknown one; those named are the topic.
+        topic, asked = [*asked, *topic], []
+    return asked, [a for a in topic if a not in asked], [a for a in sources if a not in asked]
+
+
+def answer_type(text: str) -> str | None:
+    """The kind of answer the question's first wh-phrase asks for."""
+    if MONEY_Q.search(text):
+        return "money"
+    found = [(m.start(), kind) for kind, rx in (("number", NUMBER_Q), ("date", DATE_Q), ("who", WHO_Q))
+             if (m := rx.search(text))]
+    return min(found)[1] if found else None
+
+
+def who_stance(text: str) -> str | None:
+    """The stance a "who ..." question asks about ("Who welcomed fewer targets?" -> welcomes)."""
+    if not WHO_ASKS.match(text):
+        return None
+    stems = [terms.stem(w) for w in terms.words(text)]
+    table = {k: v for k, v in attitude_stems().items() if v != "reports"}
+    for i, st in enumerate(stems):
+        pair = " ".join(stems[i:i + 2])
+        if pair in table:
+            return table[pair]
+        if st in table:
+            return table[st]
+    return None
+
+
+def expand_acronyms(words: list[str], acronyms: dict[str, str]) -> list[str]:
+    """The acronym of each long form the question spells out; the index adds the same acronym to
+    every text that spells it out, so both spellings meet in one term."""
+    joined = " " + " ".join(words) + " "
+    return [short for short, long in acronyms.items() if f" {long} " in joined and short not in words]
+
+
+def name_words(text: str, actors: Actors) -> set[str]:
+    """Words of the actor names a question uses ("the BMA", "the bereaved families")."""
+    out: set[str] = set()
+    for m in actors.find(text, question=True):
+        out.update(terms.words(text[m.start:m.end]))
+    return out
+
+
+def anaphora(text: str) -> tuple[bool, bool]:
+    """(refers to people, refers to things) the question itself does not name: "they", "it", "that decision"."""
+    ws = terms.words(text)
+    people = any(w in PEOPLE for w in ws)
+    things = False
+    for i, w in enumerate(ws):
+        nxt = ws[i + 1] if i + 1 < len(ws) else ""
+        if w in THINGS and not (nxt in ("is", "was", "be") or (i > 0 and ws[i - 1] in ("is", "was"))):
+            things = True  # "to get it", not "is it true that"
+        elif w in DEMONSTRATIVES and i > 0 and (not nxt or nxt not in terms.STOPWORDS):
+            things = True  # "that decision", "that way", "why that"
+    return people, things
+
+
+def side_by_side(text: str, actors: Actors) -> bool:
+    """Two actors named together ("the BMA and NHS Providers", "X or Y"): asked about side by side."""
+    ms = actors.find(text, question=True)
+    return any(re.fullmatch(r"\W*(?:,|and|or|&)\s*(?:the\s+)?", text[a.end:b.start], re.I) for a, b in zip(ms, ms[1:]))
+
+
+def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
+    """A question read on its own."""
+    ws = terms.words(text)
+    content = [w for w in ws if w not in terms.STOPWORDS]
+    asked, topic_actors, sources = split_actors(text, actors)
+    names = name_words(text, actors)
+    frame = attitude_stems()
+    topic_words = tuple(dict.fromkeys(
+        w for w in content if w not in names and w not in FRAME and terms.stem(w) not in frame))
+    expanded = content + expand_acronyms(ws, acronyms)
+    m = HOW_MANY.search(text)
+    counted: tuple[str, ...] = ()
+    if m:
+        cw = [w for w in terms.words(m.group(1)) if w not in terms.STOPWORDS][:3]
+        counted = tuple(terms.stem(w) for w in cw + expand_acronyms(cw, acronyms))
+    return Question(
+        asked=text, text=text, dense_text=text,
+        tokens=tuple(terms.stem(w) for w in expanded),
+        topic=tuple(dict.fromkeys(terms.stem(w) for w in topic_words + tuple(expand_acronyms(list(topic_words), acronyms)))),
+        topic_words=topic_words,
+        actors=tuple(asked), topic_actors=tuple(topic_actors), sources=tuple(sources),
+        answer_type=answer_type(text), counted=counted,
+        comparison=len(asked) >= 2 and bool(COMPARE.search(text) or side_by_side(text, actors)),
+        who_stance=who_stance(text),
+    )
+
+
+def elliptical(q: Question) -> tuple[bool, bool]:
+    """(needs the earlier actors, needs the earlier topic): what this question cannot be read without."""
+    people, things = anaphora(q.asked)
+    short = CONTINUES.match(q.asked) is not None and len(q.topic_words) <= 3
+    needs_topic = not q.topic or things
+    needs_actors = (people or short or needs_topic) and not q.actors and not q.sources
+    return needs_actors, needs_topic
+
+
+def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dict[str, str]) -> Question:
+    """The question as it must be read: alone when it is complete, else with the conversation before it."""
+    own = analyse(asked, actors, acronyms)
+    if not history:
+        return own
+    needs_actors, needs_topic = elliptical(own)
+    if not (needs_actors or needs_topic):
+        return own  # a complete question is answered exactly as if asked alone
+    prev = understand(history[-1], history[:-1], actors, acronyms)
+    carried: list[str] = []
+    q = own
+    if needs_actors and prev.actors:
+        q = replace(q, actors=prev.actors, comparison=prev.comparison, who_stance=q.who_stance or prev.who_stance)
+        carried += [a for a in prev.actors if a not in q.asked]
+    elif needs_actors and prev.who_stance and not q.who_stance:
+        q = replace(q, who_stance=prev.who_stance)
+    if needs_topic:
+        extra = [w for w in prev.topic_words if w not in q.topic_words]
+        q = replace(q, topic=tuple(dict.fromkeys(q.topic + prev.topic)), topic_words=q.topic_words + tuple(extra),
+                    tokens=tuple(dict.fromkeys(q.tokens + prev.topic)),
+                    topic_actors=tuple(dict.fromkeys(q.topic_actors + prev.topic_actors + tuple(
+                        a for a in prev.actors if a not in q.actors))) if q.actors != prev.actors else q.topic_actors,
+                    answer_type=q.answer_type or (prev.answer_type if not own.topic else None),
+                    counted=q.counted or prev.counted)
+        carried += extra
+    if not carried:
+        return replace(q, followup=True)
+    # What the model reads: the earlier question's topic with this one, as a person would read them together.
+    dense = f"{' '.join(prev.topic_words)} {asked}" if needs_topic else f"{asked} {' '.join(carried)}"
+    return replace(q, text=f"{asked} ({' '.join(carried)})", dense_text=dense, followup=True)
