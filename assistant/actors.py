@@ -29,6 +29,7 @@ inquiry health public review report agency board trust service services institut
 families family people members organisation organisations body bodies party parties house
 congress senate parliament ministry authority authorities commission""".split())
 LINK_WORDS = frozenset({"of", "for", "and", "the", "on", "in", "&", "to"})
+COMMON = 4.0  # a one-word name this common in English (wordfreq Zipf) must be capitalised to name someone
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
 
 
@@ -152,8 +153,8 @@ class Actors:
             n = len(alias)
             if tuple(t.norm for t in toks[i:i + n]) != alias:
                 continue
-            if exact and not question and not toks[i].raw[:1].isupper():
-                continue
+            if exact and not toks[i].raw[:1].isupper() and (not question or terms.zipf(alias[0]) >= COMMON):
+                continue  # "Little" names someone; "too little" does not
             if n == 1 and alias[0].isalpha() and len(alias[0]) <= 3 and not question and not toks[i].raw.isupper():
                 continue  # an acronym is written in capitals in a document ("WA", not "wa")
             return n, Mention(name, toks[i].start, toks[i + n - 1].end, weak)
@@ -165,7 +166,7 @@ class Actors:
             name = self._partial.get(form)
             if name is None:
                 continue
-            if n == 1 and not toks[i].raw[:1].isupper():
+            if n == 1 and not toks[i].raw[:1].isupper() and terms.zipf(toks[i].norm) >= COMMON:
                 continue  # a lone surname or "Treasury" is capitalised when it names someone
             return n, Mention(name, toks[i].start, toks[i + n - 1].end, False, True)
         return None
@@ -225,8 +226,8 @@ def short_forms(name: str, kind: str) -> set[tuple[str, ...]]:
             form = toks[s:e]
             if form[0] in LINK_WORDS or form[-1] in LINK_WORDS or len(form) == len(toks):
                 continue
-            if len(form) == 1 and form[0] in GENERIC:
-                continue
+            if len(form) == 1 and (form[0] in GENERIC or any(len(t) > 2 for t in toks if t != form[0])):
+                continue  # "Treasury" for "HM Treasury"; not "England" for "NHS England"
             out.add(tuple(terms.stem(t) for t in form))
     # "Association of Directors of Public Health" -> "directors of public health": the members it is named after.
     if head + 2 < len(toks) and toks[head + 1] == "of" and toks[head + 2].endswith("s"):

@@ -27,17 +27,51 @@ from .understand import Question
 DECISION_FEATURES = ("best", "dense", "cover", "rare", "names", "type", "actor")
 EVERYDAY = 6.0  # Zipf frequency (wordfreq) of the commonest English words: they single nothing out
 # Two or more capitalised words inside a question ("Spending Review", "Bank of England").
-NAME = re.compile(r"(?<![\w-])[A-Z][A-Za-z'’]*(?:\s+(?:(?:of|and|for|the|on|in)\s+)?[A-Z][A-Za-z'’]*)+(?![\w-])")
+NAME = re.compile(r"(?<![\w-])[A-Z][A-Za-z'’]*\.?(?:\s+(?:(?:of|for|the|on|in)\s+)?[A-Z][A-Za-z'’]*\.?)+(?![\w-])")
+# What answers "how many" or "how much": a figure that is not a bare year.
+QUANTITY = re.compile(r"[£$€]\s?\d|\d\s?%|\b\d[\d,.]*\s*(?:per ?cent|percent|million|billion|trillion|bn|m|k)\b|"
+                      r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred)\s+(?:per ?cent|percent|"
+                      r"million|billion|trillion)\b|\b\d[\d,]*(?:\.\d+)?\b(?!\s*[/-]\s*\d)", re.I)
+MONEY = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s*(?:million|billion|trillion|bn|m|k|pounds|euros|dollars)\b", re.I)
+YEAR = re.compile(r"^(?:19|20)\d\d$")
+NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
+                         "hundred thousand million billion half double".split())
+
+
+def has_quantity(text: str, counted: tuple[str, ...] = ()) -> bool:
+    """A figure that answers "how much/many": not a bare year; for "how many X", a figure shortly before X."""
+    if counted:
+        # "how many integrated care systems": a figure shortly before the first counted word ("42 integrated
+        # care systems") or its head ("13 of the 15 recommendations").
+        heads = set(counted[:1]) | set(counted[-1:])
+        toks = terms.words(text)
+        for i, w in enumerate(toks):
+            if (w[:1].isdigit() or w in NUMBER_WORDS) and not YEAR.match(w):
+                if any(terms.stem(t) in heads for t in toks[i + 1:i + 5]):
+                    return True
+        return False
+    return any(not YEAR.match(m.group().strip()) for m in QUANTITY.finditer(text))
+
+
+def answers_type(q: Question, text: str, kinds: set[str], actor: str | None) -> bool:
+    """Whether a quote holds the kind of answer the question asks for. "Who ...?" is answered by a name
+    in it or by whose statement it is."""
+    if q.answer_type == "money":
+        return bool(MONEY.search(text))
+    if q.answer_type == "number":
+        return has_quantity(text, q.counted)
+    if q.answer_type == "date":
+        return "date" in kinds
+    if q.answer_type == "who":
+        return "who" in kinds or bool(actor)
+    return True
 
 
 @lru_cache(maxsize=65536)
 def specificity(word: str) -> float:
     """How much a word singles a topic out in English at large: 1 for rare words, 0 for "the"."""
-    from wordfreq import zipf_frequency
-
-    return min(1.0, max(0.0, (EVERYDAY - zipf_frequency(word, "en")) / 3.0))
+    return min(1.0, max(0.0, (EVERYDAY - terms.zipf(word)) / 3.0))
 DEPTH = 3  # quotes whose paragraphs are read for coverage
-SILENT_DEPTH = 30  # an actor asked about must state something among this many best sentences
 NO_ANSWER = "The sources do not answer this question."
 
 
@@ -49,6 +83,13 @@ class Decision:
     p: float  # the model's probability that the quotes answer the question
 
 
+def speaks(x: tuple[float, ...], silence: float) -> tuple[float, ...]:
+    """The actor signal as the model reads it: 1 when the asked actor's best statement comes within
+    `silence` of the best on the topic (or no actor is asked about), else 0: they say nothing on it."""
+    i = DECISION_FEATURES.index("actor")
+    return (*x[:i], 1.0 if x[i] >= -silence else 0.0, *x[i + 1:])
+
+
 class Judge:
     """Decides from the index's term statistics and the fitted decision model."""
 
@@ -57,6 +98,7 @@ class Judge:
         self.weights = np.asarray([model.get(f, 0.0) for f in DECISION_FEATURES], np.float64)
         self.bias = float(model.get("bias", 0.0))
         self.threshold = float(model.get("threshold", 0.5))
+        self.silence = float(model.get("silence", 0.3))
         self.n = max(1, len(index.sentences))
         self._block_terms: dict[tuple[str, int], frozenset[str]] = {}
 
@@ -77,21 +119,38 @@ class Judge:
         spec = {terms.stem(w): specificity(w) for w in q.topic_words}
         return {t: self.idf(t) * spec.get(t, 1.0) for t in q.topic if t}
 
+    def names(self, q: Question) -> list[str]:
+        """Names the question uses: two or more capitalised words ("Bank of England"), or one inside the
+        question that is not an everyday word ("the Fuller stocktake"); forms of address aside."""
+        from .actors import TITLES
+
+        out = []
+        for m in NAME.finditer(q.asked):
+            words = [w for w in m.group(0).split() if w.lower().rstrip(".") not in TITLES]
+            if m.start() > 0 and words:
+                out.append(" ".join(words))
+        taken = " ".join(out)
+        for m in re.finditer(r"(?<=\s)[A-Z][a-z]+\b", q.asked):
+            w = m.group(0)
+            if w not in taken and w.lower() not in TITLES and terms.zipf(w.lower()) < EVERYDAY - 1.5:
+                out.append(w)
+        return out
+
     def unknown_names(self, q: Question) -> float:
-        """Share of the names the question uses (two or more capitalised words) that no source contains."""
-        found = [m.group(0) for m in NAME.finditer(q.asked) if m.start() > 0]
+        """Share of the names the question uses that no source contains."""
+        found = self.names(q)
         if not found:
             return 0.0
-        missing = [n for n in found if not self.mentions(n)]
-        return len(missing) / len(found)
+        return sum(1 for n in found if not self.mentions(n)) / len(found)
 
     def mentions(self, name: str) -> bool:
         """Whether a title, an actor's name or any sentence (with its heading) holds `name` as a phrase.
         Only the sentences holding its rarest word are read, found through the BM25 postings."""
         from .store import bm25_text
 
-        if self.index.actors.canonical(name):
-            return True
+        ms = self.index.actors.find(name, question=True)
+        if ms and ms[0].start <= 4 and ms[-1].end >= len(name.rstrip("'’s")):
+            return True  # the whole name is an actor's (not "Department of Health" inside a longer name)
         words = terms.words(name)
         phrase = f" {' '.join(words)} "
         if any(phrase in f" {' '.join(terms.words(d.title))} " for d in self.index.documents.values()):
@@ -114,26 +173,41 @@ class Judge:
         total = sum(weights.values()) or 1.0
         cover = 0.0
         type_ok = 0.0 if q.answer_type else 1.0
+        sentences = self.index.sentences
+        # The kind of answer must come with the topic: a figure in a sentence that names what is counted
+        # or costed (its most salient term), not any figure near the topic.
+        key_terms = set(sorted(weights, key=lambda t: -weights[t])[:2])
         for qt in quotes[:DEPTH]:
             held = self.block_terms(qt.source_id, qt.passage_start, qt.passage_end, qt.section)
             cover = max(cover, sum(w for t, w in weights.items() if t in held) / total if topic else 1.0)
             if q.answer_type and not type_ok:
-                rows = [r for r in retriever.block_rows[retriever.sentence_block[qt.row]]]
-                type_ok = float(retriever.type_mask(q, np.asarray(rows, np.int64)).any())
+                for r in retriever.block_rows[retriever.sentence_block[qt.row]]:
+                    s = sentences[r]
+                    if not (qt.start <= s.start < qt.end):
+                        continue
+                    text = self.index.text(s)
+                    on_topic = not key_terms or q.answer_type == "who" or bool(key_terms & set(terms.tokens(f"{s.context} {text}")))
+                    if on_topic and answers_type(q, text, set(s.kinds), s.actor):
+                        type_ok = 1.0
+                        break
         absent = [w for t, w in weights.items() if self.index.df.get(t, 0) == 0]
         rare = sum(absent) / total if topic else 0.0
         names = self.unknown_names(q)
         best = float(ranked.score[0]) if len(ranked) else 0.0
         dense = float(ranked.dense[:DEPTH].max()) if len(ranked) else 0.0
-        actor = 1.0
+        actor = 0.0
         if q.actors and not q.comparison:
-            actor = float(bool(ranked.actor[:SILENT_DEPTH].any()))
+            # How close to the topic the asked actor's own best statement comes, against the best of all
+            # (0 when it is the best; very negative when the actor says nothing on it).
+            topical = ranked.features @ retriever.topic_weights
+            own = topical[ranked.actor]
+            actor = float(own.max() - topical.max()) if len(own) else -1.0
         return best, dense, cover, rare, names, type_ok, actor
 
     def decide(self, q: Question, ranked: Ranked, quotes: list[Quote], retriever) -> Decision:
         if not len(ranked) or not quotes:
             return Decision(False, NO_ANSWER, (0.0,) * len(DECISION_FEATURES), 0.0)
-        x = self.features(q, ranked, quotes, retriever)
+        x = speaks(self.features(q, ranked, quotes, retriever), self.silence)
         p = 1 / (1 + math.exp(-(float(np.dot(self.weights, x)) + self.bias)))
         if p >= self.threshold:
             return Decision(True, None, x, p)
@@ -144,7 +218,7 @@ class Judge:
         if not actor:
             return f"{NO_ANSWER} They record no statement by {' and '.join(q.actors)} on this."
         if names > 0:
-            missing = [m.group(0) for m in NAME.finditer(q.asked) if m.start() > 0 and not self.mentions(m.group(0))]
+            missing = [n for n in self.names(q) if not self.mentions(n)]
             if missing:
                 return f"{NO_ANSWER} They never mention {', '.join(missing)}."
         if rare > 0:

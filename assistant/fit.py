@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from . import evaluate
-from .decide import DECISION_FEATURES
+from .decide import DECISION_FEATURES, speaks
 from .retrieve import FEATURES
 
 L2 = 0.05  # the penalty on squared ranking weights, per question
@@ -92,22 +92,52 @@ def fit_rank(items: list[Item]) -> dict[str, float]:
     return {f: round(float(v), 4) for f, v in zip(FEATURES, res.x)}
 
 
-def fit_decide(rows: list[tuple[tuple[float, ...], bool]]) -> dict[str, float]:
-    """A logistic model of "the quotes answer it" and the threshold that keeps answerable questions answered."""
-    from sklearn.linear_model import LogisticRegression
+# The direction each decision signal can only push: closer, better covered, the right kind of answer and an
+# actor who speaks make an answer likelier; terms and names the corpus never mentions make it less likely.
+SIGNS = {"best": 1, "dense": 1, "cover": 1, "rare": -1, "names": -1, "type": 1, "actor": 1}
+DECIDE_L2 = 0.01
 
-    x = np.asarray([r[0] for r in rows], np.float64)
-    y = np.asarray([r[1] for r in rows], int)
+
+SILENCE = (0.1, 0.2, 0.3, 0.45, 0.6)  # gaps tried for "the asked actor says nothing on it"
+
+
+def fit_decide(rows: list[tuple[tuple[float, ...], bool]]) -> dict[str, float]:
+    """The decision model for the silence gap that fits the training questions best."""
+    fits = [fit_decide_at(rows, g) for g in SILENCE]
+    return min(fits, key=lambda m: m.pop("_loss"))
+
+
+def fit_decide_at(rows: list[tuple[tuple[float, ...], bool]], silence: float) -> dict[str, float]:
+    """A logistic model of "the quotes answer it", each weight held to its signal's known direction and the
+    classes weighted equally, and the threshold that keeps the answerable questions answered."""
+    from scipy.optimize import minimize
+
+    x = np.asarray([speaks(r[0], silence) for r in rows], np.float64)
+    y = np.asarray([r[1] for r in rows], np.float64)
     if len(set(y.tolist())) < 2:
-        return {**{f: 0.0 for f in DECISION_FEATURES}, "bias": 5.0, "threshold": 0.5}
-    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit(x, y)
-    w = {f: round(float(v), 4) for f, v in zip(DECISION_FEATURES, model.coef_[0])}
-    bias = float(model.intercept_[0])
-    p = 1 / (1 + np.exp(-(x @ model.coef_[0] + bias)))
+        return {**{f: 0.0 for f in DECISION_FEATURES}, "bias": 5.0, "threshold": 0.5, "silence": silence, "_loss": 0.0}
+    mean, scale = x.mean(0), x.std(0) + 1e-6
+    z = (x - mean) / scale
+    weight = np.where(y == 1, 0.5 / y.sum(), 0.5 / (1 - y).sum())
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = params[:-1], params[-1]
+        m = z @ w + b
+        p = 1 / (1 + np.exp(-m))
+        total = -(weight * (y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12))).sum() + DECIDE_L2 * w @ w
+        g = weight * (p - y)
+        return float(total), np.append(z.T @ g + 2 * DECIDE_L2 * w, g.sum())
+
+    bounds = [(0, None) if SIGNS[f] > 0 else (None, 0) for f in DECISION_FEATURES] + [(None, None)]
+    res = minimize(loss, np.zeros(len(DECISION_FEATURES) + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    w = res.x[:-1] / scale  # back to the raw features' scale
+    bias = float(res.x[-1] - (mean / scale) @ res.x[:-1])
+    p = 1 / (1 + np.exp(-(x @ w + bias)))
     answerable = np.sort(p[y == 1])
     allowed = int(math.floor(FALSE_ABSTAIN * len(answerable)))
     threshold = float(answerable[allowed]) - 1e-6 if len(answerable) else 0.5
-    return {**w, "bias": round(bias, 4), "threshold": round(min(0.5, threshold), 4)}
+    return {**{f: round(float(v), 4) for f, v in zip(DECISION_FEATURES, w)}, "bias": round(bias, 4),
+            "threshold": round(min(0.5, threshold), 4), "silence": silence, "_loss": float(res.fun)}
 
 
 def decision_rows(assistant, gold: list[dict]) -> list[tuple[tuple[float, ...], bool]]:

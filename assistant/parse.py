@@ -18,14 +18,14 @@ NUMBER_LABELS = frozenset({"CARDINAL", "PERCENT", "MONEY", "QUANTITY"})
 
 @lru_cache(maxsize=1)
 def recipe() -> str:
-    """The pipeline and the code and word lists that turn a parse into facts: facts made by another
-    recipe are not reused."""
+    """The pipeline and the code and word lists that turn a parse into facts and a cast: an index made
+    by another recipe is rebuilt, and its facts are not reused."""
     import hashlib
     from importlib import resources
 
     h = hashlib.sha256(MODEL.encode())
     pkg = resources.files("assistant")
-    for name in ("parse.py", "attribution.py", "stance.py", "lexicon.py", "data/lexicon.json"):
+    for name in ("parse.py", "attribution.py", "stance.py", "lexicon.py", "actors.py", "data/lexicon.json"):
         h.update(pkg.joinpath(name).read_bytes())
     return f"{MODEL}/{h.hexdigest()[:12]}"
 

@@ -30,6 +30,7 @@ FEATURES = (
     "type",  # it holds the kind of answer asked for: a number, an amount, a date, a name
     "stance",  # "Who welcomed X?": it holds that stance
     "content",  # how much it says: near 0 for formulas, salutations, names and repeated lines
+    "generic",  # how close it is to the corpus as a whole: summaries and openers are near everything
 )
 
 DENSE_K = 200
@@ -112,6 +113,8 @@ class Retriever:
     def __init__(self, index: Index, weights: dict[str, float]):
         self.index = index
         self.weights = np.asarray([weights.get(f, 0.0) for f in FEATURES], np.float32)
+        # The part of the score that says how close a sentence is to the topic, whoever it is by.
+        self.topic_weights = np.where(np.isin(FEATURES, ("actor", "publisher", "source", "stance")), 0, self.weights)
         sents = index.sentences
         actors = index.actors
         n = len(sents)
@@ -137,6 +140,15 @@ class Retriever:
         coarse = {**{s: 1 for s in POSITIVE}, **{s: -1 for s in NEGATIVE}, "recommends": 2, "mixed": 3}
         self.stance_code = np.asarray([coarse.get(s.stance, 0) for s in sents], dtype=np.int8)
         self.content = self._content()
+        # A sentence near the centre of the corpus is near every question ("The report is a long and
+        # complex document ..."): its closeness to a question says little (hubness).
+        if n:
+            vecs = index.sentence_vectors.reconstruct_n(0, n)
+            centre = vecs.mean(0)
+            centre /= np.linalg.norm(centre) or 1.0
+            self.generic = (vecs @ centre).astype(np.float32)
+        else:
+            self.generic = np.zeros(0, np.float32)
         self.rows_of_actor: dict[int, np.ndarray] = {}
         for code in set(self.actor_code.tolist()) | set(self.voice_code.tolist()) | set(self.speaker_code.tolist()):
             if code >= 0:
@@ -246,6 +258,7 @@ class Retriever:
             coarse = 1 if q.who_stance in POSITIVE else -1 if q.who_stance in NEGATIVE else 2 if q.who_stance == "recommends" else 0
             f[:, 9] = self.stance_code[rows] == coarse
         f[:, 10] = self.content[rows]
+        f[:, 11] = self.generic[rows]
         return f
 
     def type_mask(self, q: Question, rows: np.ndarray) -> np.ndarray:

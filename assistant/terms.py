@@ -108,3 +108,11 @@ def acronym_tokens(text: str, acronyms: dict[str, str]) -> list[str]:
 
 def index_tokens(text: str, acronyms: dict[str, str]) -> list[str]:
     return tokens(text) + acronym_tokens(text, acronyms)
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str) -> float:
+    """How common a word is in English at large (wordfreq's Zipf scale: 7 for "the", 1-2 for rare names)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")

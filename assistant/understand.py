@@ -26,8 +26,9 @@ WHO_ASKS = re.compile(r"^\W*(?:who|which (?:organisations?|organizations?|bodies
 PREP_TOPIC = re.compile(r"\b(about|on|regarding|concerning|towards|over|into|for|from|with|to|between|of|against)\s+(?:the\s+)?$", re.I)
 ATTRIBUTIVE = re.compile(r"^\s+(briefing|report|response|reply|proposals?|plan|paper|recommendations?|consultation|"
                          r"mandate|guidance|strategy|review|inquiry|process|reforms?|decision|model|survey)\b", re.I)
-NUMBER_Q = re.compile(r"\b(how (?:many|much|long|big|large|often|far|high|low)|what (?:percentage|proportion|share|number|"
-                      r"amount|size|length|rate|level|figure|total)|by how much|how much higher|how much lower)\b", re.I)
+NUMBER_Q = re.compile(r"\b(how (?:many|much|long|big|large|often|far|high|low)|what(?:'s|\s+is|\s+was|\s+are|\s+were)?\s+"
+                      r"(?:the\s+)?(?:[a-z-]+\s+)?(?:percentage|proportion|share|number|amount|size|length|rate|level|figure|"
+                      r"total|cost|price)|by how much)\b", re.I)
 MONEY_Q = re.compile(r"\bhow much\b.*\b(cost|costs|costing|spend|spent|spending|fund|funding|funded|money|worth|budget|"
                      r"invest|investment|pay|paid|price|allocat\w*|give|gave|given)\b|\bhow much (money|funding|cash)\b", re.I)
 DATE_Q = re.compile(r"\b(when|by when|what (?:year|date|month|day)|which (?:year|date|month)|how soon)\b", re.I)
@@ -35,7 +36,8 @@ WHO_Q = re.compile(r"\b(who|which (?:minister|body|organisation|organization|per
                    r"organisations|chancellor|secretary|participants?|speakers?|president|senator))\b", re.I)
 COMPARE = re.compile(r"\b(both|each|differ|differs|difference|different|compare|compared|comparison|versus|vs\.?|while|"
                      r"whereas|agree|disagree|same)\b", re.I)
-HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+|of\s+the\s+)?((?:[\w'’-]+\s*){1,4})", re.I)
+HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+|of\s+the\s+)?((?:[\w'’-]+\s*){1,5})", re.I)
+AUXILIARY = frozenset("did do does were was are is have has had will would could can should".split())
 # Openers of an elliptical follow-up: "And the BMA?", "What about HARPs?", "But why?"
 CONTINUES = re.compile(r"^\W*(?:and|but|so|also|what about|how about|and what about|what of|and how about)\b", re.I)
 PEOPLE = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "their", "theirs"})
@@ -118,18 +120,38 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
     if not asked and len(topic) == 1 and not sources and topic[0] in strong:
         # "What did Hewitt's review recommend?" - a lone actor named in full is the one asked about.
         asked, topic = topic, []
+    if len(asked) > 1 and not COMPARE.search(text):
+        # "What do the LGA and WLGA ask the Inquiry to say ...": the actors named together first are asked
+        # about; one named after the verb is who they address.
+        first = [m for m in mentions if m.actor in asked]
+        group = [first[0].actor]
+        for a, b in zip(first, first[1:]):
+            if not re.fullmatch(r"\W*(?:,|and|or|&)\s*(?:the\s+)?", text[a.end:b.start], re.I):
+                break
+            group.append(b.actor)
+        topic += [a for a in asked if a not in group]
+        asked = list(dict.fromkeys(group))
     if WHO_ASKS.match(text):
         # "Who ordered the Hewitt Review?": the actor asked for is the unknown one; those named are the topic.
         topic, asked = [*asked, *topic], []
     return asked, [a for a in topic if a not in asked], [a for a in sources if a not in asked]
 
 
+# Where a wh-phrase asks for the answer: at the start of the question or of a clause ("According to X,
+# how many ...", "Across how many ...", "..., and who was chosen"), not "judged when paying".
+CLAUSE_START = re.compile(r"(?:^\W*|[,;:]\s+|\band\s+|^\W*\w+\s+)$", re.I)
+
+
 def answer_type(text: str) -> str | None:
-    """The kind of answer the question's first wh-phrase asks for."""
-    if MONEY_Q.search(text):
+    """The kind of answer the question's first clause-opening wh-phrase asks for."""
+    found = []
+    for kind, rx in (("money", MONEY_Q), ("number", NUMBER_Q), ("date", DATE_Q), ("who", WHO_Q)):
+        for m in rx.finditer(text):
+            if CLAUSE_START.search(text[:m.start()]):
+                found.append((m.start(), kind))
+                break
+    if any(kind == "money" for _, kind in found):
         return "money"
-    found = [(m.start(), kind) for kind, rx in (("number", NUMBER_Q), ("date", DATE_Q), ("who", WHO_Q))
-             if (m := rx.search(text))]
     return min(found)[1] if found else None
 
 
@@ -183,6 +205,17 @@ def side_by_side(text: str, actors: Actors) -> bool:
     return any(re.fullmatch(r"\W*(?:,|and|or|&)\s*(?:the\s+)?", text[a.end:b.start], re.I) for a, b in zip(ms, ms[1:]))
 
 
+def without_asked(text: str, asked: list[str], actors: Actors) -> str:
+    """The question as the model reads it: without the names of the actors it asks about, which would
+    pull every sentence of theirs close (who holds a view is matched through attribution instead)."""
+    out = text
+    for m in sorted(actors.find(text, question=True), key=lambda m: -m.start):
+        if m.actor in asked:
+            out = out[:m.start] + out[m.end:]
+    out = re.sub(r"\s+", " ", out).strip()
+    return out if len(terms.words(out)) >= 2 else text
+
+
 def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
     """A question read on its own."""
     ws = terms.words(text)
@@ -196,10 +229,18 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
     m = HOW_MANY.search(text)
     counted: tuple[str, ...] = ()
     if m:
-        cw = [w for w in terms.words(m.group(1)) if w not in terms.STOPWORDS][:3]
-        counted = tuple(terms.stem(w) for w in cw + expand_acronyms(cw, acronyms))
+        # What is counted: the words up to the verb ("how many integrated care systems are there"),
+        # its head last ("how many of the White review's recommendations did ...").
+        ws = []
+        for w in terms.words(m.group(1)):
+            if w in AUXILIARY:
+                break
+            if w not in terms.STOPWORDS:
+                ws.append(w)
+        ws = ws[:4]
+        counted = tuple(terms.stem(w) for w in ws + expand_acronyms(ws, acronyms))
     return Question(
-        asked=text, text=text, dense_text=text,
+        asked=text, text=text, dense_text=without_asked(text, asked, actors),
         tokens=tuple(terms.stem(w) for w in expanded),
         topic=tuple(dict.fromkeys(terms.stem(w) for w in topic_words + tuple(expand_acronyms(list(topic_words), acronyms)))),
         topic_words=topic_words,
