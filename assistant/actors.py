@@ -77,7 +77,9 @@ def tokenize(text: str) -> list[Tok]:
 
 
 def key(text: str) -> tuple[str, ...]:
-    return tuple(t.norm for t in tokenize(text))
+    """A name as matched: its normalised words, without a leading "the" ("the Review" is "Review")."""
+    toks = tuple(t.norm for t in tokenize(text))
+    return toks[1:] if len(toks) > 1 and toks[0] == "the" else toks
 
 
 def core_name(name: str) -> tuple[str, ...]:
@@ -103,7 +105,7 @@ class Actors:
         self.actors = list(actors)
         self.by_name = {a.name: a for a in self.actors}
         # Full forms: first token -> [(tokens, actor, weak, exact case)], longest first.
-        self._full: dict[str, list[tuple[tuple[str, ...], str, bool, bool]]] = {}
+        self._full: dict[str, list[tuple[tuple[str, ...], str, bool, bool, str]]] = {}
         for a in self.actors:
             for alias, weak in [(a.name, False), *((x, False) for x in a.aliases), *((x, True) for x in a.weak_aliases)]:
                 toks = key(alias)
@@ -111,7 +113,7 @@ class Actors:
                     continue
                 # A one-word name in a document must look like a name ("Hewitt", "BMA"), not a word ("fund").
                 exact = len(toks) == 1 and not weak and alias.strip()[:1].isupper()
-                self._full.setdefault(toks[0], []).append((toks, a.name, weak, exact))
+                self._full.setdefault(toks[0], []).append((toks, a.name, weak, exact, alias.strip()))
         for lst in self._full.values():
             lst.sort(key=lambda e: -len(e[0]))
         self._partial = self._partials()
@@ -128,7 +130,7 @@ class Actors:
             for name in names:
                 for form in short_forms(name, a.kind):
                     found.setdefault(form, set()).add(a.name)
-        full = {toks for lst in self._full.values() for toks, _, _, _ in lst}
+        full = {entry[0] for lst in self._full.values() for entry in lst}
         return {form: next(iter(owners)) for form, owners in found.items() if len(owners) == 1 and form not in full}
 
     # -- finding ---------------------------------------------------------------------------------
@@ -149,14 +151,14 @@ class Actors:
         return out
 
     def _match_full(self, toks: list[Tok], i: int, question: bool) -> tuple[int, Mention] | None:
-        for alias, name, weak, exact in self._full.get(toks[i].norm, ()):
+        for alias, name, weak, exact, written in self._full.get(toks[i].norm, ()):
             n = len(alias)
             if tuple(t.norm for t in toks[i:i + n]) != alias:
                 continue
             if exact and not toks[i].raw[:1].isupper() and (not question or terms.zipf(alias[0]) >= COMMON):
                 continue  # "Little" names someone; "too little" does not
-            if n == 1 and alias[0].isalpha() and len(alias[0]) <= 3 and not question and not toks[i].raw.isupper():
-                continue  # an acronym is written in capitals in a document ("WA", not "wa")
+            if n == 1 and len(alias[0]) <= 3 and not question and toks[i].raw.rstrip("s") != written.rstrip("s"):
+                continue  # a short acronym is written as defined in a document ("WA", not "wa"; "MoL")
             return n, Mention(name, toks[i].start, toks[i + n - 1].end, weak)
         return None
 
@@ -230,7 +232,7 @@ def short_forms(name: str, kind: str) -> set[tuple[str, ...]]:
                 continue  # "Treasury" for "HM Treasury"; not "England" for "NHS England"
             out.add(tuple(terms.stem(t) for t in form))
     # "Association of Directors of Public Health" -> "directors of public health": the members it is named after.
-    if head + 2 < len(toks) and toks[head + 1] == "of" and toks[head + 2].endswith("s"):
+    if head + 3 < len(toks) and toks[head + 1] == "of" and toks[head + 2].endswith("s"):
         out.add(tuple(terms.stem(t) for t in toks[head + 2:]))
     return out
 
@@ -247,7 +249,7 @@ class Cast:
     holders: dict[str, tuple[str, int]] = field(default_factory=dict)  # entity -> (label, times it holds a view)
     mentions: dict[str, int] = field(default_factory=dict)  # entity -> times named
     people: set[str] = field(default_factory=set)  # full names (two words or more) of people the texts name
-    acronyms: dict[str, str] = field(default_factory=dict)  # acronym (lower) -> long form (lower)
+    acronyms: dict[str, str] = field(default_factory=dict)  # acronym -> long form, as the texts write them
     capitals: set[str] = field(default_factory=set)  # words the texts write in capitals ("TUC", "BMA")
 
 
@@ -366,9 +368,9 @@ def derived_aliases(a: Actor, acronyms: dict[str, str], capitals: set[str] = fro
     long = " ".join(key(re.sub(r"\([^)]*\)", " ", a.name)))
     for short, form in acronyms.items():
         if " ".join(key(form)) == long:
-            out.add(short.upper())
-        elif short == long:
-            out.add(form.title())  # an acronym the text spells out names the same body
+            out.add(short)
+        elif short.lower() == long:
+            out.add(form)  # an acronym the text spells out names the same body
     # "the X" and "X" are one name.
     for x in list(out) + [a.name]:
         if x.lower().startswith("the "):

@@ -35,6 +35,7 @@ class Answer:
     quotes: list[Quote] = field(default_factory=list)
     took_ms: float = 0.0
     cached: bool = False
+    topic: str = ""  # what it is about, without who is asked: the who-said-what view compares everyone on it
 
 
 @dataclass
@@ -76,14 +77,9 @@ def coarse(stance: str | None) -> int:
 
 
 def overall_stance(stances: list[str | None]) -> str:
-    """One actor's stance over their quotes: agreeing quotes give that stance, a positive and a
-    negative one give "mixed"; descriptions do not outvote a stated position."""
-    stated = [s for s in stances if s and s != "describes"]
-    if not stated:
-        return "describes"
-    if {coarse(s) for s in stated} >= {1, -1}:
-        return "mixed"
-    return stated[0]
+    """One actor's stance over their quotes, best first: the first stated one (the closest statement on
+    the topic says most); descriptions do not outvote a stated position."""
+    return next((s for s in stances if s and s != "describes"), "describes")
 
 
 class Assistant:
@@ -142,7 +138,8 @@ class Assistant:
         ranked = self.retriever.rank(q, qvec, filters)
         quotes = self.select(q, ranked, k, filters)
         decision = self.judge.decide(q, ranked, quotes, self.retriever)
-        return Answer(q.asked, q.text, decision.answered, decision.message, quotes if decision.answered else [])
+        return Answer(q.asked, q.text, decision.answered, decision.message, quotes if decision.answered else [],
+                      topic=" ".join(q.topic_words))
 
     def select(self, q: Question, ranked: Ranked, k: int, filters: Filters = Filters()) -> list[Quote]:
         """Quotes from the ranked sentences: who-questions lead with one statement per actor holding the
@@ -173,23 +170,25 @@ class Assistant:
         order = lead + [i for i in range(len(ranked)) if i not in set(lead)]
         return [int(ranked.rows[i]) for i in order], [float(ranked.score[i]) for i in order]
 
+    def statements_of(self, q: Question, qvec: np.ndarray, actor: str, k: int,
+                      filters: Filters = Filters()) -> tuple[list[Quote], Decision]:
+        """One actor's best statements on a question's topic, and whether they answer it."""
+        one = replace(q, actors=(actor,), comparison=False, who_stance=None)
+        ranked = self.retriever.rank(one, qvec, filters)
+        own = np.flatnonzero(ranked.actor)
+        quotes = self.quotes.make(ranked.rows[own].tolist(), ranked.score[own].tolist(), k, frozenset([actor]))
+        return quotes, self.judge.decide(one, ranked, quotes, self.retriever)
+
     def compare(self, q: Question, qvec: np.ndarray, k: int, filters: Filters) -> Answer:
         """Each named actor's best statement on the topic, side by side; an actor with nothing on it
         is named as silent instead of refusing the whole question."""
-        per_actor: list[tuple[str, list[Quote], Decision]] = []
-        for actor in q.actors:
-            one = replace(q, actors=(actor,), comparison=False)
-            ranked = self.retriever.rank(one, qvec, filters)
-            own = np.flatnonzero(ranked.actor)
-            mine = Ranked(ranked.rows[own], ranked.score[own], ranked.dense[own], ranked.actor[own], ranked.features[own])
-            quotes = self.quotes.make(mine.rows.tolist(), mine.score.tolist(), max(1, k // len(q.actors) + 1),
-                                      frozenset([actor]))
-            per_actor.append((actor, quotes, self.judge.decide(one, ranked, quotes, self.retriever)))
+        per_actor = [(a, *self.statements_of(q, qvec, a, max(1, k // len(q.actors) + 1), filters)) for a in q.actors]
         speaking = [(a, qs) for a, qs, d in per_actor if d.answered and qs]
         silent = [a for a, qs, d in per_actor if not (d.answered and qs)]
+        topic = " ".join(q.topic_words)
         if not speaking:
             return Answer(q.asked, q.text, False, f"{NO_ANSWER} They record no statement by "
-                          f"{' or '.join(q.actors)} on this.")
+                          f"{' or '.join(q.actors)} on this.", topic=topic)
         out: list[Quote] = []
         seen: set[tuple[str, int]] = set()
         for i in range(max(len(qs) for _, qs in speaking)):
@@ -198,41 +197,49 @@ class Assistant:
                     out.append(qs[i])
                     seen.add((qs[i].source_id, qs[i].start))
         message = f"The sources record no statement by {' or '.join(silent)} on this." if silent else None
-        return Answer(q.asked, q.text, True, message, out)
+        return Answer(q.asked, q.text, True, message, out, topic=topic)
 
     # -- other views of the same index ------------------------------------------------------------
 
     def positions(self, topic: str, sources: Sequence[str] = (), actors: Sequence[str] = (),
                   per_actor: int = 2, max_actors: int = 8) -> Positions:
         """Who said what on a topic: one entry per actor with their stance and best quotes. When the
-        topic names actors, only they are shown; actors with nothing on the topic are left out."""
+        topic names actors, only they are shown; an actor with nothing on the topic is left out."""
         started = time.perf_counter()
         topic = validate_question(topic, self.settings.max_question_chars, "topic")
         q = self.understand(topic)
-        named = q.actors or tuple(a for a in q.topic_actors)
+        named = q.actors  # actors only qualifying the topic ("NHS budgets") do not limit the rows
         shown = " ".join(q.topic_words) or topic
-        q = replace(q, actors=(), comparison=False, who_stance=None)
+        q = replace(q, actors=(), topic_actors=(), comparison=False, who_stance=None)
         filters = Filters(frozenset(sources), frozenset(self.actors.canonical(a) or a for a in actors))
-        qvec = self.embedder.encode_query(" ".join(q.topic_words) or q.dense_text)
-        ranked = self.retriever.rank(q, qvec, filters)
-        quotes = self.quotes.make(ranked.rows.tolist(), ranked.score.tolist(), 5)
-        decision = self.judge.decide(q, ranked, quotes, self.retriever)
+        qvec = self.embedder.encode_query(shown)
         entries: list[PositionEntry] = []
+        if named:
+            for actor in named:
+                quotes, decision = self.statements_of(q, qvec, actor, per_actor, filters)
+                if decision.answered and quotes:
+                    entries.append(PositionEntry(actor, overall_stance([x.stance for x in quotes]), quotes))
+            message = None if entries else f"{NO_ANSWER} They record no statement by {' or '.join(named)} on this."
+            return Positions(shown, bool(entries), message, entries, round((time.perf_counter() - started) * 1000, 1))
+        ranked = self.retriever.rank(q, qvec, filters)
+        decision = self.judge.decide(q, ranked, self.quotes.make(ranked.rows.tolist(), ranked.score.tolist(), 5),
+                                     self.retriever)
         if decision.answered:
             floor = float(ranked.score[0]) - POSITION_WINDOW
-            by_actor: dict[str, list[int]] = {}
+            by_actor: dict[str, tuple[list[int], list[float]]] = {}
             for row, score in zip(ranked.rows.tolist(), ranked.score.tolist()):
                 actor = self.index.sentences[row].actor
-                if score >= floor and actor and (not named or actor in named):
-                    by_actor.setdefault(actor, []).append(row)
-            for actor, rows in list(by_actor.items())[:max_actors]:
-                scores = [float(ranked.score[ranked.rows.tolist().index(r)]) for r in rows]
+                if score >= floor and actor:
+                    rows, scores = by_actor.setdefault(actor, ([], []))
+                    rows.append(row)
+                    scores.append(score)
+            for actor, (rows, scores) in list(by_actor.items())[:max_actors]:
                 qs = [x for x in self.quotes.make(rows, scores, per_actor, frozenset([actor])) if x.actor == actor]
                 if qs:
                     entries.append(PositionEntry(actor, overall_stance([x.stance for x in qs]), qs))
-        answered = decision.answered and bool(entries)
-        message = decision.message if not decision.answered else (None if entries else f"{NO_ANSWER} No one named states a view on it.")
-        return Positions(shown, answered, message, entries, round((time.perf_counter() - started) * 1000, 1))
+        message = decision.message if not decision.answered else None
+        return Positions(shown, decision.answered and bool(entries), message, entries,
+                         round((time.perf_counter() - started) * 1000, 1))
 
     def search(self, text: str, k: int = 10, sources: Sequence[str] = ()) -> list[tuple[int, float]]:
         """Passages (chunk rows) for raw retrieval, best first, with their fused scores."""

@@ -35,7 +35,7 @@ class AnswerRequest(BaseModel):
 
     question: str = Field(..., min_length=1, max_length=MAX_CHARS, pattern=TEXT,
                           description="The question to answer (1 to 1,000 characters).",
-                          examples=["What does the BMA think of the proposed GP buy-out fund?"])
+                          examples=["What does the union think of the proposed ward closures?"])
     history: list[Turn] = Field(default_factory=list, max_length=MAX_TURNS,
                                 description="Earlier questions, oldest first; follow-ups are read against them.")
     top_k: int = Field(5, ge=1, le=20, description="How many quotes to return.")

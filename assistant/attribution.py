@@ -105,12 +105,15 @@ def main_predicate(sent: Span) -> Token:
     from .stance import chain, word_class
 
     lex = load()
-    # "The Inquiry is focusing on X, and the Treasury submits that ...": the clause with a reporting or
-    # attitude predicate states the position.
+    # "The Inquiry is focusing on X, and the Treasury submits that ...", "This includes a shift, to which
+    # she recommends ...": when the main predicate takes no attitude, a clause whose own subject does states it.
     if not any(word_class(t, lex) for t in chain(root)):
-        for c in root.children:
-            if c.dep_ == "conj" and any(g.dep_ in SUBJECTS for g in c.children) and any(word_class(t, lex) for t in chain(c)):
-                return c
+        for t in sent:
+            if (t is not root and t.pos_ == "VERB" and t.dep_ in ("conj", "relcl", "ccomp", "parataxis")
+                    and any(g.dep_ in SUBJECTS and g.pos_ in ("PRON", "PROPN", "NOUN") and g.lower_ not in DEMONSTRATIVES
+                            for g in t.children)
+                    and any(word_class(x, lex) not in (None, "reports") for x in chain(t))):
+                return t
     subj = next((c for c in root.children if c.dep_ in SUBJECTS), None)
     if subj is not None and subj.lower_ in DEMONSTRATIVES and subj.i < root.i and root.i - sent.start <= 2:
         clause = next((c for c in root.children if c.dep_ in ("ccomp", "parataxis", "conj") and c.i > root.i), None)

@@ -116,7 +116,7 @@ class Judge:
 
     def salience(self, q: Question) -> dict[str, float]:
         """Topic stems -> weight: rare in the corpus (idf) and specific in English."""
-        spec = {terms.stem(w): specificity(w) for w in q.topic_words}
+        spec = {terms.stem(k): specificity(k) for w in q.topic_words for k in terms.words(w)}
         return {t: self.idf(t) * spec.get(t, 1.0) for t in q.topic if t}
 
     def names(self, q: Question) -> list[str]:
@@ -222,7 +222,8 @@ class Judge:
             if missing:
                 return f"{NO_ANSWER} They never mention {', '.join(missing)}."
         if rare > 0:
-            missing = [w for w in q.topic_words if self.index.df.get(terms.stem(w), 0) == 0 and specificity(w) > 0.5]
+            missing = [w for w in q.topic_words if all(self.index.df.get(terms.stem(k), 0) == 0 and specificity(k) > 0.5
+                                                           for k in terms.words(w))]
             if missing:
                 return f"{NO_ANSWER} They never mention {', '.join(missing)}."
         if not type_ok:

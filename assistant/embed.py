@@ -101,13 +101,12 @@ class Embedder:
 
 EXPORT_FORMAT = 2  # 2: eager attention
 VERIFY_TEXTS = [
-    "What does the BMA think of the proposed GP buy-out fund?",
-    "The government accepts the need to focus on a smaller number of national priorities.",
+    "Which council voted against the new tram line last spring?",
+    "Lighthouse keepers were paid twice as much in the nineteenth century.",
     "ICSs",
-    "We are concerned that the development of an FDP may lock the NHS into a single supplier system, which "
-    "could effectively outsource the management of data for planning purposes and has not been developed "
-    "with sufficient transparency to gain the confidence of clinicians and patients.",
-    "Whilst we welcome a greater focus on prevention, the failure to embed public health expertise is concerning.",
+    "Our members report that the rota leaves night staff alone on the ward for hours at a time, and the trust "
+    "has offered no plan to change it before the winter, when the number of admissions usually doubles.",
+    "Although the grant is welcome, it arrives too late for most of the orchards.",
 ]
 MIN_COSINE = 0.9999
 

@@ -106,3 +106,8 @@ def entity_kind(name: str) -> str:
     doc = nlp()(name)
     whole = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char - e.start_char >= len(name.strip()) - 3]
     return "person" if whole else "organisation"
+
+
+def facts(text: str) -> Facts:
+    """Facts of one sentence (for tests and for looking at a single case)."""
+    return next(parse([text]))

@@ -170,6 +170,9 @@ def of_sentence(sent: Span, lex: Lexicon | None = None, root: Token | None = Non
     stated = next((c for c in classes if c != "reports"), None)
     own = polarity(main, lex)
     other = polarity([t for t in sent if t.i in contrast], lex) if contrast else 0.0
+    # The contrasted clause's own predicate counts too: "..., but stops short of a commitment".
+    turned = {word_class(t, lex) for c in root.children if c.i in contrast and c.dep_ in CLAUSES for t in chain(c)}
+    other += sum(CLASS_VALENCE.get(c, 0.0) for c in turned if c) - (THRESHOLD if "mixed" in turned else 0.0)
     if directive(sent, root):
         return "opposes" if negations(root, lex) % 2 else "recommends"  # "Let's cap the cost", "Pass my proposal"
     if obligation([root], lex) and word_class(root, lex) in (None, "reports"):

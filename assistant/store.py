@@ -357,7 +357,9 @@ ENTITY_HOLDERS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
 def clean_entity(text: str) -> str:
+    """An entity's name as the cast keeps it: without "the", a possessive or a bracketed acronym."""
     text = re.sub(r"^(?:the|The)\s+", "", text.strip())
+    text = re.sub(r"\s*\([^)]*\)?$", "", text)  # "Ministry of Lamps (MoL)"; the acronym becomes an alias
     return re.sub(r"['’]s?$", "", text).strip()
 
 
@@ -391,7 +393,7 @@ def gather_cast(chunked: list[tuple[Document, Chunked]], facts: list) -> Cast:
                     old = cast.holders.get(name, (labels[text], 0))
                     cast.holders[name] = (old[0], old[1] + 1)
     text = "\n".join(d.text for d, _ in chunked)
-    cast.acronyms = terms.find_acronyms(text)
+    cast.acronyms = terms.find_acronyms(text, as_written=True)
     cast.capitals = set(re.findall(r"\b[A-Z]{2,}\b", text))
     return cast
 

@@ -74,23 +74,26 @@ def _matches(acronym: str, phrase: str) -> str | None:
         tail = " ".join(ws[i:])
         if ws[i].lower() in MINOR:
             continue
-        if _initials(tail) == acr:
+        # "Integrated Care Boards (ICBs)"; "Ministry of Lamps (MoL)" spells its small words too.
+        if _initials(tail) == acr or "".join(w[0] for w in ws[i:]).upper() == acr:
             return tail
     return None
 
 
-def find_acronyms(text: str) -> dict[str, str]:
+def find_acronyms(text: str, as_written: bool = False) -> dict[str, str]:
     """Acronyms a text defines, "Integrated Care Boards (ICBs)" or "FDP (Federated Data Platform)",
-    as {acronym in lower case without plural s: long form in lower case}."""
+    as {acronym in lower case without plural s: long form in lower case}; with `as_written`, the
+    acronym as the text writes it ("MoL") and the long form as written."""
     found: dict[str, str] = {}
     for m in ACRONYM_LONG_FIRST.finditer(text):
         long = _matches(m.group(2), m.group(1).strip())
         if long:
-            found.setdefault(singular(m.group(2)), long.lower())
+            key = m.group(2).rstrip("s") if as_written and m.group(2)[:-1].isupper() else m.group(2)
+            found.setdefault(key if as_written else singular(m.group(2)), long if as_written else long.lower())
     for m in ACRONYM_SHORT_FIRST.finditer(text):
         long = _matches(m.group(1), m.group(2).strip())
         if long:
-            found.setdefault(singular(m.group(1)), long.lower())
+            found.setdefault(m.group(1) if as_written else singular(m.group(1)), long if as_written else long.lower())
     return found
 
 

@@ -46,7 +46,7 @@ DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 # Words that frame a question without naming its topic: how a question asks, not what about.
 FRAME = frozenset("""differ difference different compare comparison agree disagree each both versus vs stand
 think thinks say says said view views position react respond response reaction feel make makes made
-want wants wanted plan plans argue argues argued mean means""".split())
+want wants wanted plan plans argue argues argued mean means many much long often""".split())
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
             lst.append(a)
 
     mentions = actors.find(text, question=True)
-    strong = {m.actor for m in mentions if not m.weak}
+    possessed: set[str] = set()  # named only as a possessor: "Hewitt's review"
     for m in mentions:
         after = text[m.end:m.end + 40]
         before = text[max(0, m.start - 30):m.start]
@@ -111,13 +111,18 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
         governed = re.search(r"\b(on|about|to|with|over|towards|regarding|of|for)\s+(?:the\s+)?$", before, re.I)
         if possessive and (governed or not re.match(r"['’]s?\s+" + VIEW_NOUN + r"\b", after, re.I)):
             add(topic, m.actor)
+            if not governed and not m.weak:
+                possessed.add(m.actor)
+            continue
+        if m.weak and CONTINUES.match(text[:m.start]) and not re.search(r"\w", text[m.end:]):
+            add(asked, m.actor)  # "And the ministry?"
             continue
         if m.weak and not (re.search(r"\b(did|does|do|has|have|will|would|is|was|how|what)\s+(?:the\s+)?$", before, re.I)
                            or re.match(r"\s+(is|was|did|does|has|have|will|would|says?|said|recommends?|proposes?|calls?|wants?|aims?)\b", after, re.I)):
             add(topic, m.actor)
             continue
         add(asked, m.actor)
-    if not asked and len(topic) == 1 and not sources and topic[0] in strong:
+    if not asked and len(topic) == 1 and not sources and topic[0] in possessed:
         # "What did Hewitt's review recommend?" - a lone actor named in full is the one asked about.
         asked, topic = topic, []
     if len(asked) > 1 and not COMPARE.search(text):
@@ -223,8 +228,12 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
     asked, topic_actors, sources = split_actors(text, actors)
     names = name_words(text, actors)
     frame = attitude_stems()
+    # The topic's words as written ("HARPs", not "harp"), for showing; matched by their stems.
+    written = [m.group(0) for m in re.finditer(r"[A-Za-z0-9£][\w'’%£-]*", text)]
     topic_words = tuple(dict.fromkeys(
-        w for w in content if w not in names and w not in FRAME and terms.stem(w) not in frame))
+        w.rstrip("'’") for w in written
+        if (k := terms.words(w)) and k[0] not in terms.STOPWORDS and k[0] not in names and k[0] not in FRAME
+        and terms.stem(k[0]) not in frame))
     expanded = content + expand_acronyms(ws, acronyms)
     m = HOW_MANY.search(text)
     counted: tuple[str, ...] = ()
@@ -239,10 +248,11 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
                 ws.append(w)
         ws = ws[:4]
         counted = tuple(terms.stem(w) for w in ws + expand_acronyms(ws, acronyms))
+    topic_keys = [k for w in topic_words for k in terms.words(w)]
     return Question(
         asked=text, text=text, dense_text=without_asked(text, asked, actors),
         tokens=tuple(terms.stem(w) for w in expanded),
-        topic=tuple(dict.fromkeys(terms.stem(w) for w in topic_words + tuple(expand_acronyms(list(topic_words), acronyms)))),
+        topic=tuple(dict.fromkeys(terms.stem(w) for w in topic_keys + expand_acronyms(topic_keys, acronyms))),
         topic_words=topic_words,
         actors=tuple(asked), topic_actors=tuple(topic_actors), sources=tuple(sources),
         answer_type=answer_type(text), counted=counted,

@@ -109,7 +109,7 @@ def test_int8_questions_against_exact_vectors_answer_like_the_exact_model(onnx_f
     uncached = seed_assistant.settings.model_copy(update={"cache_size": 0})
     firsts = {}
     for name, embedder in (("exact", exact), ("int8", int8)):
-        a = Assistant(uncached, index, embedder, seed_assistant.actors)
+        a = Assistant(uncached, index, embedder)
         firsts[name] = [[(q.source_id, q.start, q.end) for q in a.ask(x).quotes[:1]] for x in questions]
     assert all(firsts["exact"]) and firsts["exact"] == firsts["int8"]
 

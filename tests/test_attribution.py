@@ -1,0 +1,186 @@
+"""Who says it, on corpora the rules were never fitted to: made-up documents by a new publisher,
+people who say "I", a report and a response, a transcript. The parse is the real spaCy pipeline;
+the embedder is the fake one (attribution does not depend on it)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.settings import Settings
+from assistant.store import build_index, load_index
+
+GAMMA = """---
+title: Gamma Nurses Union briefing on the ward closure plan
+publisher: Gamma Nurses Union
+published: 2025-01-10
+---
+
+# Gamma Nurses Union briefing on the ward closure plan
+
+## Background
+
+The Delta Agency published its ward closure plan in December. The agency recommends closing three rural wards by 2026.
+
+Delta Agency rejected the union's proposal for a phased approach in January. Delta Agency also rejected a second proposal in March.
+
+## Our view
+
+We strongly oppose the closure plan. Our members are worried about patient safety on the remaining wards.
+
+We welcome the agency's commitment to consult staff, but the timetable is far too short.
+"""
+
+ROE = """Madam President, I rise today to speak about the veterans fund.
+
+I am not about to vote to cut off support for the veterans who served this country.
+
+My colleague Governor Sam Poe argues that the fund should be closed next year. I could not disagree more.
+
+The fund paid out 4,000 grants last year.
+"""
+
+POE = """Friends, thank you for coming tonight.
+
+I believe the veterans fund has served its purpose, and I will ask the legislature to wind it down.
+
+Senator Jane Roe has said she will fight this. She is wrong about the cost.
+"""
+
+RESPONSE = """# Widget Watch on the Ministry of Lamps response to the Lantern Commission
+
+The Ministry of Lamps (MoL) accepted two of the Lantern Commission's recommendations. The Ministry of Lamps also rejected a levy on lanterns.
+
+The response rejects the call for a national lantern register, citing its cost.
+
+It is not clear how the Ministry will fund the new inspections.
+"""
+
+TRANSCRIPT = """Submissions on behalf of the Union of Lamplighters by Ms Vale
+
+Ms Vale: My Lady, I appear for the Union of Lamplighters. We say that the night shifts were unsafe.
+
+Lady Oak: Ms Vale, could you slow down for the transcriber?
+
+Ms Vale: Of course, my Lady. We invite the Inquiry to find that the rota was unlawful.
+"""
+
+CATALOG = """
+[[source]]
+file = "gamma.md"
+id = "gamma"
+
+[[source]]
+file = "roe.txt"
+id = "roe-speech"
+title = "Senator Jane Roe on the veterans fund"
+publisher = "Senator Jane Roe"
+
+[[source]]
+file = "poe.txt"
+id = "poe-speech"
+title = "Governor Sam Poe at the town hall"
+publisher = "Governor Sam Poe"
+
+[[source]]
+file = "response.md"
+id = "widget-watch"
+publisher = "Widget Watch"
+
+[[source]]
+file = "transcript.txt"
+id = "lamplighters"
+publisher = "Union of Lamplighters"
+"""
+
+
+def build(tmp_path, fake_embedder, actors: list | None = None):
+    src = tmp_path / "sources"
+    src.mkdir(exist_ok=True)
+    for name, text in (("gamma.md", GAMMA), ("roe.txt", ROE), ("poe.txt", POE), ("response.md", RESPONSE),
+                       ("transcript.txt", TRANSCRIPT), ("catalog.toml", CATALOG)):
+        (src / name).write_text(text)
+    if actors is not None:
+        (src / "actors.json").write_text(json.dumps(actors))
+    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
+    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
+    return load_index(settings, fake_embedder.dim)
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    from conftest import FakeEmbedder
+
+    return build(tmp_path_factory.mktemp("made-up"), FakeEmbedder())
+
+
+def said(index) -> dict[str, tuple[str | None, str]]:
+    return {index.text(s): (s.actor, s.stance) for s in index.sentences}
+
+
+def test_a_publisher_no_list_knows_holds_its_first_person_statements(index):
+    got = said(index)
+    assert got["We strongly oppose the closure plan."] == ("Gamma Nurses Union", "opposes")
+    assert got["Our members are worried about patient safety on the remaining wards."] == ("Gamma Nurses Union", "concerned")
+    assert got["We welcome the agency's commitment to consult staff, but the timetable is far too short."] == (
+        "Gamma Nurses Union", "mixed")
+
+
+def test_a_body_the_text_shows_holding_a_view_is_found_by_named_entity_recognition(index):
+    got = said(index)
+    assert got["Delta Agency rejected the union's proposal for a phased approach in January."] == ("Delta Agency", "rejects")
+    # Without an alias for "the agency", a view it holds is the author describing it, not recommending.
+    assert got["The agency recommends closing three rural wards by 2026."] == ("Gamma Nurses Union", "describes")
+
+
+def test_people_who_say_i_hold_their_own_statements(index):
+    got = said(index)
+    assert got["I am not about to vote to cut off support for the veterans who served this country."] == (
+        "Senator Jane Roe", "opposes")
+    assert got["I believe the veterans fund has served its purpose, and I will ask the legislature to wind it down."][0] == (
+        "Governor Sam Poe")
+    # Someone the speaker reports holds what is reported; a pronoun takes the sentence before's actor.
+    assert got["My colleague Governor Sam Poe argues that the fund should be closed next year."][0] == "Governor Sam Poe"
+    assert got["Senator Jane Roe has said she will fight this."][0] == "Senator Jane Roe"
+
+
+def test_a_response_and_its_acronym(index):
+    got = said(index)
+    assert got["The Ministry of Lamps also rejected a levy on lanterns."] == ("Ministry of Lamps", "rejects")
+    # "the response" in a piece on the Ministry's response is the Ministry's.
+    assert got["The response rejects the call for a national lantern register, citing its cost."] == (
+        "Ministry of Lamps", "rejects")
+    assert got["It is not clear how the Ministry will fund the new inspections."] == ("Widget Watch", "concerned")
+    ministry = index.actors.by_name["Ministry of Lamps"]
+    assert "MoL" in ministry.aliases
+
+
+def test_a_transcript_turn_by_another_speaker_is_theirs(index):
+    got = said(index)
+    chair = [k for k in got if k.startswith("Ms Vale, could you slow down")]
+    assert chair and got[chair[0]][0] == "Lady Oak"
+    assert got["We say that the night shifts were unsafe."][0] == "Union of Lamplighters"
+    assert got["We invite the Inquiry to find that the rota was unlawful."] == ("Union of Lamplighters", "recommends")
+    # Quotes hold what was said, not the speaker's label.
+    assert not any(k.startswith("Ms Vale:") for k in got)
+
+
+def test_the_cast_comes_only_from_the_corpus(index):
+    names = {a.name for a in index.actors.actors}
+    assert {"Gamma Nurses Union", "Senator Jane Roe", "Governor Sam Poe", "Widget Watch", "Union of Lamplighters"} <= names
+    assert not names & {"BMA", "Government (DHSC)", "Hewitt Review", "NHS Providers"}
+
+
+def test_a_users_actors_file_adds_aliases_and_weak_subjects(tmp_path, fake_embedder):
+    index = build(tmp_path, fake_embedder, [{"name": "Delta Agency", "aliases": ["DA"], "weak_aliases": ["the agency"]}])
+    got = said(index)
+    assert got["The agency recommends closing three rural wards by 2026."] == ("Delta Agency", "recommends")
+    assert "DA" in index.actors.by_name["Delta Agency"].aliases
+
+
+def test_a_broken_actors_file_is_reported(tmp_path, fake_embedder):
+    from assistant.errors import AssistantError
+
+    with pytest.raises(AssistantError, match="actors"):
+        build(tmp_path, fake_embedder, {"name": "not a list"})  # type: ignore[arg-type]

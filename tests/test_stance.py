@@ -1,0 +1,40 @@
+"""Stance from general language, read from the parse: made-up sentences of several registers."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.parse import facts
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the predicate's attitude
+    ("The board accepted the recommendation in full.", "accepts"),
+    ("We strongly oppose the merger of the two trusts.", "opposes"),
+    ("The council rejected the proposal for a toll road.", "rejects"),
+    ("The trust is pleased that its bid was successful.", "welcomes"),
+    ("Our concern is that the fund is too small to make a difference.", "concerned"),
+    ("The union calls for an independent review of the rota.", "recommends"),
+    # negation read from the parse
+    ("We do not support the proposed merger.", "opposes"),
+    ("I am not about to vote to cut off support for the veterans who served.", "opposes"),
+    ("The ministry will not accept the levy.", "rejects"),
+    ("It is not clear how the scheme would be paid for.", "concerned"),
+    # concession and contrast
+    ("Whilst we welcome the plan, its failure to fund social care is concerning.", "concerned"),
+    ("We welcome the new funding, but the timetable is far too short.", "mixed"),
+    ("The council supports the intent of the proposal but stops short of a commitment to fund it.", "mixed"),
+    # recommendations: modal, hortative, imperative
+    ("Ministers should set out a ten-year plan for the workforce.", "recommends"),
+    ("Let us build the bridge together.", "recommends"),
+    ("Pass the bill and send it to my desk.", "recommends"),
+    # no evaluative signal
+    ("The report runs to 40 pages and was published in May.", "describes"),
+    ("This echoes the early history of the scheme, when pilots ran in three towns.", "describes"),
+])
+def test_stance(text, expected):
+    assert facts(text).stance == expected
+
+
+def test_a_conditional_clause_is_not_a_judgement():
+    assert facts("The plan will work well if the funding arrives on time.").stance != "concerned"

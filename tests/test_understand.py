@@ -1,0 +1,92 @@
+"""Reading a question once: complete questions stand alone, elliptical ones borrow from the turn before;
+who is asked about, compared, or only named as part of the topic. No model needed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from assistant.actors import Actor, Actors
+from assistant.understand import understand
+
+CAST = Actors([
+    Actor("Lamplighters Union", ("the union",), (), "organisation", "catalog"),
+    Actor("Ministry of Lamps", ("MoL",), ("the ministry",), "organisation", "catalog"),
+    Actor("Senator Jane Roe", ("Jane Roe", "Roe"), (), "person", "catalog"),
+    Actor("Covid Bereaved Families for Justice", (), (), "organisation", "catalog"),
+    Actor("Association of Directors of Public Health", (), (), "organisation", "catalog"),
+    Actor("HM Treasury", (), (), "organisation", "catalog"),
+])
+ACRONYMS = {"nlr": "national lantern register"}
+
+
+def read(question: str, history: list[str] | None = None):
+    return understand(question, history or [], CAST, ACRONYMS)
+
+
+@pytest.mark.parametrize("question", [
+    "What does the Lamplighters Union think about night shifts?",
+    "Did the Ministry of Lamps accept the levy on lanterns?",
+    "What is the capital of France?",
+    "How many lamps were lit in 2024?",
+])
+def test_a_complete_question_is_read_exactly_as_if_asked_alone(question):
+    alone = read(question)
+    after = read(question, ["What did Senator Jane Roe say about the veterans fund?", "Why?"])
+    assert after == alone and not after.followup
+
+
+def test_and_x_asks_what_x_said_on_the_earlier_topic():
+    q = read("And the ministry?", ["What did the Lamplighters Union say about the national lantern register?"])
+    assert q.actors == ("Ministry of Lamps",) and q.followup
+    assert "register" in q.topic_words and "lantern" in q.text
+    assert "Lamplighters" not in q.dense_text  # the earlier actor is not what the model should look for
+
+
+def test_what_about_a_topic_keeps_the_earlier_actor():
+    q = read("What about night shifts?", ["What did the Lamplighters Union say about the levy?"])
+    assert q.actors == ("Lamplighters Union",) and "night" in q.topic_words and "levy" not in q.topic_words
+
+
+def test_pronouns_borrow_what_they_refer_to():
+    q = read("Why did she oppose it?", ["What did Senator Jane Roe say about the veterans fund?"])
+    assert q.actors == ("Senator Jane Roe",) and "veterans" in q.topic_words
+    q = read("How many lamps would it need?", ["What did the union say about the national lantern register?"])
+    assert "lamps" in q.topic_words and "register" in q.topic_words and q.answer_type == "number"
+
+
+def test_comparisons_and_who_questions():
+    for text in ("How do the Lamplighters Union and the Ministry of Lamps differ on the levy?",
+                 "Compare Jane Roe and the union on night shifts.",
+                 "Do the union and the MoL agree about the levy?"):
+        q = read(text)
+        assert q.comparison and len(q.actors) == 2, text
+    q = read("What did the union ask the Ministry of Lamps to do about the levy?")
+    assert not q.comparison and q.actors == ("Lamplighters Union",) and q.topic_actors == ("Ministry of Lamps",)
+    q = read("Which organisations opposed the levy?")
+    assert q.who_stance == "opposes" and q.actors == ()
+    assert read("Who called for a national lantern register?").who_stance == "recommends"
+
+
+def test_shortened_names_and_topics():
+    assert read("What do the bereaved families think of the plan?").actors == ("Covid Bereaved Families for Justice",)
+    assert read("How do directors of public health feel about it?").actors[:1] == ("Association of Directors of Public Health",)
+    assert read("According to the Treasury, what matters most?").sources == ("HM Treasury",)
+    # A generic phrase inside a name is not the name.
+    assert read("What did Roe say about public health?").actors == ("Senator Jane Roe",)
+    assert read("What did Roe say about public health?").topic_actors == ()
+    # A one-word name that is also an everyday word names someone only when capitalised.
+    assert read("Do they earn too little to get sick pay?", []).actors == ()
+
+
+def test_answer_types_from_the_clause_opening_wh_phrase():
+    assert read("How much did the ministry spend on lamps?").answer_type == "money"
+    assert read("When was the levy introduced?").answer_type == "date"
+    assert read("Across how many towns are lamps lit?").answer_type == "number"
+    assert read("How should value for money be judged when buying lamps?").answer_type is None
+
+
+def test_questions_are_hashable_and_equal_when_read_the_same():
+    a, b = read("What did the union say?"), read("What did the union say?")
+    assert a == b and hash(a) == hash(b) and replace(a, text="x") != a
