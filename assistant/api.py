@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import time
 from typing import Annotated
 
@@ -11,7 +9,9 @@ import orjson
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from .answer import Answer, Assistant
+from .answer import Assistant
+from .app import in_answer_pool
+from .present import answer_dict, viewer_url
 from .quotes import Quote
 from .store import Index
 
@@ -126,25 +126,10 @@ class ErrorOut(BaseModel):
     detail: list[dict] | str | None = None
 
 
-def viewer_url(source_id: str, start: int, end: int) -> str:
-    from urllib.parse import quote
-
-    return f"/sources/{quote(source_id, safe='')}?start={start}&end={end}#quote"
-
-
 def quote_out(q: Quote) -> QuoteOut:
     return QuoteOut(text=q.text, start=q.start, end=q.end, passage=q.passage, source_id=q.source_id, title=q.title,
                     publisher=q.publisher, published=q.published, section=q.section, score=q.score, actor=q.actor,
                     stance=q.stance, url=viewer_url(q.source_id, q.start, q.end))
-
-
-def answer_dict(a: Answer) -> dict:
-    return {"question": a.question, "standalone_question": a.standalone_question, "answered": a.answered,
-            "message": a.message, "took_ms": a.took_ms,
-            "quotes": [{"text": q.text, "start": q.start, "end": q.end, "passage": q.passage, "source_id": q.source_id,
-                        "title": q.title, "publisher": q.publisher, "published": q.published, "section": q.section,
-                        "score": q.score, "actor": q.actor, "stance": q.stance,
-                        "url": viewer_url(q.source_id, q.start, q.end)} for q in a.quotes]}
 
 
 def source_out(index: Index, counts: dict[str, int], source_id: str) -> SourceOut:
@@ -155,12 +140,6 @@ def source_out(index: Index, counts: dict[str, int], source_id: str) -> SourceOu
 
 def get_assistant(request: Request) -> Assistant:
     return request.app.state.assistant
-
-
-async def in_answer_pool(request: Request, fn, /, *args, **kwargs):
-    """Run a blocking call (an answer) on the app's small answer pool, off the event loop."""
-    pool = getattr(request.app.state, "answer_pool", None)
-    return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(fn, *args, **kwargs))
 
 
 class FilterError(ValueError):

@@ -5,6 +5,8 @@ JSON routes live in api.py, HTML pages in pages.py; both call the same Assistant
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,7 +14,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi_offline import FastAPIOffline
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import Headers, MutableHeaders
@@ -36,6 +38,13 @@ SECURITY_HEADERS = {
 # The interactive API docs start from an inline script (their bundle is served locally): a looser policy there only.
 DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
             "img-src 'self' data:; worker-src 'self' blob:; frame-ancestors 'none'")
+
+
+async def in_answer_pool(request: Request, fn, /, *args, **kwargs):
+    """Run a blocking call (an answer) on the app's small answer pool, off the event loop."""
+    pool = getattr(request.app.state, "answer_pool", None)
+    return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(fn, *args, **kwargs))
+
 
 
 def one_faiss_thread() -> None:

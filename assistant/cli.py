@@ -111,21 +111,15 @@ def format_answer(answer) -> str:
     return "\n".join(lines).rstrip()
 
 
-def answer_json(answer) -> dict:
-    from dataclasses import asdict
-
-    quotes = [{k: v for k, v in asdict(q).items() if k != "row"} for q in answer.quotes]
-    return {"question": answer.question, "standalone_question": answer.standalone_question,
-            "answered": answer.answered, "message": answer.message, "quotes": quotes, "took_ms": answer.took_ms}
-
-
 def cmd_ask(args, settings) -> int:
     from .answer import open_assistant
 
     assistant = open_assistant(settings, log=log)
     answer = assistant.ask(args.question, history=args.history, top_k=args.k, sources=args.source, actors=args.actor)
     if args.json:
-        print(json.dumps(answer_json(answer), ensure_ascii=False, indent=1))
+        from .present import answer_dict
+
+        print(json.dumps(answer_dict(answer), ensure_ascii=False, indent=1))
     else:
         print(format_answer(answer))
     return 0
@@ -149,7 +143,9 @@ def cmd_eval(args, settings) -> int:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
         log(f"wrote {len(results)} results to {args.out}")
     if evaluate.has_gold(rows):
-        print(json.dumps(evaluate.score(rows, {r["id"]: r for r in results}, actors=assistant.actors), indent=1))
+        runs = {r["id"]: r for r in results}
+        figures = evaluate.score(rows, runs, actors=assistant.actors)  # the shared scorer's figures
+        print(json.dumps({**figures, "extra": evaluate.paragraph_hits(rows, runs)}, indent=1))
     elif not args.out:
         for r in results:
             print(json.dumps(r, ensure_ascii=False))

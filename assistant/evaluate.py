@@ -166,6 +166,18 @@ def score(gold: list[dict], runs: dict[str, dict], ks=(1, 3, 5), actors=None) ->
     return out
 
 
+def paragraph_hits(gold: list[dict], runs: dict[str, dict], k: int = 5) -> dict:
+    """Beyond the shared scorer: how often the paragraph one of the first k quotes comes from holds a
+    gold quote (did retrieval find the right paragraph, even when the quote is the wrong sentence of it?)."""
+    ans = [g for g in gold if g["answerable"]]
+    hit = 0
+    for g in ans:
+        r = runs.get(g["id"], {})
+        res = r.get("results", [])[:k] if r.get("answered", True) else []
+        hit += any(hit_index(x.get("passage") or x.get("text", ""), g["gold_quotes"]) is not None for x in res)
+    return {f"paragraph_hit@{k}": round(hit / max(len(ans), 1), 3)}
+
+
 def load_jsonl(path: Path) -> list[dict]:
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
@@ -189,7 +201,7 @@ def run(assistant, rows: list[dict], k: int = 10, progress: Callable[[int, int],
             "message": a.message,
             "latency_ms": a.took_ms,
             "results": [
-                {"text": q.text, "source_id": q.source_id, "start": q.start, "end": q.end,
+                {"text": q.text, "source_id": q.source_id, "start": q.start, "end": q.end, "passage": q.passage,
                  "section": q.section, "score": q.score, "actor": q.actor, "stance": q.stance}
                 for q in a.quotes
             ],

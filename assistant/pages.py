@@ -9,7 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from .answer import Answer, Assistant
-from .api import in_answer_pool, viewer_url
+from .app import in_answer_pool
+from .present import viewer_url
 from .errors import InvalidQuestionError
 
 router = APIRouter(include_in_schema=False)

@@ -41,8 +41,13 @@ AUXILIARY = frozenset("did do does were was are is have has had will would could
 # Openers of an elliptical follow-up: "And the BMA?", "What about HARPs?", "But why?"
 CONTINUES = re.compile(r"^\W*(?:and|but|so|also|what about|how about|and what about|what of|and how about)\b", re.I)
 PEOPLE = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "their", "theirs"})
-THINGS = frozenset({"it", "its"})
+THINGS = frozenset({"it", "them"})
 DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+# Nouns that stand for something said before ("that decision", "this way"): shell nouns (Schmid 2000).
+SHELL = frozenset("""decision decisions way proposal proposals plan plans idea ideas approach move change changes
+recommendation recommendations policy issue issues point one ones answer response reply call position view
+step steps measure measures claim argument""".split())
+THIN = 1  # a question with this many topic words or fewer leans on the conversation for what a pronoun means
 # Words that frame a question without naming its topic: how a question asks, not what about.
 FRAME = frozenset("""differ difference different compare comparison agree disagree each both versus vs stand
 think thinks say says said view views position react respond response reaction feel make makes made
@@ -182,26 +187,36 @@ def expand_acronyms(words: list[str], acronyms: dict[str, str]) -> list[str]:
     return [short for short, long in acronyms.items() if f" {long} " in joined and short not in words]
 
 
-def name_words(text: str, actors: Actors) -> set[str]:
-    """Words of the actor names a question uses ("the BMA", "the bereaved families")."""
+def name_words(text: str, actors: Actors, whose: Sequence[str]) -> set[str]:
+    """Words of the names of the actors whose views are asked for ("the BMA", "the bereaved families"):
+    who is asked about is not what about. A name that is part of the topic stays in it."""
+    mentions = actors.find(text, question=True)
+    strong = {m.actor for m in mentions if not m.weak}
     out: set[str] = set()
-    for m in actors.find(text, question=True):
-        out.update(terms.words(text[m.start:m.end]))
+    for m in mentions:
+        # A loose alias ("the report") of an actor also named in full is the topic, not the actor.
+        if m.actor in whose and not (m.weak and m.actor in strong):
+            out.update(terms.words(text[m.start:m.end]))
     return out
 
 
-def anaphora(text: str) -> tuple[bool, bool]:
-    """(refers to people, refers to things) the question itself does not name: "they", "it", "that decision"."""
+def anaphora(text: str) -> tuple[bool, bool, bool]:
+    """(refers to people, refers to things, points back): "they", "it", "that decision" / "why that?"."""
     ws = terms.words(text)
     people = any(w in PEOPLE for w in ws)
-    things = False
+    things = pointer = False
     for i, w in enumerate(ws):
         nxt = ws[i + 1] if i + 1 < len(ws) else ""
         if w in THINGS and not (nxt in ("is", "was", "be") or (i > 0 and ws[i - 1] in ("is", "was"))):
             things = True  # "to get it", not "is it true that"
-        elif w in DEMONSTRATIVES and i > 0 and (not nxt or nxt not in terms.STOPWORDS):
-            things = True  # "that decision", "that way", "why that"
-    return people, things
+        elif w in DEMONSTRATIVES and i > 0 and (not nxt or nxt in SHELL):
+            pointer = True  # "that decision", "that way", "why that"
+    return people, things, pointer
+
+
+def ends_on_shell(text: str) -> bool:
+    """"... react to the government's answer?": a shell noun ending the question points back too."""
+    return bool(re.search(r"\bthe\s+(?:[\w'’]+\s+){0,2}(?:" + "|".join(sorted(SHELL)) + r")\W*$", text, re.I))
 
 
 def side_by_side(text: str, actors: Actors) -> bool:
@@ -214,11 +229,13 @@ def without_asked(text: str, asked: list[str], actors: Actors) -> str:
     """The question as the model reads it: without the names of the actors it asks about, which would
     pull every sentence of theirs close (who holds a view is matched through attribution instead)."""
     out = text
-    for m in sorted(actors.find(text, question=True), key=lambda m: -m.start):
-        if m.actor in asked:
+    mentions = actors.find(text, question=True)
+    strong = {m.actor for m in mentions if not m.weak}
+    for m in sorted(mentions, key=lambda m: -m.start):
+        if m.actor in asked and not (m.weak and m.actor in strong):
             out = out[:m.start] + out[m.end:]
     out = re.sub(r"\s+", " ", out).strip()
-    return out if len(terms.words(out)) >= 2 else text
+    return out if sum(w not in terms.STOPWORDS for w in terms.words(out)) >= 2 else text
 
 
 def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
@@ -226,7 +243,7 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
     ws = terms.words(text)
     content = [w for w in ws if w not in terms.STOPWORDS]
     asked, topic_actors, sources = split_actors(text, actors)
-    names = name_words(text, actors)
+    names = name_words(text, actors, asked + sources)
     frame = attitude_stems()
     # The topic's words as written ("HARPs", not "harp"), for showing; matched by their stems.
     written = [m.group(0) for m in re.finditer(r"[A-Za-z0-9£][\w'’%£-]*", text)]
@@ -263,10 +280,11 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
 
 def elliptical(q: Question) -> tuple[bool, bool]:
     """(needs the earlier actors, needs the earlier topic): what this question cannot be read without."""
-    people, things = anaphora(q.asked)
+    people, things, pointer = anaphora(q.asked)
+    thin = len(q.topic_words) <= THIN
     short = CONTINUES.match(q.asked) is not None and len(q.topic_words) <= 3
-    needs_topic = not q.topic or things
-    needs_actors = (people or short or needs_topic) and not q.actors and not q.sources
+    needs_topic = not q.topic or pointer or (thin and (things or ends_on_shell(q.asked)))
+    needs_actors = (needs_topic or short or (people and thin)) and not q.actors and not q.sources
     return needs_actors, needs_topic
 
 
