@@ -111,7 +111,7 @@ def main_predicate(sent: Span) -> Token:
         for t in sent:
             if (t is not root and t.pos_ == "VERB" and t.dep_ in ("conj", "relcl", "ccomp", "parataxis")
                     and any(g.dep_ in SUBJECTS and g.pos_ in ("PRON", "PROPN", "NOUN") and g.lower_ not in DEMONSTRATIVES
-                            for g in t.children)
+                            and g.tag_ not in ("WP", "WDT") for g in t.children)
                     and any(word_class(x, lex) not in (None, "reports") for x in chain(t))):
                 return t
     subj = next((c for c in root.children if c.dep_ in SUBJECTS), None)

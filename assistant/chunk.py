@@ -148,10 +148,21 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return merge_fragments(text, spans)
 
 
+STAGE_DIRECTION = re.compile(r"^\([A-Z][^()]{0,30}\)\s+(?=[A-Z\"“‘'])")
+
+
 def merge_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Glue pieces that are not sentences on their own (e.g. "e.g." splits, a lone bracket) to their neighbour."""
-    out: list[tuple[int, int]] = []
+    """Glue pieces that are not sentences on their own (e.g. "e.g." splits, a lone bracket) to their neighbour.
+    A transcript's stage direction opening a sentence ("(Applause.) We need ...") ends the one before."""
+    split: list[tuple[int, int]] = []
     for s, e in spans:
+        m = STAGE_DIRECTION.match(text[s:e])
+        if m and split:
+            split.append((s, s + len(m.group(0).rstrip())))
+            s += m.end()
+        split.append((s, e))
+    out: list[tuple[int, int]] = []
+    for s, e in split:
         piece = text[s:e]
         if out and (len(piece.split()) < 3 or piece[:1].islower()):
             out[-1] = (out[-1][0], e)

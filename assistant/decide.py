@@ -155,6 +155,8 @@ class Judge:
         phrase = f" {' '.join(words)} "
         if any(phrase in f" {' '.join(terms.words(d.title))} " for d in self.index.documents.values()):
             return True
+        if any(phrase in f" {' '.join(terms.words(n))} " for a in self.index.actors.actors for n in (a.name, *a.aliases)):
+            return True  # part of someone's name ("Bush" of two presidents)
         stems = [terms.stem(w) for w in words if w not in terms.STOPWORDS]
         bm = self.index.sentence_bm25
         if not stems or any(st not in bm.vocab_dict for st in stems):

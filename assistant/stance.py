@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
 EXCESS = -1.2  # an adjective under "too" (VADER rates the adjective, not the excess)
+PREDICATIVE = 1.5  # weight of an adjective that is the predicate of "to be"
 THRESHOLD = 1.0  # summed polarity (VADER scale) a clause needs to count as evaluative
 SUBJECTS = ("nsubj", "nsubjpass", "csubj", "csubjpass")
 CLAUSES = ("conj", "advcl", "ccomp", "parataxis")
@@ -121,6 +122,8 @@ def polarity(tokens: list[Token], lex: Lexicon) -> float:
             continue
         if not v:
             continue
+        if t.dep_ in ("acomp", "attr") and t.head.lemma_ == "be":
+            v *= PREDICATIVE  # "X is appropriate": what the sentence says of its subject
         negated = negations(t, lex) or negations(t.head, lex) and t.dep_ in ("dobj", "acomp", "attr", "xcomp", "amod")
         if any(c.dep_ == "det" and c.lower_ == "no" for c in t.children):
             negated = True
@@ -132,6 +135,22 @@ def obligation(tokens: list[Token], lex: Lexicon) -> bool:
     """"should", "must", "ought to" on one of the predicates, or "need to"."""
     return any(c.dep_ == "aux" and c.lower_ in lex.obligation or t.lemma_ == "need" and c.dep_ == "xcomp"
                for t in tokens for c in t.children)
+
+
+FIRST_PERSON = ("i", "we", "my", "our")
+
+
+def pledge(root: Token, subject: Token | None) -> bool:
+    """A first-person undertaking: "we will ...", "I'm going to ...", "my plan will ...", "we are prepared to ..."."""
+    if subject is None:
+        return False
+    mine = subject.lower_ in FIRST_PERSON or any(c.dep_ == "poss" and c.lower_ in FIRST_PERSON for c in subject.children)
+    if not mine:
+        return False
+    future = any(c.dep_ == "aux" and c.lower_ in ("will", "'ll", "shall", "’ll") for c in root.children)
+    going = root.lemma_ in ("go", "prepare", "intend", "plan", "announce", "propose") and any(
+        c.dep_ in ("xcomp", "dobj", "ccomp") for c in root.children)
+    return future or going
 
 
 def directive(sent: Span, root: Token) -> bool:
@@ -173,10 +192,15 @@ def of_sentence(sent: Span, lex: Lexicon | None = None, root: Token | None = Non
     # The contrasted clause's own predicate counts too: "..., but stops short of a commitment".
     turned = {word_class(t, lex) for c in root.children if c.i in contrast and c.dep_ in CLAUSES for t in chain(c)}
     other += sum(CLASS_VALENCE.get(c, 0.0) for c in turned if c) - (THRESHOLD if "mixed" in turned else 0.0)
-    if directive(sent, root):
+    if directive(sent, root) or directive(sent, sent.root):
         return "opposes" if negations(root, lex) % 2 else "recommends"  # "Let's cap the cost", "Pass my proposal"
     if obligation([root], lex) and word_class(root, lex) in (None, "reports"):
         return "opposes" if negations(root, lex) % 2 else "recommends"  # "X should ...", "We must not ..."
+    if stated == "recommends" and not negs % 2:
+        # "We urge the Inquiry to reject any suggestion that ...": asking for a rejection opposes.
+        later = [c for c in classes[classes.index("recommends") + 1:] if c in NEGATIVE]
+        if later:
+            return "opposes"
     if stated is not None:
         found = NEGATED[stated] if negs % 2 else stated
         if found == "reports":
@@ -186,8 +210,16 @@ def of_sentence(sent: Span, lex: Lexicon | None = None, root: Token | None = Non
         return found
     if obligation(acts, lex):
         return "opposes" if negs % 2 else "recommends"
+    # "One, that there should be a senior minister ...", "It is the view of X that the response needs to be
+    # joined up": an obligation in the clause a frame introduces.
+    framed = [c for c in root.children if c.dep_ in ("ccomp", "acl", "relcl", "appos", "attr") and c.i not in conceded]
+    framed += [g for c in framed if c.pos_ in ("NOUN", "PROPN") for g in c.children if g.dep_ in ("acl", "relcl", "ccomp")]
+    if any(obligation(chain(c), lex) for c in framed if c.pos_ in ("VERB", "AUX")):
+        return "recommends"
     if negs % 2 and subject is not None and subject.lower_ in ("i", "we"):
         return "opposes"  # "We will not vote to cut off X": a refusal
+    if pledge(root, subject):
+        return "recommends"  # "We will cut the tax on ...", "My plan will freeze spending": what the speaker proposes
     if own >= THRESHOLD and other <= -THRESHOLD or own <= -THRESHOLD and other >= THRESHOLD:
         return "mixed"
     if abs(own) < THRESHOLD:

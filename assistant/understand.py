@@ -51,7 +51,7 @@ THIN = 1  # a question with this many topic words or fewer leans on the conversa
 # Words that frame a question without naming its topic: how a question asks, not what about.
 FRAME = frozenset("""differ difference different compare comparison agree disagree each both versus vs stand
 think thinks say says said view views position react respond response reaction feel make makes made
-want wants wanted plan plans argue argues argued mean means many much long often""".split())
+want wants wanted need needs needed plan plans argue argues argued mean means many much long often""".split())
 
 
 @dataclass(frozen=True)
