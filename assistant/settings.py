@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     )
     actors_file: Path | None = Field(
         None,
-        description="Extra actors and aliases (JSON), merged over the built-in list; "
+        description="Aliases and merges of actors (JSON) added to the cast found in the sources themselves; "
         "defaults to actors.json in the sources folder when present.",
     )
     runtime: Literal["auto", "onnx", "onnx-int8", "torch"] = Field(
