@@ -115,7 +115,9 @@ def main_predicate(sent: Span) -> Token:
                     and any(word_class(x, lex) not in (None, "reports") for x in chain(t))):
                 return t
     subj = next((c for c in root.children if c.dep_ in SUBJECTS), None)
-    if subj is not None and subj.lower_ in DEMONSTRATIVES and subj.i < root.i and root.i - sent.start <= 2:
+    doc = sent.doc
+    framing = root.i + 1 < len(doc) and doc[root.i + 1].text == ","  # "That said, ...", "This aside, ..."
+    if subj is not None and subj.lower_ in ("that", "this") and framing and subj.i < root.i and root.i - sent.start <= 2:
         clause = next((c for c in root.children if c.dep_ in ("ccomp", "parataxis", "conj") and c.i > root.i), None)
         if clause is not None and any(g.dep_ in SUBJECTS for g in clause.children):
             return clause
@@ -233,6 +235,7 @@ class Scene:
     # Nouns the title gives an owner: "The government's response to ..." -> {"response": "Government"}, so that
     # "the response pushes back" in the text is the government's.
     title_heads: dict[str, str] = field(default_factory=dict)
+    subject: str | None = None  # the one actor the title names besides the document's own voice
 
 
 def resolve(f: Facts, actors: Actors, scene: Scene) -> tuple[str | None, str]:
@@ -242,14 +245,17 @@ def resolve(f: Facts, actors: Actors, scene: Scene) -> tuple[str | None, str]:
         held = scene.speaker or scene.voice
     elif f.holder_kind == "we":
         held = scene.voice or scene.speaker
-    elif f.holder_kind == "pronoun" and f.agentive:
-        held = named_actor(f.holder, actors, (), scene.voice) or scene.previous or scene.voice
+    elif f.holder_kind == "pronoun":
+        # "It then backs away from that", "She calls for ...": whoever the sentence before reported.
+        held = named_actor(f.holder, actors, (), scene.voice) or scene.previous or (scene.voice if f.agentive else None)
     elif f.holder_kind == "name":
         held = named_actor(f.holder, actors, f.holder_entities, scene.voice)
         if held and not f.agentive and actors.by_name[held].origin == "text":
             held = None  # "The Inquiry has heard that ...": a body the text names, not one stating a view
         if held is None and f.head:
             held = scene.title_heads.get(f.head)
+        if held is None and f.head in load().nouns and scene.subject:
+            held = scene.subject  # "The recommendations include:" in a briefing on someone's report
     if held:
         return held, f.stance
     if f.according:
@@ -305,6 +311,8 @@ def attribute_document(title: str, publisher: str, speaker: str, sentences, fact
     voice = (actors.canonical(voice) or voice) if voice else None
     own = (actors.canonical(own) or own) if own else None
     heads = title_heads(title, actors)
+    others = [a for a in actors.named_in(title) if a not in (voice, own)]
+    subject = others[0] if len(set(others)) == 1 else None
     main = main_label(sentences)
     out: list[tuple[str | None, str]] = []
     previous: str | None = None
@@ -316,7 +324,8 @@ def attribute_document(title: str, publisher: str, speaker: str, sentences, fact
         v, me = voice, own
         if s.speaker and s.speaker != main:
             v = me = actors.canonical(s.speaker) or s.speaker  # another speaker's turn: the chair interrupting
-        scene = Scene(v, me, previous, lead[0] if s.item and lead else None, heading_actor(s.section, actors, v), heads)
+        scene = Scene(v, me, previous, lead[0] if s.item and lead else None, heading_actor(s.section, actors, v), heads,
+                      subject)
         actor, stance = resolve(f, actors, scene)
         if s.item and lead and stance == "describes":
             stance = lead[1]  # "We are concerned about: - X": the item carries its lead-in's stance

@@ -15,7 +15,7 @@ POSITIVE = frozenset({"welcomes", "supports", "accepts"})
 NEGATIVE = frozenset({"concerned", "opposes", "rejects"})
 # The stance a negated attitude amounts to: "does not support" opposes, "will not accept" rejects.
 NEGATED = {"welcomes": "concerned", "supports": "opposes", "accepts": "rejects", "rejects": "accepts",
-           "opposes": "supports", "concerned": "describes", "recommends": "opposes", "reports": "reports",
+           "opposes": "supports", "concerned": "describes", "recommends": "describes", "reports": "reports",
            "mixed": "mixed"}
 
 

@@ -28,7 +28,7 @@ FEATURES = (
     "publisher",  # it is in a document that actor published or spoke
     "source",  # the question asks what a publisher says ("according to X") and X published it
     "type",  # it holds the kind of answer asked for: a number, an amount, a date, a name
-    "stance",  # "Who welcomed X?": it holds that stance
+    "stance",  # it holds the attitude the question asks about ("Who welcomed X?", "What worries Y about X?")
     "content",  # how much it says: near 0 for formulas, salutations, names and repeated lines
     "generic",  # how close it is to the corpus as a whole: summaries and openers are near everything
 )
@@ -254,8 +254,8 @@ class Retriever:
             f[:, 7] = np.isin(self.voice_code[rows], src) | np.isin(self.actor_code[rows], src)
         if q.answer_type:
             f[:, 8] = self.type_mask(q, rows)
-        if q.who_stance:
-            coarse = 1 if q.who_stance in POSITIVE else -1 if q.who_stance in NEGATIVE else 2 if q.who_stance == "recommends" else 0
+        if q.stance:
+            coarse = 1 if q.stance in POSITIVE else -1 if q.stance in NEGATIVE else 2 if q.stance == "recommends" else 0
             f[:, 9] = self.stance_code[rows] == coarse
         f[:, 10] = self.content[rows]
         f[:, 11] = self.generic[rows]

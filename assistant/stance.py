@@ -203,6 +203,8 @@ def of_sentence(sent: Span, lex: Lexicon | None = None, root: Token | None = Non
             return "opposes"
     if stated is not None:
         found = NEGATED[stated] if negs % 2 else stated
+        if stated == "recommends" and negs % 2 and subject is not None and subject.lower_ in FIRST_PERSON:
+            found = "opposes"  # "We do not recommend X" opposes it; "the review does not call for X" describes
         if found == "reports":
             found = "describes"
         if found in POSITIVE and other <= -THRESHOLD or found in NEGATIVE and other >= THRESHOLD:

@@ -68,8 +68,9 @@ class Question:
     answer_type: str | None  # "money" | "number" | "date" | "who" | None
     counted: tuple[str, ...]  # stems of what "how many ..." counts
     comparison: bool
-    who_stance: str | None  # "Who welcomed X?" -> "welcomes"
+    who_stance: str | None  # "Who welcomed X?" -> "welcomes": the stance whose holders are asked for
     followup: bool = False  # read with the conversation
+    stance: str | None = None  # an attitude the question asks about ("What reservations ...?" -> concerned)
 
 
 @lru_cache(maxsize=1)
@@ -167,8 +168,11 @@ def answer_type(text: str) -> str | None:
 
 def who_stance(text: str) -> str | None:
     """The stance a "who ..." question asks about ("Who welcomed fewer targets?" -> welcomes)."""
-    if not WHO_ASKS.match(text):
-        return None
+    return asked_stance(text) if WHO_ASKS.match(text) else None
+
+
+def asked_stance(text: str) -> str | None:
+    """The first attitude word of a question, as a stance ("What reservations ...", "Did X welcome ...")."""
     stems = [terms.stem(w) for w in terms.words(text)]
     table = {k: v for k, v in attitude_stems().items() if v != "reports"}
     for i, st in enumerate(stems):
@@ -275,6 +279,7 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
         answer_type=answer_type(text), counted=counted,
         comparison=len(asked) >= 2 and bool(COMPARE.search(text) or side_by_side(text, actors)),
         who_stance=who_stance(text),
+        stance=asked_stance(text),
     )
 
 
