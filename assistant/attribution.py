@@ -155,6 +155,8 @@ def holder(sent: Span) -> Holder:
         return Holder(subj.text, "we", agentive, span)
     if addressee:
         return Holder(agentive=False)
+    if lower == "it" and root.lemma_ == "be" and any(c.dep_ in ("acomp", "ccomp", "xcomp", "attr") for c in root.children):
+        return Holder(agentive=agentive)  # "It is not clear how ...": no one, the frame of a claim
     if lower in THIRD:
         return Holder(subj.text, "pronoun", agentive, None, antecedent(sent, subj))
     if subj.pos_ in ("PRON", "DET") or subj.dep_ == "expl":
