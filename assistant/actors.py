@@ -76,6 +76,14 @@ def tokenize(text: str) -> list[Tok]:
     return out
 
 
+def name_end(tok: Tok) -> int:
+    """Where a name ends in the text: before a possessive ("Review" of "Review's")."""
+    for suffix in ("'s", "’s", "'", "’"):
+        if tok.raw.endswith(suffix) and len(tok.raw) > len(suffix):
+            return tok.end - len(suffix)
+    return tok.end
+
+
 def key(text: str) -> tuple[str, ...]:
     """A name as matched: its normalised words, without a leading "the" ("the Review" is "Review")."""
     toks = tuple(t.norm for t in tokenize(text))
@@ -159,7 +167,7 @@ class Actors:
                 continue  # "Little" names someone; "too little" does not
             if n == 1 and len(alias[0]) <= 3 and not question and toks[i].raw.rstrip("s") != written.rstrip("s"):
                 continue  # a short acronym is written as defined in a document ("WA", not "wa"; "MoL")
-            return n, Mention(name, toks[i].start, toks[i + n - 1].end, weak)
+            return n, Mention(name, toks[i].start, name_end(toks[i + n - 1]), weak)
         return None
 
     def _match_partial(self, toks: list[Tok], i: int) -> tuple[int, Mention] | None:
@@ -170,7 +178,7 @@ class Actors:
                 continue
             if n == 1 and not toks[i].raw[:1].isupper() and terms.zipf(toks[i].norm) >= COMMON:
                 continue  # a lone surname or "Treasury" is capitalised when it names someone
-            return n, Mention(name, toks[i].start, toks[i + n - 1].end, False, True)
+            return n, Mention(name, toks[i].start, name_end(toks[i + n - 1]), False, True)
         return None
 
     def named_in(self, text: str, include_weak: bool = False, question: bool = False) -> list[str]:

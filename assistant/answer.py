@@ -212,7 +212,7 @@ class Assistant:
         shown = " ".join(q.topic_words) or topic
         q = replace(q, actors=(), topic_actors=(), comparison=False, who_stance=None, stance=None)
         filters = Filters(frozenset(sources), frozenset(self.actors.canonical(a) or a for a in actors))
-        qvec = self.embedder.encode_query(shown)
+        qvec = self.embedder.encode_query(q.dense_text)
         entries: list[PositionEntry] = []
         if named:
             for actor in named:

@@ -132,7 +132,7 @@ class Judge:
         taken = " ".join(out)
         for m in re.finditer(r"(?<=\s)[A-Z][a-z]+\b", q.asked):
             w = m.group(0)
-            if w not in taken and w.lower() not in TITLES and terms.zipf(w.lower()) < EVERYDAY - 1.5:
+            if w not in taken and w.lower() not in TITLES and terms.zipf(w.lower()) < EVERYDAY - 0.5:
                 out.append(w)
         return out
 
@@ -163,9 +163,15 @@ class Judge:
             return False
         indptr, indices = bm.scores["indptr"], bm.scores["indices"]
         rarest = min((bm.vocab_dict[st] for st in stems), key=lambda t: indptr[t + 1] - indptr[t])
+        # One capitalised word must stand capitalised in the text: "the Fuller stocktake" is not "a fuller picture".
+        exact = re.compile(rf"\b{re.escape(name)}\b") if len(words) == 1 and name[:1].isupper() else None
         for row in indices[indptr[rarest]:indptr[rarest + 1]].tolist():
             s = self.index.sentences[row]
-            if phrase in f" {' '.join(terms.words(bm25_text(s.section, s.context, self.index.text(s))))} ":
+            text = bm25_text(s.section, s.context, self.index.text(s))
+            if exact is not None:
+                if exact.search(text):
+                    return True
+            elif phrase in f" {' '.join(terms.words(text))} ":
                 return True
         return False
 
@@ -211,8 +217,10 @@ class Judge:
             return Decision(False, NO_ANSWER, (0.0,) * len(DECISION_FEATURES), 0.0)
         x = speaks(self.features(q, ranked, quotes, retriever), self.silence)
         p = 1 / (1 + math.exp(-(float(np.dot(self.weights, x)) + self.bias)))
-        if p >= self.threshold:
+        silent = not x[DECISION_FEATURES.index("actor")]
+        if p >= self.threshold and not silent:
             return Decision(True, None, x, p)
+        # An actor asked about who says nothing on the topic is named as silent, whatever else is close.
         return Decision(False, self.why(q, x), x, p)
 
     def why(self, q: Question, x: tuple[float, ...]) -> str:

@@ -102,9 +102,21 @@ SILENCE = (0.1, 0.2, 0.3, 0.45, 0.6)  # gaps tried for "the asked actor says not
 
 
 def fit_decide(rows: list[tuple[tuple[float, ...], bool]]) -> dict[str, float]:
-    """The decision model for the silence gap that fits the training questions best."""
-    fits = [fit_decide_at(rows, g) for g in SILENCE]
-    return min(fits, key=lambda m: m.pop("_loss"))
+    """The decision model, with the silence gap that refuses most unanswerable questions while leaving the
+    answerable ones answered (a silent asked actor refuses outright, decide.Judge.decide)."""
+    i = DECISION_FEATURES.index("actor")
+    answerable = [r[0][i] for r in rows if r[1]]
+    unanswerable = [r[0][i] for r in rows if not r[1]]
+
+    def quality(g: float) -> tuple[float, float]:
+        false = sum(a < -g for a in answerable) / max(1, len(answerable))
+        caught = sum(u < -g for u in unanswerable) / max(1, len(unanswerable))
+        return (false <= FALSE_ABSTAIN / 2, caught - false)
+
+    gap = max(SILENCE, key=quality)
+    model = fit_decide_at(rows, gap)
+    model.pop("_loss")
+    return model
 
 
 def fit_decide_at(rows: list[tuple[tuple[float, ...], bool]], silence: float) -> dict[str, float]:

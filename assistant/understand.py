@@ -26,7 +26,7 @@ WHO_ASKS = re.compile(r"^\W*(?:who|which (?:organisations?|organizations?|bodies
 PREP_TOPIC = re.compile(r"\b(about|on|regarding|concerning|towards|over|into|for|from|with|to|between|of|against)\s+(?:the\s+)?$", re.I)
 ATTRIBUTIVE = re.compile(r"^\s+(briefing|report|response|reply|proposals?|plan|paper|recommendations?|consultation|"
                          r"mandate|guidance|strategy|review|inquiry|process|reforms?|decision|model|survey)\b", re.I)
-NUMBER_Q = re.compile(r"\b(how (?:many|much|long|big|large|often|far|high|low)|what(?:'s|\s+is|\s+was|\s+are|\s+were)?\s+"
+NUMBER_Q = re.compile(r"\b(how (?:many|much|long|big|large|often|high|low)|what(?:'s|\s+is|\s+was|\s+are|\s+were)?\s+"
                       r"(?:the\s+)?(?:[a-z-]+\s+)?(?:percentage|proportion|share|number|amount|size|length|rate|level|figure|"
                       r"total|cost|price)|by how much)\b", re.I)
 MONEY_Q = re.compile(r"\bhow much\b.*\b(cost|costs|costing|spend|spent|spending|fund|funding|funded|money|worth|budget|"
@@ -128,8 +128,9 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
             add(topic, m.actor)
             continue
         add(asked, m.actor)
-    if not asked and len(topic) == 1 and not sources and topic[0] in possessed:
-        # "What did Hewitt's review recommend?" - a lone actor named in full is the one asked about.
+    if not asked and len(topic) == 1 and not sources and topic[0] in possessed and says(text):
+        # "What did Hewitt's review recommend?" - a lone possessor of what says something is the one asked about
+        # (not in "How long is Hewitt's report?").
         asked, topic = topic, []
     if len(asked) > 1 and not COMPARE.search(text):
         # "What do the LGA and WLGA ask the Inquiry to say ...": the actors named together first are asked
@@ -151,6 +152,18 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
 # Where a wh-phrase asks for the answer: at the start of the question or of a clause ("According to X,
 # how many ...", "Across how many ...", "..., and who was chosen"), not "judged when paying".
 CLAUSE_START = re.compile(r"(?:^\W*|[,;:]\s+|\band\s+|^\W*\w+\s+)$", re.I)
+
+
+def says(text: str) -> bool:
+    """Whether a question asks what someone says or does: an auxiliary, then a reporting or attitude verb
+    ("What did Hewitt's review recommend?"; not "How long is Hewitt's report?")."""
+    from .lexicon import load
+
+    m = re.search(r"\b(?:did|does|do|will|would|has|have|had)\b", text, re.I)
+    if not m:
+        return False
+    verbs = {terms.stem(w) for w in load().verbs if " " not in w}
+    return any(terms.stem(w) in verbs for w in terms.words(text[m.end():]))
 
 
 def answer_type(text: str) -> str | None:

@@ -100,7 +100,7 @@ def test_int8_questions_against_exact_vectors_answer_like_the_exact_model(onnx_f
     exact, int8 = OnnxEmbedder(onnx_folder), OnnxEmbedder(onnx_folder, quantized=True)
     questions = ["What does the BMA think of the proposed GP buy-out fund?", "Who welcomed fewer national targets?",
                  "Did the government accept the 1% prevention shift?",
-                 "What did NHS Providers say about the Federated Data Platform?",
+                 "What did NHS Providers say about HARPs?",
                  "What is the King's Fund's view of ICS accountability?"]
     from assistant.answer import Assistant
 
