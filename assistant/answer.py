@@ -173,7 +173,7 @@ class Assistant:
     def statements_of(self, q: Question, qvec: np.ndarray, actor: str, k: int,
                       filters: Filters = Filters()) -> tuple[list[Quote], Decision]:
         """One actor's best statements on a question's topic, and whether they answer it."""
-        one = replace(q, actors=(actor,), comparison=False, who_stance=None, stance=None)
+        one = replace(q, actors=(actor,), comparison=False, who_stance=None)
         ranked = self.retriever.rank(one, qvec, filters)
         own = np.flatnonzero(ranked.actor)
         quotes = self.quotes.make(ranked.rows[own].tolist(), ranked.score[own].tolist(), k, frozenset([actor]))
@@ -210,7 +210,7 @@ class Assistant:
         q = self.understand(topic)
         named = q.actors  # actors only qualifying the topic ("NHS budgets") do not limit the rows
         shown = " ".join(q.topic_words) or topic
-        q = replace(q, actors=(), topic_actors=(), comparison=False, who_stance=None, stance=None)
+        q = replace(q, actors=(), topic_actors=(), comparison=False, who_stance=None)
         filters = Filters(frozenset(sources), frozenset(self.actors.canonical(a) or a for a in actors))
         qvec = self.embedder.encode_query(q.dense_text)
         entries: list[PositionEntry] = []

@@ -47,6 +47,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--work", type=Path, help="where each corpus is indexed (default: a temporary folder)")
     s.add_argument("--out", type=Path, help="write the weights and figures here (e.g. assistant/data/weights.json)")
     s.add_argument("--folds", type=int, default=5, help="k of the k-fold cross-validation (default 5)")
+    s.add_argument("--ablate", action="store_true", help="also measure, cross-validated, each ranking signal left out")
 
     s = sub.add_parser("serve", parents=[common], help="build the index if needed and serve the web chat and API")
     s.add_argument("--host", help="bind address (ASSISTANT_HOST, default 127.0.0.1)")
@@ -164,7 +165,7 @@ def cmd_fit(args, settings) -> int:
             raise AssistantError(f"--corpus {sources} {gold}: needs a sources folder and a gold JSONL file")
     command = "assistant fit " + " ".join(f"--corpus {shlex.quote(str(a))} {shlex.quote(str(b))}" for a, b in specs)
     with tempfile.TemporaryDirectory(prefix="assistant-fit-") as tmp:
-        report = fit.run(specs, args.work or Path(tmp), args.out, args.folds, command, log=log)
+        report = fit.run(specs, args.work or Path(tmp), args.out, args.folds, command, log=log, ablate=args.ablate)
     print(json.dumps({k: report[k] for k in ("rank", "decide", "figures")}, indent=1))
     return 0
 

@@ -220,8 +220,24 @@ def cross_validate(corpora: dict[str, tuple], items: list[Item], folds: int, see
     return kfold, loco
 
 
+def ablation(corpora: dict[str, tuple], items: list[Item], folds: int, log: Callable[[str], None]) -> dict:
+    """Cross-validated figures with each ranking signal left out: a signal whose absence costs nothing
+    is not worth its place."""
+    out = {}
+    for j, name in enumerate(("none", *FEATURES)):
+        trimmed = items
+        if name != "none":
+            trimmed = [Item(it.corpus, it.gold, np.where(np.arange(len(FEATURES)) == j - 1, 0.0, it.features), it.labels)
+                       for it in items]
+        kfold, loco = cross_validate(corpora, trimmed, folds)
+        out[name] = {scheme: {k: round(float(np.mean([f[k] for f in figs.values()])), 3) for k in ("hit@1", "hit@5", "mrr@10")}
+                     for scheme, figs in (("k_fold", kfold), ("leave_one_corpus_out", loco)) if figs}
+        log(f"without {name}: {out[name]}")
+    return out
+
+
 def run(specs: list[tuple[Path, Path]], work: Path, out: Path | None, folds: int, command: str,
-        log: Callable[[str], None] = print) -> dict:
+        log: Callable[[str], None] = print, ablate: bool = False) -> dict:
     from .answer import open_assistant
     from .settings import Settings
 
@@ -251,6 +267,8 @@ def run(specs: list[tuple[Path, Path]], work: Path, out: Path | None, folds: int
         **weights,
         "figures": {"in_sample": in_sample, f"{folds}_fold": kfold, "leave_one_corpus_out": loco},
     }
+    if ablate:
+        report["ablation"] = ablation(corpora, items, folds, log)
     log(f"fitted in {time.perf_counter() - started:.0f}s")
     if out is not None:
         out.write_text(json.dumps(report, indent=1) + "\n")

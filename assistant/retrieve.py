@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import terms
-from .lexicon import NEGATIVE, POSITIVE
 from .store import Index
 from .understand import Question
 
@@ -26,9 +25,7 @@ FEATURES = (
     "paragraph",  # the best dense + BM25 of any sentence in its paragraph: the paragraph is on the topic
     "actor",  # it states the position of an actor the question asks about
     "publisher",  # it is in a document that actor published or spoke
-    "source",  # the question asks what a publisher says ("according to X") and X published it
     "type",  # it holds the kind of answer asked for: a number, an amount, a date, a name
-    "stance",  # it holds the attitude the question asks about ("Who welcomed X?", "What worries Y about X?")
     "content",  # how much it says: near 0 for formulas, salutations, names and repeated lines
     "generic",  # how close it is to the corpus as a whole: summaries and openers are near everything
 )
@@ -114,7 +111,7 @@ class Retriever:
         self.index = index
         self.weights = np.asarray([weights.get(f, 0.0) for f in FEATURES], np.float32)
         # The part of the score that says how close a sentence is to the topic, whoever it is by.
-        self.topic_weights = np.where(np.isin(FEATURES, ("actor", "publisher", "source", "stance")), 0, self.weights)
+        self.topic_weights = np.where(np.isin(FEATURES, ("actor", "publisher")), 0, self.weights)
         sents = index.sentences
         actors = index.actors
         n = len(sents)
@@ -137,8 +134,6 @@ class Retriever:
         self.voice_code = np.asarray([self.code.get(self.voice.get(s.source_id), -1) for s in sents], dtype=np.int32)
         self.speaker_code = np.asarray([self.code.get(self.speaker.get(s.source_id), -1) for s in sents], dtype=np.int32)
         self.kinds = {k: np.asarray([k in s.kinds for s in sents], bool) for k in ("number", "money", "date", "who")}
-        coarse = {**{s: 1 for s in POSITIVE}, **{s: -1 for s in NEGATIVE}, "recommends": 2, "mixed": 3}
-        self.stance_code = np.asarray([coarse.get(s.stance, 0) for s in sents], dtype=np.int8)
         self.content = self._content()
         # A sentence near the centre of the corpus is near every question ("The report is a long and
         # complex document ..."): its closeness to a question says little (hubness).
@@ -249,16 +244,10 @@ class Retriever:
         if len(want):
             f[:, 5] = np.isin(self.actor_code[rows], want)
             f[:, 6] = np.isin(self.voice_code[rows], want) | np.isin(self.speaker_code[rows], want)
-        src = self.codes(q.sources)
-        if len(src):
-            f[:, 7] = np.isin(self.voice_code[rows], src) | np.isin(self.actor_code[rows], src)
         if q.answer_type:
-            f[:, 8] = self.type_mask(q, rows)
-        if q.stance:
-            coarse = 1 if q.stance in POSITIVE else -1 if q.stance in NEGATIVE else 2 if q.stance == "recommends" else 0
-            f[:, 9] = self.stance_code[rows] == coarse
-        f[:, 10] = self.content[rows]
-        f[:, 11] = self.generic[rows]
+            f[:, 7] = self.type_mask(q, rows)
+        f[:, 8] = self.content[rows]
+        f[:, 9] = self.generic[rows]
         return f
 
     def type_mask(self, q: Question, rows: np.ndarray) -> np.ndarray:

@@ -70,7 +70,6 @@ class Question:
     comparison: bool
     who_stance: str | None  # "Who welcomed X?" -> "welcomes": the stance whose holders are asked for
     followup: bool = False  # read with the conversation
-    stance: str | None = None  # an attitude the question asks about ("What reservations ...?" -> concerned)
 
 
 @lru_cache(maxsize=1)
@@ -292,7 +291,6 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
         answer_type=answer_type(text), counted=counted,
         comparison=len(asked) >= 2 and bool(COMPARE.search(text) or side_by_side(text, actors)),
         who_stance=who_stance(text),
-        stance=asked_stance(text),
     )
 
 
