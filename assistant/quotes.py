@@ -13,6 +13,7 @@ from .store import Index
 
 SHORT_WORDS = 8  # a sentence this short rarely stands alone as a quote
 MAX_QUOTE_SENTENCES = 3
+WHOLE_PARAGRAPH = 90  # words: a paragraph of at most this many words and MAX_QUOTE_SENTENCES sentences is quoted whole
 NEAR_DUPLICATE = 0.6
 # Openers of a sentence that spells out the one before it.
 ELABORATES = re.compile(
@@ -91,6 +92,8 @@ class QuoteMaker:
             last = pos + 1  # "There are questions... Notably, ...": the detail is the answer
         if first == pos and pos > 0 and s.context and s.context == idx.text(idx.sentences[rows[pos - 1]]):
             first = pos - 1  # "This is a source of unease": show what "this" is
+        if len(rows) <= MAX_QUOTE_SENTENCES and sum(len(idx.text(idx.sentences[r]).split()) for r in rows) <= WHOLE_PARAGRAPH:
+            first, last = 0, len(rows) - 1  # a short paragraph is quoted whole: its sentences make one point
         if first == last and len(idx.text(s).split()) < SHORT_WORDS:
             if last + 1 < len(rows):
                 last += 1  # a very short sentence rarely says anything alone
