@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from . import terms
@@ -125,6 +126,10 @@ class Actors:
         for lst in self._full.values():
             lst.sort(key=lambda e: -len(e[0]))
         self._partial = self._partials()
+        self._max_partial = max((len(k) for k in self._partial), default=0)
+        # A question is read several times (who is asked, which words name them, what the model reads):
+        # the mentions of a text are found once.
+        self.find = lru_cache(maxsize=4096)(self._find)
 
     # -- building --------------------------------------------------------------------------------
 
@@ -143,20 +148,21 @@ class Actors:
 
     # -- finding ---------------------------------------------------------------------------------
 
-    def find(self, text: str, question: bool = False) -> list[Mention]:
+    def _find(self, text: str, question: bool = False) -> tuple[Mention, ...]:
         """Actors named in a text, in order. In a question, case is ignored and shortened names count."""
         toks = tokenize(text)
+        stems = [terms.stem(t.norm) for t in toks] if question and self._partial else []
         out: list[Mention] = []
         i = 0
         while i < len(toks):
-            m = self._match_full(toks, i, question) or (self._match_partial(toks, i) if question else None)
+            m = self._match_full(toks, i, question) or (self._match_partial(toks, stems, i) if question else None)
             if m is None:
                 i += 1
                 continue
             n, mention = m
             out.append(mention)
             i += n
-        return out
+        return tuple(out)
 
     def _match_full(self, toks: list[Tok], i: int, question: bool) -> tuple[int, Mention] | None:
         for alias, name, weak, exact, written in self._full.get(toks[i].norm, ()):
@@ -170,9 +176,9 @@ class Actors:
             return n, Mention(name, toks[i].start, name_end(toks[i + n - 1]), weak)
         return None
 
-    def _match_partial(self, toks: list[Tok], i: int) -> tuple[int, Mention] | None:
-        for n in range(min(6, len(toks) - i), 0, -1):
-            form = tuple(terms.stem(t.norm) for t in toks[i:i + n])
+    def _match_partial(self, toks: list[Tok], stems: list[str], i: int) -> tuple[int, Mention] | None:
+        for n in range(min(self._max_partial, len(toks) - i), 0, -1):
+            form = tuple(stems[i:i + n])
             name = self._partial.get(form)
             if name is None:
                 continue

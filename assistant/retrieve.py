@@ -199,23 +199,21 @@ class Retriever:
             mask = np.zeros(len(bm_s), bool)
             mask[allowed] = True
             bm_s = np.where(mask, bm_s, 0)
-        cand: set[int] = set(d_ids.tolist())
-        cand.update(top_k(bm_s, BM25_K).tolist())
-        chunks = set(c_ids.tolist()) | set(top_k(bm_c, PASSAGE_K // 2).tolist())
-        cand.update(np.flatnonzero(np.isin(self.sentence_chunk, list(chunks))).tolist())
+        parts = [d_ids, top_k(bm_s, BM25_K)]
+        chunks = np.union1d(c_ids, top_k(bm_c, PASSAGE_K // 2))
+        parts.append(np.flatnonzero(np.isin(self.sentence_chunk, chunks)))
         want = self.codes(asked)
         for code in want.tolist():
             # An asked actor's own statements are candidates even when others' words are closer.
             rows = self.rows_of_actor.get(code)
             if rows is not None and len(rows):
                 rows = rows if allowed is None else np.intersect1d(rows, allowed)
-                cand.update(dense_search(idx.sentence_vectors, qvec, ACTOR_K, rows)[1].tolist())
+                parts.append(dense_search(idx.sentence_vectors, qvec, ACTOR_K, rows)[1])
+        cand = np.concatenate(parts).astype(np.int64)
         # Whole paragraphs: a sentence is judged with its neighbours.
-        for b in set(self.sentence_block[list(cand)].tolist()) if cand else ():
-            cand.update(self.block_rows[b])
+        rows = np.flatnonzero(np.isin(self.sentence_block, np.unique(self.sentence_block[cand]))) if len(cand) else cand
         if allowed is not None:
-            cand &= set(allowed.tolist())
-        rows = np.asarray(sorted(cand), dtype=np.int64)
+            rows = np.intersect1d(rows, allowed)
         if len(rows) == 0:
             return Ranked(rows, np.zeros(0, np.float32), np.zeros(0, np.float32), np.zeros(0, bool),
                           np.zeros((0, len(FEATURES)), np.float32))
