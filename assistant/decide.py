@@ -101,6 +101,9 @@ class Judge:
         self.silence = float(model.get("silence", 0.3))
         self.n = max(1, len(index.sentences))
         self._block_terms: dict[tuple[str, int], frozenset[str]] = {}
+        # Titles and actor names as word strings, to look a name up in without re-reading them per question.
+        self._titles = [f" {' '.join(terms.words(d.title))} " for d in index.documents.values()]
+        self._names = [f" {' '.join(terms.words(n))} " for a in index.actors.actors for n in (a.name, *a.aliases)]
 
     def idf(self, stem: str) -> float:
         df = self.index.df.get(stem, 0)
@@ -153,9 +156,9 @@ class Judge:
             return True  # the whole name is an actor's (not "Department of Health" inside a longer name)
         words = terms.words(name)
         phrase = f" {' '.join(words)} "
-        if any(phrase in f" {' '.join(terms.words(d.title))} " for d in self.index.documents.values()):
+        if any(phrase in t for t in self._titles):
             return True
-        if any(phrase in f" {' '.join(terms.words(n))} " for a in self.index.actors.actors for n in (a.name, *a.aliases)):
+        if any(phrase in n for n in self._names):
             return True  # part of someone's name ("Bush" of two presidents)
         stems = [terms.stem(w) for w in words if w not in terms.STOPWORDS]
         bm = self.index.sentence_bm25

@@ -259,6 +259,10 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
     ws = terms.words(text)
     content = [w for w in ws if w not in terms.STOPWORDS]
     asked, topic_actors, sources = split_actors(text, actors)
+    kind = answer_type(text)
+    if kind and kind != "who" and not says(text):
+        # "When was the Hewitt Review announced?": a fact about an actor, not a position it holds.
+        asked, topic_actors = [], list(dict.fromkeys(topic_actors + asked))
     names = name_words(text, actors, asked + sources)
     frame = attitude_stems()
     # The topic's words as written ("HARPs", not "harp"), for showing; matched by their stems.
@@ -288,7 +292,7 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
         topic=tuple(dict.fromkeys(terms.stem(w) for w in topic_keys + expand_acronyms(topic_keys, acronyms))),
         topic_words=topic_words,
         actors=tuple(asked), topic_actors=tuple(topic_actors), sources=tuple(sources),
-        answer_type=answer_type(text), counted=counted,
+        answer_type=kind, counted=counted,
         comparison=len(asked) >= 2 and bool(COMPARE.search(text) or side_by_side(text, actors)),
         who_stance=who_stance(text),
     )
