@@ -142,8 +142,9 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
             group.append(b.actor)
         topic += [a for a in asked if a not in group]
         asked = list(dict.fromkeys(group))
-    if WHO_ASKS.match(text):
+    if WHO_ASKS.match(text) and not says(text):
         # "Who ordered the Hewitt Review?": the actor asked for is the unknown one; those named are the topic.
+        # ("Who did Hewitt say should step in?" asks for a name in Hewitt's own statement.)
         topic, asked = [*asked, *topic], []
     return asked, [a for a in topic if a not in asked], [a for a in sources if a not in asked]
 
