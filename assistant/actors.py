@@ -261,7 +261,6 @@ class Cast:
 
     voices: dict[str, str] = field(default_factory=dict)  # catalog publisher or speaker -> kind
     holders: dict[str, tuple[str, int]] = field(default_factory=dict)  # entity -> (label, times it holds a view)
-    mentions: dict[str, int] = field(default_factory=dict)  # entity -> times named
     people: set[str] = field(default_factory=set)  # full names (two words or more) of people the texts name
     acronyms: dict[str, str] = field(default_factory=dict)  # acronym -> long form, as the texts write them
     capitals: set[str] = field(default_factory=set)  # words the texts write in capitals ("TUC", "BMA")

@@ -383,7 +383,6 @@ def gather_cast(chunked: list[tuple[Document, Chunked]], facts: list) -> Cast:
         for text, label in f.entities:
             name = clean_entity(text)
             labels[text] = label
-            cast.mentions[name] = cast.mentions.get(name, 0) + 1
             if label == "PERSON" and len(name.split()) >= 2:
                 cast.people.add(name)
         if f.holder_kind == "name" and f.agentive:
