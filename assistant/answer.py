@@ -13,7 +13,7 @@ from importlib import resources
 import numpy as np
 from cachetools import LRUCache
 
-from .decide import NO_ANSWER, Decision, Judge
+from .decide import DECISION_FEATURES, NO_ANSWER, Decision, Judge
 from .errors import InvalidQuestionError
 from .lexicon import NEGATIVE, POSITIVE
 from .quotes import Quote, QuoteMaker
@@ -180,12 +180,21 @@ class Assistant:
         return quotes, self.judge.decide(one, ranked, quotes, self.retriever)
 
     def compare(self, q: Question, qvec: np.ndarray, k: int, filters: Filters) -> Answer:
-        """Each named actor's best statement on the topic, side by side; an actor with nothing on it
-        is named as silent instead of refusing the whole question."""
-        per_actor = [(a, *self.statements_of(q, qvec, a, max(1, k // len(q.actors) + 1), filters)) for a in q.actors]
-        speaking = [(a, qs) for a, qs, d in per_actor if d.answered and qs]
-        silent = [a for a, qs, d in per_actor if not (d.answered and qs)]
+        """Each named actor's best statement on the topic, side by side. Whether the sources answer is
+        decided on the topic; an actor with nothing on it is named as silent, never a reason to refuse
+        the others (the names need not share a sentence)."""
         topic = " ".join(q.topic_words)
+        whole = replace(q, actors=(), comparison=False)
+        ranked = self.retriever.rank(whole, qvec, filters)
+        decision = self.judge.decide(whole, ranked, self.select(whole, ranked, k, filters), self.retriever)
+        if not decision.answered:
+            return Answer(q.asked, q.text, False, decision.message, topic=topic)
+        per_actor = []
+        for actor in q.actors:
+            quotes, said = self.statements_of(q, qvec, actor, max(1, k // len(q.actors) + 1), filters)
+            per_actor.append((actor, quotes if said.features[DECISION_FEATURES.index("actor")] else []))
+        speaking = [(a, qs) for a, qs in per_actor if qs]
+        silent = [a for a, qs in per_actor if not qs]
         if not speaking:
             return Answer(q.asked, q.text, False, f"{NO_ANSWER} They record no statement by "
                           f"{' or '.join(q.actors)} on this.", topic=topic)

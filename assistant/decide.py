@@ -104,6 +104,7 @@ class Judge:
         # Titles and actor names as word strings, to look a name up in without re-reading them per question.
         self._titles = [f" {' '.join(terms.words(d.title))} " for d in index.documents.values()]
         self._names = [f" {' '.join(terms.words(n))} " for a in index.actors.actors for n in (a.name, *a.aliases)]
+        self._name_stems = {terms.stem(w) for n in self._names for w in n.split()}
 
     def idf(self, stem: str) -> float:
         df = self.index.df.get(stem, 0)
@@ -187,7 +188,8 @@ class Judge:
         sentences = self.index.sentences
         # The kind of answer must come with the topic: a figure in a sentence that names what is counted
         # or costed (its most salient term), not any figure near the topic.
-        key_terms = set(sorted(weights, key=lambda t: -weights[t])[:2])
+        # ("how many new jobs": the counted words; else the two most salient words that are not figures)
+        key_terms = set(q.counted) or set(sorted((t for t in weights if not t[:1].isdigit()), key=lambda t: -weights[t])[:2])
         for qt in quotes[:DEPTH]:
             held = self.block_terms(qt.source_id, qt.passage_start, qt.passage_end, qt.section)
             cover = max(cover, sum(w for t, w in weights.items() if t in held) / total if topic else 1.0)
@@ -201,7 +203,7 @@ class Judge:
                     if on_topic and answers_type(q, text, set(s.kinds), s.actor):
                         type_ok = 1.0
                         break
-        absent = [w for t, w in weights.items() if self.index.df.get(t, 0) == 0]
+        absent = [w for t, w in weights.items() if self.index.df.get(t, 0) == 0 and t not in self._name_stems]
         rare = sum(absent) / total if topic else 0.0
         names = self.unknown_names(q)
         best = float(ranked.score[0]) if len(ranked) else 0.0
@@ -236,7 +238,7 @@ class Judge:
                 return f"{NO_ANSWER} They never mention {', '.join(missing)}."
         if rare > 0:
             missing = [w for w in q.topic_words if all(self.index.df.get(terms.stem(k), 0) == 0 and specificity(k) > 0.5
-                                                           for k in terms.words(w))]
+                                                           and terms.stem(k) not in self._name_stems for k in terms.words(w))]
             if missing:
                 return f"{NO_ANSWER} They never mention {', '.join(missing)}."
         if not type_ok:

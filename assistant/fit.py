@@ -160,7 +160,7 @@ def decision_rows(assistant, gold: list[dict]) -> list[tuple[tuple[float, ...], 
         q = assistant.understand(turns[-1], turns[:-1])
         qvec = assistant.embedder.encode_query(q.dense_text)
         if q.comparison:
-            q = replace(q, comparison=False)
+            q = replace(q, actors=(), comparison=False)  # a comparison is decided on its topic (Assistant.compare)
         ranked = assistant.retriever.rank(q, qvec)
         quotes = assistant.select(q, ranked, 5)
         if not quotes:

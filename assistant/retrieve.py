@@ -24,7 +24,8 @@ FEATURES = (
     "bm25_passage",  # BM25 of its passage, over the best passage's
     "paragraph",  # the best dense + BM25 of any sentence in its paragraph: the paragraph is on the topic
     "actor",  # it states the position of an actor the question asks about
-    "publisher",  # it is in a document that actor published or spoke
+    "publisher",  # it is in a document that actor published or spoke (or the source the question names:
+    # "according to X")
     "type",  # it holds the kind of answer asked for: a number, an amount, a date, a name
     "content",  # how much it says: near 0 for formulas, salutations, names and repeated lines
     "generic",  # how close it is to the corpus as a whole: summaries and openers are near everything
@@ -217,13 +218,13 @@ class Retriever:
         if len(rows) == 0:
             return Ranked(rows, np.zeros(0, np.float32), np.zeros(0, np.float32), np.zeros(0, bool),
                           np.zeros((0, len(FEATURES)), np.float32))
-        f = self.features(q, qvec, rows, bm_s, bm_c, want)
+        f = self.features(q, qvec, rows, bm_s, bm_c, want, self.codes((*asked, *q.sources)))
         score = f @ self.weights
         order = np.argsort(-score, kind="stable")
         return Ranked(rows[order], score[order], f[order, 0], f[order, FEATURES.index("actor")] > 0, f[order])
 
     def features(self, q: Question, qvec: np.ndarray, rows: np.ndarray, bm_s: np.ndarray, bm_c: np.ndarray,
-                 want: np.ndarray) -> np.ndarray:
+                 want: np.ndarray, documents_of: np.ndarray) -> np.ndarray:
         idx = self.index
         f = np.zeros((len(rows), len(FEATURES)), np.float32)
         dense = idx.sentence_vectors.reconstruct_batch(rows) @ qvec
@@ -241,7 +242,8 @@ class Retriever:
         f[:, 0], f[:, 1], f[:, 2], f[:, 3], f[:, 4] = dense, dense_chunk, bs, bc, best[blocks]
         if len(want):
             f[:, 5] = np.isin(self.actor_code[rows], want)
-            f[:, 6] = np.isin(self.voice_code[rows], want) | np.isin(self.speaker_code[rows], want)
+        if len(documents_of):
+            f[:, 6] = np.isin(self.voice_code[rows], documents_of) | np.isin(self.speaker_code[rows], documents_of)
         if q.answer_type:
             f[:, 7] = self.type_mask(q, rows)
         f[:, 8] = self.content[rows]
