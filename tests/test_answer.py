@@ -137,3 +137,11 @@ def test_positions_follow_the_topic_and_the_actors_it_names(seed_assistant):
     assert [e.actor for e in named.entries] == ["BMA"] and "BMA" not in named.topic
     for e in p.entries + named.entries:
         assert all(q.actor == e.actor for q in e.quotes)
+
+
+def test_who_holds_a_stance_gets_one_statement_per_actor_first(seed_assistant):
+    a = seed_assistant.ask("Who welcomed fewer national targets?")
+    assert a.answered
+    first = [q.actor for q in a.quotes[:3]]
+    assert len(set(first)) == len(first), first  # one statement per actor at the top
+    assert a.quotes[0].stance in ("welcomes", "supports", "accepts")
