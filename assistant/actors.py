@@ -139,6 +139,8 @@ class Actors:
         other words qualify) and be shared with no other actor."""
         found: dict[tuple[str, ...], set[str]] = {}
         for a in self.actors:
+            if a.origin == "text" and a.kind != "person":
+                continue  # a body only the texts name (sometimes a report or an event) is matched in full only
             names = [a.name, *a.aliases]
             for name in names:
                 for form in short_forms(name, a.kind):
@@ -245,6 +247,12 @@ def short_forms(name: str, kind: str) -> set[tuple[str, ...]]:
             if len(form) == 1 and (form[0] in GENERIC or any(len(t) > 2 for t in toks if t != form[0])):
                 continue  # "Treasury" for "HM Treasury"; not "England" for "NHS England"
             out.add(tuple(terms.stem(t) for t in form))
+    # A body's initials, and each part's of a joint name ("LGA", "WLGA"): people ask by acronym even where
+    # the texts never use one.
+    for part in [name, *re.split(r"\s+(?:and|&)\s+", name)]:
+        caps = [w for w in re.sub(r"\([^)]*\)", " ", part).split() if w[:1].isupper() and w.lower() not in LINK_WORDS]
+        if len(caps) >= 3:  # three letters at least: "CO" or "UK" would name too much
+            out.add((terms.stem("".join(w[0] for w in caps).lower()),))
     # "Association of Directors of Public Health" -> "directors of public health": the members it is named after.
     if head + 3 < len(toks) and toks[head + 1] == "of" and toks[head + 2].endswith("s"):
         out.add(tuple(terms.stem(t) for t in toks[head + 2:]))
@@ -373,11 +381,11 @@ def derived_aliases(a: Actor, acronyms: dict[str, str], capitals: set[str] = fro
     else:
         # A joint name: "Local Government Association and Welsh Local Government Association", when the texts
         # use each part's acronym.
-        for part in re.split(r"\s+(?:and|&)\s+", a.name):
-            caps = [w for w in part.split() if w[:1].isupper()]
-            initials = "".join(w[0] for w in caps)
-            if part != a.name and len(caps) >= 2 and initials in capitals:
-                out.update({part, initials})
+        # A joint name of two bodies: "Local Government Association and Welsh Local Government Association"
+        # (each part names a body: "Association", "Council", ...; not "Department of Health and Social Care").
+        parts = re.split(r"\s+(?:and|&)\s+", a.name)
+        if len(parts) > 1 and all(set(key(p)) & GENERIC and sum(w[:1].isupper() for w in p.split()) >= 2 for p in parts):
+            out.update(parts)
     long = " ".join(key(re.sub(r"\([^)]*\)", " ", a.name)))
     for short, form in acronyms.items():
         if " ".join(key(form)) == long:

@@ -153,21 +153,25 @@ class Assistant:
         return self.quotes.make(rows, scores, k, frozenset(q.actors), named | filters.sources)
 
     def one_per_actor_first(self, ranked: Ranked, wanted: str) -> tuple[list[int], list[float]]:
-        """"Who welcomed X?": the best statement of each actor first, those whose stance matches leading,
-        so every actor that holds the position is visible at the top."""
-        firsts: dict[str, int] = {}
+        """"Who welcomed X?": the best statement of each actor holding that stance first (or, when none
+        does, each actor's best statement), so every actor that holds the position is visible at the top."""
         sentences = self.index.sentences
-        for i, row in enumerate(ranked.rows[:60].tolist()):
-            actor = sentences[row].actor
-            if actor and actor not in firsts:
-                firsts[actor] = i
-        floor = float(ranked.score[0]) - POSITION_WINDOW if len(ranked) else 0.0
+        floor = float(ranked.score[0]) - 2 * POSITION_WINDOW if len(ranked) else 0.0  # the stance is the point
         want = coarse(wanted) or wanted
-        lead = [i for i in firsts.values() if ranked.score[i] >= floor
-                and (coarse(sentences[ranked.rows[i]].stance) or sentences[ranked.rows[i]].stance) == want]
-        lead = lead or [i for i in firsts.values() if ranked.score[i] >= floor]
-        lead = lead[:5]
-        order = lead + [i for i in range(len(ranked)) if i not in set(lead)]
+        holding: dict[str, int] = {}
+        firsts: dict[str, int] = {}
+        for i, row in enumerate(ranked.rows[:60].tolist()):
+            s = sentences[row]
+            if not s.actor:
+                continue
+            if ranked.score[i] < floor:
+                continue
+            firsts.setdefault(s.actor, i)
+            if (coarse(s.stance) or s.stance) == want:
+                holding.setdefault(s.actor, i)
+        lead = sorted(holding.values())[:5] or sorted(firsts.values())[:5]
+        rest = set(lead)
+        order = lead + [i for i in range(len(ranked)) if i not in rest]
         return [int(ranked.rows[i]) for i in order], [float(ranked.score[i]) for i in order]
 
     def statements_of(self, q: Question, qvec: np.ndarray, actor: str, k: int,

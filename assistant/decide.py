@@ -134,9 +134,10 @@ class Judge:
             if m.start() > 0 and words:
                 out.append(" ".join(words))
         taken = " ".join(out)
-        for m in re.finditer(r"(?<=\s)[A-Z][a-z]+\b", q.asked):
+        for m in re.finditer(r"(?<=\s)[A-Z][a-z]+\b|\b[A-Z]{3,6}s?\b", q.asked):
             w = m.group(0)
-            if w not in taken and w.lower() not in TITLES and terms.zipf(w.lower()) < EVERYDAY - 0.5:
+            # one capitalised word that is not an everyday one ("the Fuller stocktake"), or an acronym ("the RCN")
+            if w not in taken and w.lower() not in TITLES and (w.isupper() or terms.zipf(w.lower()) < EVERYDAY - 0.5):
                 out.append(w)
         return out
 

@@ -108,12 +108,17 @@ def fit_decide(rows: list[tuple[tuple[float, ...], bool]]) -> dict[str, float]:
     answerable = [r[0][i] for r in rows if r[1]]
     unanswerable = [r[0][i] for r in rows if not r[1]]
 
-    def quality(g: float) -> tuple[float, float]:
-        false = sum(a < -g for a in answerable) / max(1, len(answerable))
-        caught = sum(u < -g for u in unanswerable) / max(1, len(unanswerable))
-        return (false <= FALSE_ABSTAIN / 2, caught - false)
+    def false(g: float) -> float:
+        return sum(a < -g for a in answerable) / max(1, len(answerable))
 
-    gap = max(SILENCE, key=quality)
+    def caught(g: float) -> float:
+        return sum(u < -g for u in unanswerable) / max(1, len(unanswerable))
+
+    # The widest gap that still catches nearly all that a narrower one would (one question less at most):
+    # a narrow gap refuses actors whose view sits a little below others' in a corpus not yet seen.
+    safe = [g for g in SILENCE if false(g) <= FALSE_ABSTAIN / 2] or [max(SILENCE)]
+    best = max(caught(g) for g in safe)
+    gap = max(g for g in safe if caught(g) >= best - 1 / max(1, len(unanswerable)))
     model = fit_decide_at(rows, gap)
     model.pop("_loss")
     return model

@@ -159,7 +159,10 @@ def directive(sent: Span, root: Token) -> bool:
         return True
     has_subject = any(c.dep_ in SUBJECTS or c.dep_ == "expl" for c in root.children)
     before = [t for t in sent if t.i < root.i and not t.is_punct]
-    opening = all(t.pos_ in ("ADV", "CCONJ", "INTJ") or t.dep_ in ("advmod", "npadvmod", "cc") for t in before)
+    # Only adverbs and conjunctions may come first ("So pass it"); a name there is a subject the small
+    # model misread ("DHSC instead commit to ...").
+    opening = all((t.pos_ in ("ADV", "CCONJ", "INTJ") or t.dep_ in ("advmod", "npadvmod", "cc"))
+                  and t.pos_ != "PROPN" and not (t.text.isupper() and len(t.text) > 1) for t in before)
     return root.tag_ == "VB" and not has_subject and opening and not root.lower_.startswith(("thank", "please"))
 
 
