@@ -31,9 +31,9 @@ FEATURES = (
     "generic",  # how close it is to the corpus as a whole: summaries and openers are near everything
 )
 
-DENSE_K = 200
+DENSE_K = 100
 PASSAGE_K = 40
-BM25_K = 100
+BM25_K = 60
 ACTOR_K = 60  # best sentences of each asked actor, searched on their own
 
 
