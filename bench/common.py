@@ -76,13 +76,14 @@ def dev_questions() -> list[tuple[str, list[str]]]:
 class Server:
     """`assistant serve` (or another command) on a free loopback port, stopped on exit."""
 
-    def __init__(self, env: dict | None = None, command: list[str] | None = None, index: Path | None = None):
+    def __init__(self, env: dict | None = None, command: list[str] | None = None, index: Path | None = None,
+                 cwd: Path | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = command or [PY, "-m", "assistant.cli", "serve", "--index", str(index or ROOT / "index")]
         cmd = [*cmd, "--host", "127.0.0.1", "--port", str(self.port)]
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
+        self.proc = subprocess.Popen(cmd, cwd=cwd or ROOT, env={**os.environ, **(env or {})},
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
     def wait(self, path: str = "/healthz", timeout: float = 300) -> float:

@@ -9,7 +9,7 @@ those, so every request does the full work; a last row shows the cache on repeat
 gives medians and the min-max over rounds. Targets at 32 clients: zero errors, >= 4x the naive
 server's answers/s (>= 200/s), p99 <= 250 ms.
 
-    .venv/bin/python bench/load.py [--seconds 10] [--rounds 3] [--clients 1,8,32]
+    .venv/bin/python bench/load.py [--seconds 10] [--rounds 3] [--clients 1,8,32] [--previous CHECKOUT]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import statistics
 import time
+from pathlib import Path
 
 from common import PY, ROOT, Server, dev_questions, rss_mb, save, summary, table
 
@@ -84,10 +85,17 @@ async def run_load(url: str, questions, clients: int, seconds: float) -> dict:
             "p50": s["p50"], "p99": s["p99"]}
 
 
-def servers() -> dict[str, Server]:
+def servers(previous: Path | None = None) -> dict[str, Server]:
     index = ROOT / "index"
     off = {"ASSISTANT_CACHE_SIZE": "0"}
-    return {
+    earlier = {}
+    if previous is not None:
+        # Another checkout of the project (a git worktree of an earlier commit), with its own index of the same
+        # sources, served by its own code: the same machine drift hits both.
+        earlier[f"previous checkout ({previous.name})"] = Server(
+            command=[PY, "-m", "assistant.cli", "serve", "--index", str(previous / "index"), "--sources", str(ROOT / "sources")],
+            env={**off, "PYTHONPATH": str(previous)}, cwd=previous)
+    return {**earlier, **{
         "naive (ST + flat, per request)": Server(command=[PY, str(ROOT / "bench" / "naive_server.py"),
                                                           "--index", str(index)]),
         "assistant as shipped (int8 questions)": Server(env=off, index=index),
@@ -95,7 +103,7 @@ def servers() -> dict[str, Server]:
         "assistant, exact model, batching off": Server(env={**off, "ASSISTANT_RUNTIME": "onnx", "ASSISTANT_BATCHING": "false"},
                                                        index=index),
         "assistant, cache on": Server(index=index),
-    }
+    }}
 
 
 def spread(values: list[float], fmt: str = "{:.1f}") -> str:
@@ -109,10 +117,11 @@ def main(argv=None) -> int:
     p.add_argument("--seconds", type=float, default=10, help="load per server, client count and round")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--clients", default="1,8,32")
+    p.add_argument("--previous", type=Path, help="also load another checkout (e.g. `git worktree add /tmp/old <commit>`)")
     args = p.parse_args(argv)
     clients = [int(c) for c in args.clients.split(",")]
     questions = dev_questions()
-    running = servers()
+    running = servers(args.previous)
     results = []
     try:
         for name, server in running.items():
