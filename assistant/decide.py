@@ -128,13 +128,20 @@ class Judge:
         question that is not an everyday word ("the Fuller stocktake"); forms of address aside."""
         from .actors import TITLES
 
+        # Actors the question names are known; what is left of it is read for names ("the BMA and the CQC
+        # on HARPs" is not one name).
+        text = q.asked
+        for m in self.index.actors.find(text, question=True):
+            text = text[:m.start] + "," * (m.end - m.start) + text[m.end:]
         out = []
-        for m in NAME.finditer(q.asked):
+        for m in NAME.finditer(text):
             words = [w for w in m.group(0).split() if w.lower().rstrip(".") not in TITLES]
+            if words and len(words[-1]) > 2:
+                words[-1] = words[-1].rstrip(".")  # a full stop ends the question, not the name ("W." stays)
             if m.start() > 0 and words:
                 out.append(" ".join(words))
         taken = " ".join(out)
-        for m in re.finditer(r"(?<=\s)[A-Z][a-z]+\b|\b[A-Z]{3,6}s?\b", q.asked):
+        for m in re.finditer(r"(?<=\s)[A-Z][a-z]+\b|\b[A-Z]{3,6}s?\b", text):
             w = m.group(0)
             # one capitalised word that is not an everyday one ("the Fuller stocktake"), or an acronym ("the RCN")
             if w not in taken and w.lower() not in TITLES and (w.isupper() or terms.zipf(w.lower()) < EVERYDAY - 0.5):
