@@ -22,7 +22,7 @@ from .settings import Settings
 from .store import Index
 from .understand import Question, understand
 
-OWN_VIEW_WINDOW = 0.15  # how far below the best sentence an asked actor's own statement may be and still lead
+OWN_VIEW_WINDOW = 0.4  # how far below the best sentence an asked actor's own statement may be and still lead
 POSITION_WINDOW = 0.3  # how far below the best match an actor's statement may be and still count as on the topic
 
 

@@ -35,6 +35,7 @@ DENSE_K = 100
 PASSAGE_K = 40
 BM25_K = 60
 ACTOR_K = 60  # best sentences of each asked actor, searched on their own
+FURNITURE_WORDS = 2  # a paragraph with no more content words than this is an aside, not a statement
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,12 @@ class Retriever:
         self.speaker_code = np.asarray([self.code.get(self.speaker.get(s.source_id), -1) for s in sents], dtype=np.int32)
         self.kinds = {k: np.asarray([k in s.kinds for s in sents], bool) for k in ("number", "money", "date", "who")}
         self.content = self._content()
+        # Furniture is never evidence: a repeated line, or a paragraph of a couple of words that says nothing
+        # ("Yes.", "Try again.", "Thank you, my Lady."): a transcript's asides, a page's labels.
+        words_in_block = np.zeros(len(self.block_rows), np.float32)
+        np.add.at(words_in_block, self.sentence_block, self.content * 12)
+        self.furniture = (self.content == 0) | ((self.content * 12 <= FURNITURE_WORDS) &
+                                                (words_in_block[self.sentence_block] <= FURNITURE_WORDS))
         # A sentence near the centre of the corpus is near every question ("The report is a long and
         # complex document ..."): its closeness to a question says little (hubness).
         if n:
@@ -215,6 +222,7 @@ class Retriever:
         rows = np.flatnonzero(np.isin(self.sentence_block, np.unique(self.sentence_block[cand]))) if len(cand) else cand
         if allowed is not None:
             rows = np.intersect1d(rows, allowed)
+        rows = rows[~self.furniture[rows]]
         if len(rows) == 0:
             return Ranked(rows, np.zeros(0, np.float32), np.zeros(0, np.float32), np.zeros(0, bool),
                           np.zeros((0, len(FEATURES)), np.float32))

@@ -40,6 +40,7 @@ HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+|of\s+the\s+)?((?:[\w'’-]+\s*){
 AUXILIARY = frozenset("did do does were was are is have has had will would could can should".split())
 # Openers of an elliptical follow-up: "And the BMA?", "What about HARPs?", "But why?"
 CONTINUES = re.compile(r"^\W*(?:and|but|so|also|what about|how about|and what about|what of|and how about)\b", re.I)
+WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.I)
 PEOPLE = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "their", "theirs"})
 THINGS = frozenset({"it", "them"})
 DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
@@ -331,7 +332,8 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
                     tokens=tuple(dict.fromkeys(q.tokens + prev.topic)),
                     topic_actors=tuple(dict.fromkeys(q.topic_actors + prev.topic_actors + tuple(
                         a for a in prev.actors if a not in q.actors))) if q.actors != prev.actors else q.topic_actors,
-                    answer_type=q.answer_type or (prev.answer_type if not own.topic else None),
+                    # "And the TUC?" asks what the earlier question asked; "What did X say?" asks its own thing.
+                    answer_type=q.answer_type or (prev.answer_type if not own.topic and not WH.search(asked) else None),
                     counted=q.counted or prev.counted)
         carried += extra
     if not carried:

@@ -64,6 +64,10 @@ Ms Vale: My Lady, I appear for the Union of Lamplighters. We say that the night 
 Lady Oak: Ms Vale, could you slow down for the transcriber?
 
 Ms Vale: Of course, my Lady. We invite the Inquiry to find that the rota was unlawful.
+
+Lady Oak: Thank you.
+
+Ms Vale: Yes.
 """
 
 CATALOG = """
@@ -184,3 +188,12 @@ def test_a_broken_actors_file_is_reported(tmp_path, fake_embedder):
 
     with pytest.raises(AssistantError, match="actors"):
         build(tmp_path, fake_embedder, {"name": "not a list"})  # type: ignore[arg-type]
+
+
+def test_asides_and_repeated_lines_are_furniture_never_evidence(index):
+    from assistant.retrieve import Retriever
+
+    r = Retriever(index, {})
+    flagged = {index.text(s) for s, f in zip(index.sentences, r.furniture) if f}
+    assert {"Thank you.", "Yes."} <= flagged
+    assert not flagged & {"We say that the night shifts were unsafe.", "We strongly oppose the closure plan."}
