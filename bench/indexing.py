@@ -3,7 +3,7 @@
 
 Two corpora: the five seed briefings, and a bulk JSONL corpus of 5,000 short documents made by
 sampling sentences from the seeds (fixed seed). The texts are the ones an index build embeds
-(passages with their headings, sentences with their context, bare sentences). Also times a whole
+(passages with their headings and sentences with their context; bare sentences are no longer embedded). Also times a whole
 `assistant index` of the bulk corpus, as shipped (exact vectors) and with ASSISTANT_RUNTIME=onnx-int8.
 Target: >= 2x the sentence-transformers defaults.
 
@@ -37,7 +37,6 @@ def embed_texts(sources: Path, count_tokens) -> list[str]:
         c = chunk_document(doc, count_tokens)
         texts += [ch.embed_text for ch in c.chunks]
         texts += [sentence_embed_text(doc, s.section, s.context, s.text) for s in c.sentences]
-        texts += [s.text for s in c.sentences]
     return texts
 
 
