@@ -100,6 +100,8 @@ def format_answer(answer) -> str:
     if not answer.answered:
         lines.append(answer.message or "The sources do not answer this question.")
         return "\n".join(lines)
+    if answer.message:
+        lines.append(f"({answer.message})")  # e.g. an actor of a comparison who says nothing on the topic
     for i, q in enumerate(answer.quotes, 1):
         body = textwrap.fill(q.text, width=88, initial_indent="    “", subsequent_indent="     ") + "”"
         who = f" [{q.actor}{', ' + q.stance if q.stance else ''}]" if q.actor else ""
