@@ -229,7 +229,9 @@ def positions(
     sources: Annotated[list[str], Query(description="Only these source ids (repeatable).")] = [],  # noqa: B006
     actors: Annotated[list[str], Query(description="Only these actors (repeatable).")] = [],  # noqa: B006
 ) -> PositionsOut:
-    """Who said what on a topic: for each actor, their stance and best quotes, side by side."""
+    """Who said what on a topic: for each actor, their stance and best quotes, side by side. When the topic
+    names actors ("the BMA on HARPs"), only they are shown; actors with nothing on the topic are left out;
+    `topic` in the answer is what the positions are about."""
     assistant = get_assistant(request)
     check_filters(assistant, sources, actors)
     p = assistant.positions(topic, sources=sources, actors=actors)
