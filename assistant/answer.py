@@ -15,7 +15,7 @@ from cachetools import LRUCache
 
 from .decide import DECISION_FEATURES, NO_ANSWER, Decision, Judge
 from .errors import InvalidQuestionError
-from .lexicon import NEGATIVE, POSITIVE
+from .lexicon import sign
 from .quotes import Quote, QuoteMaker
 from .retrieve import Filters, Ranked, Retriever
 from .settings import Settings
@@ -34,7 +34,6 @@ class Answer:
     message: str | None
     quotes: list[Quote] = field(default_factory=list)
     took_ms: float = 0.0
-    cached: bool = False
     topic: str = ""  # what it is about, without who is asked: the who-said-what view compares everyone on it
 
 
@@ -70,10 +69,6 @@ def validate_question(question: object, max_chars: int, field_name: str = "quest
     if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in q):
         raise InvalidQuestionError(field_name, "contains control characters")
     return q
-
-
-def coarse(stance: str | None) -> int:
-    return 1 if stance in POSITIVE else -1 if stance in NEGATIVE else 0
 
 
 def overall_stance(stances: list[str | None]) -> str:
@@ -120,8 +115,7 @@ class Assistant:
             with self.cache_lock:
                 hit = self.cache.get(key)
             if hit is not None:
-                return replace(hit, question=question, took_ms=round((time.perf_counter() - started) * 1000, 1),
-                               cached=True)
+                return replace(hit, question=question, took_ms=round((time.perf_counter() - started) * 1000, 1))
         answer = self.respond(q, k, filters)
         answer.took_ms = round((time.perf_counter() - started) * 1000, 1)
         if self.settings.cache_size:
@@ -157,7 +151,7 @@ class Assistant:
         does, each actor's best statement), so every actor that holds the position is visible at the top."""
         sentences = self.index.sentences
         floor = float(ranked.score[0]) - 2 * POSITION_WINDOW if len(ranked) else 0.0  # the stance is the point
-        want = coarse(wanted) or wanted
+        want = sign(wanted) or wanted
         holding: dict[str, int] = {}
         firsts: dict[str, int] = {}
         for i, row in enumerate(ranked.rows[:60].tolist()):
@@ -167,7 +161,7 @@ class Assistant:
             if ranked.score[i] < floor:
                 continue
             firsts.setdefault(s.actor, i)
-            if (coarse(s.stance) or s.stance) == want:
+            if (sign(s.stance) or s.stance) == want:
                 holding.setdefault(s.actor, i)
         lead = sorted(holding.values())[:5] or sorted(firsts.values())[:5]
         rest = set(lead)

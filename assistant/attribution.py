@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from . import terms
 from .lexicon import load
+from .stance import chain, obligation, word_class
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -102,8 +104,6 @@ def main_predicate(sent: Span) -> Token:
                   and any(t.text == ";" for t in sent.doc[c.right_edge.i:root.i])), None)
     if first is not None:
         return first
-    from .stance import chain, word_class
-
     lex = load()
     # "The Inquiry is focusing on X, and the Treasury submits that ...", "This includes a shift, to which
     # she recommends ...": when the main predicate takes no attitude, a clause whose own subject does states it.
@@ -126,8 +126,6 @@ def main_predicate(sent: Span) -> Token:
 
 def holder(sent: Span) -> Holder:
     """Who holds the view of the sentence's main predicate, as the sentence names them."""
-    from .stance import chain, obligation, word_class
-
     lex = load()
     root = main_predicate(sent)
     acts = chain(root)
@@ -293,8 +291,6 @@ def voices(publisher: str, speaker: str) -> tuple[str | None, str | None]:
 
 def title_heads(title: str, actors: Actors) -> dict[str, str]:
     """Nouns a title attributes to an actor: "X's response", "X response", "the response of X"."""
-    from . import terms
-
     out: dict[str, str] = {}
     for m in actors.find(title):
         after = re.match(r"(?:['’]s?)?\s+([A-Za-z]+)", title[m.end:])

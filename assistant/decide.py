@@ -19,9 +19,10 @@ from functools import lru_cache
 import numpy as np
 
 from . import terms
+from .actors import TITLES
 from .quotes import Quote
 from .retrieve import Ranked
-from .store import Index
+from .store import Index, bm25_text
 from .understand import Question
 
 DECISION_FEATURES = ("best", "dense", "cover", "rare", "names", "type", "actor")
@@ -71,6 +72,8 @@ def answers_type(q: Question, text: str, kinds: set[str], actor: str | None) -> 
 def specificity(word: str) -> float:
     """How much a word singles a topic out in English at large: 1 for rare words, 0 for "the"."""
     return min(1.0, max(0.0, (EVERYDAY - terms.zipf(word)) / 3.0))
+
+
 DEPTH = 3  # quotes whose paragraphs are read for coverage
 NO_ANSWER = "The sources do not answer this question."
 
@@ -126,8 +129,6 @@ class Judge:
     def names(self, q: Question) -> list[str]:
         """Names the question uses: two or more capitalised words ("Bank of England"), or one inside the
         question that is not an everyday word ("the Fuller stocktake"); forms of address aside."""
-        from .actors import TITLES
-
         # Actors the question names are known; what is left of it is read for names ("the BMA and the CQC
         # on HARPs" is not one name).
         text = q.asked
@@ -158,8 +159,6 @@ class Judge:
     def mentions(self, name: str) -> bool:
         """Whether a title, an actor's name or any sentence (with its heading) holds `name` as a phrase.
         Only the sentences holding its rarest word are read, found through the BM25 postings."""
-        from .store import bm25_text
-
         ms = self.index.actors.find(name, question=True)
         if ms and ms[0].start <= 4 and ms[-1].end >= len(name.rstrip("'’s")):
             return True  # the whole name is an actor's (not "Department of Health" inside a longer name)
@@ -202,7 +201,7 @@ class Judge:
             held = self.block_terms(qt.source_id, qt.passage_start, qt.passage_end, qt.section)
             cover = max(cover, sum(w for t, w in weights.items() if t in held) / total if topic else 1.0)
             if q.answer_type and not type_ok:
-                for r in retriever.block_rows[retriever.sentence_block[qt.row]]:
+                for r in self.index.paragraph_rows[self.index.paragraph_of[qt.row]]:
                     s = sentences[r]
                     if not (qt.start <= s.start < qt.end):
                         continue

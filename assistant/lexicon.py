@@ -13,6 +13,13 @@ CLASS_VALENCE = {"welcomes": 2.0, "supports": 1.6, "accepts": 1.2, "rejects": -1
                  "concerned": -1.6, "recommends": 0.0, "reports": 0.0, "mixed": 0.0}
 POSITIVE = frozenset({"welcomes", "supports", "accepts"})
 NEGATIVE = frozenset({"concerned", "opposes", "rejects"})
+
+
+def sign(stance: str | None) -> int:
+    """A stance's direction: 1 for, -1 against, 0 neither."""
+    return 1 if stance in POSITIVE else -1 if stance in NEGATIVE else 0
+
+
 # The stance a negated attitude amounts to: "does not support" opposes, "will not accept" rejects.
 NEGATED = {"welcomes": "concerned", "supports": "opposes", "accepts": "rejects", "rejects": "accepts",
            "opposes": "supports", "concerned": "describes", "recommends": "describes", "reports": "reports",

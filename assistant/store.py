@@ -24,18 +24,20 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import terms
+from . import __version__, terms
 from .actors import Actors, Cast, build_cast, read_user_actors
-from .attribution import attribute_document
+from .attribution import attribute_document, main_label
 from .chunk import ChunkParams, Chunked, chunk_document
 from .embed import index_vectors
 from .errors import IndexBusyError, IndexMismatchError, IndexMissingError
 from .ingest import Block, Document, Problem, load_sources
+from .parse import Facts, entity_kind, parse, recipe
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -133,9 +135,6 @@ def user_actors_fingerprint(settings: Settings) -> str:
 
 
 def expected_manifest_keys(settings: Settings) -> dict[str, Any]:
-    from . import __version__
-    from .parse import recipe
-
     return {
         "format": FORMAT_VERSION,
         "version": __version__,
@@ -324,8 +323,6 @@ def parse_all(chunked: list[tuple[Document, Chunked]], known: dict, progress: bo
     """Parse facts of every sentence, in order; sentences parsed by the current build are not parsed again."""
     from tqdm import tqdm
 
-    from .parse import parse
-
     keys = [embed_key(s.text) for _, c in chunked for s in c.sentences]
     texts = {embed_key(s.text): s.text for _, c in chunked for s in c.sentences}
     todo = [k for k in dict.fromkeys(keys) if k not in known]
@@ -339,8 +336,6 @@ def parse_all(chunked: list[tuple[Document, Chunked]], known: dict, progress: bo
 
 def previous_facts(settings: Settings) -> dict:
     """Parse facts of the current build by the hash of the sentence text."""
-    from .parse import Facts, recipe
-
     build = current_build(settings.index_dir)
     if build is None:
         return {}
@@ -366,9 +361,6 @@ def clean_entity(text: str) -> str:
 def gather_cast(chunked: list[tuple[Document, Chunked]], facts: list) -> Cast:
     """The corpus's own evidence of who speaks: catalog voices, other speakers' transcript turns,
     named entities that hold a view somewhere, and the acronyms the texts define."""
-    from .attribution import main_label
-    from .parse import entity_kind
-
     cast = Cast()
     for doc, c in chunked:
         for name in (doc.publisher, doc.speaker):
@@ -578,6 +570,28 @@ class Index:
 
     def text(self, row: ChunkRow | SentenceRow) -> str:
         return self.documents[row.source_id].text[row.start:row.end]
+
+    @cached_property
+    def paragraph_of(self) -> np.ndarray:
+        """Each sentence row's paragraph number (paragraphs numbered in reading order)."""
+        ids: dict[tuple[str, int], int] = {}
+        return np.asarray([ids.setdefault((s.source_id, s.block_start), len(ids)) for s in self.sentences], np.int64)
+
+    @cached_property
+    def paragraph_rows(self) -> list[list[int]]:
+        """The sentence rows of each paragraph, in order: a quote grows within these."""
+        rows: list[list[int]] = [[] for _ in range(int(self.paragraph_of.max()) + 1 if len(self.sentences) else 0)]
+        for i, b in enumerate(self.paragraph_of.tolist()):
+            rows[b].append(i)
+        return rows
+
+    @cached_property
+    def source_of_sentence(self) -> np.ndarray:
+        return np.asarray([s.source_id for s in self.sentences], dtype=str)
+
+    @cached_property
+    def source_of_chunk(self) -> np.ndarray:
+        return np.asarray([c.source_id for c in self.chunks], dtype=str)
 
 
 def load_index(settings: Settings, dim: int | None = None) -> Index:

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from . import terms
 from .actors import Actors
+from .lexicon import load
 
 # A possessive actor followed by one of these is the actor whose view is asked for
 # ("NHS Providers' view on ..."); followed by anything else it names a topic ("Hewitt's proposal").
@@ -77,8 +78,6 @@ class Question:
 def attitude_stems() -> dict[str, str]:
     """Stems of the attitude and reporting lexicon's words -> their class ("welcomed" -> welcomes,
     "said" -> reports): how a question asks, not what it asks about."""
-    from .lexicon import load
-
     lex = load()
     entries = [(" ".join(terms.stem(w) for w in word.split()), cls)
                for table in (lex.verbs, lex.adjectives, lex.nouns) for word, cls in table.items()]
@@ -158,8 +157,6 @@ CLAUSE_START = re.compile(r"(?:^\W*|[,;:]\s+|\band\s+|^\W*\w+\s+)$", re.I)
 def says(text: str) -> bool:
     """Whether a question asks what someone says or does: an auxiliary, then a reporting or attitude verb
     ("What did Hewitt's review recommend?"; not "How long is Hewitt's report?")."""
-    from .lexicon import load
-
     m = re.search(r"\b(?:did|does|do|will|would|has|have|had)\b", text, re.I)
     if not m:
         return False
