@@ -35,6 +35,7 @@ class Answer:
     quotes: list[Quote] = field(default_factory=list)
     took_ms: float = 0.0
     topic: str = ""  # what it is about, without who is asked: the who-said-what view compares everyone on it
+    cached: bool = False  # served from the answer cache (its took_ms is the lookup, not the answering)
 
 
 @dataclass
@@ -115,7 +116,8 @@ class Assistant:
             with self.cache_lock:
                 hit = self.cache.get(key)
             if hit is not None:
-                return replace(hit, question=question, took_ms=round((time.perf_counter() - started) * 1000, 1))
+                took = round((time.perf_counter() - started) * 1000, 1)
+                return replace(hit, question=question, cached=True, took_ms=took)
         answer = self.respond(q, k, filters)
         answer.took_ms = round((time.perf_counter() - started) * 1000, 1)
         if self.settings.cache_size:

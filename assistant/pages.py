@@ -1,20 +1,27 @@
-"""HTML pages: the chat and the source viewer. They work without JavaScript (plain form posts);
-web/static/app.js upgrades the chat to in-place updates."""
+"""HTML pages: the chat, the documents list, the source viewer and who-said-what. Every page works
+without JavaScript (links and plain form posts); web/static/app.js upgrades the chat to in-place
+answers, copy buttons and a URL that follows the conversation.
+
+A conversation lives in the URL (`/?q=...&q=...&publisher=...`; see conversation.py): the server
+keeps no state and a link re-asks its questions against the current index."""
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 
-from .answer import Answer, Assistant
+from .answer import Answer, Assistant, validate_question
 from .app import in_answer_pool
-from .present import viewer_url
+from .conversation import Conversation, Scope, scope_of
 from .errors import InvalidQuestionError
+from .examples import example_questions
+from .present import citation_markdown, citation_text, conversation_markdown, short_citation, viewer_url
 
 router = APIRouter(include_in_schema=False)
-MAX_TURNS = 20
 
 
 @dataclass
@@ -22,6 +29,44 @@ class Turn:
     question: str
     answer: Answer | None
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """What the pages offer about the loaded corpus: filter choices and example questions."""
+
+    publishers: tuple[Choice, ...]
+    documents: tuple[Choice, ...]
+    actors: tuple[Choice, ...]
+    examples: tuple[str, ...]
+
+
+_corpora: weakref.WeakKeyDictionary[Assistant, Corpus] = weakref.WeakKeyDictionary()
+
+
+def corpus_of(assistant: Assistant) -> Corpus:
+    """Computed once per loaded index (a new build makes a new Assistant)."""
+    found = _corpora.get(assistant)
+    if found is None:
+        docs = assistant.index.documents
+        stated: dict[str, int] = {}
+        for s in assistant.index.sentences:
+            if s.actor and s.stance != "describes":
+                stated[s.actor] = stated.get(s.actor, 0) + 1
+        found = _corpora[assistant] = Corpus(
+            publishers=tuple(Choice(p, p) for p in sorted({d.publisher for d in docs.values() if d.publisher})),
+            documents=tuple(Choice(d.id, d.title or d.id) for d in sorted(docs.values(), key=lambda d: d.title.lower())),
+            # Actors who state a position more than once: the ones worth filtering on.
+            actors=tuple(Choice(a, a) for a in sorted((a for a, n in stated.items() if n > 1), key=str.lower)),
+            examples=tuple(example_questions(assistant)),
+        )
+    return found
 
 
 def templates(request: Request):
@@ -37,61 +82,119 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
                                                status_code=status)
 
 
-def run_turns(assistant: Assistant, questions: list[str]) -> list[Turn]:
+def ask_all(assistant: Assistant, conv: Conversation, scope: Scope) -> list[Turn]:
     """Answer each question with the ones before it as history. Answers are deterministic, so the
-    conversation can be rebuilt from its questions alone and the server keeps no state."""
+    conversation is rebuilt from its questions alone."""
     turns = []
-    for i, q in enumerate(questions):
+    for i, q in enumerate(conv.questions):
         try:
-            turns.append(Turn(q, assistant.ask(q, history=questions[:i])))
+            turns.append(Turn(q, assistant.ask(q, history=conv.questions[:i], sources=scope.sources,
+                                               actors=scope.actors)))
         except InvalidQuestionError as e:
             turns.append(Turn(q, None, f"Your question {e.problem}."))
     return turns
 
 
-async def form_questions(request: Request) -> tuple[list[str], str]:
-    form = await request.form()
-    history = [str(h) for h in form.getlist("history") if str(h).strip()][-MAX_TURNS:]
-    return history, str(form.get("question", ""))
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
 
 
-def context(request: Request, turns: list[Turn], history: list[str], error: str | None = None, draft: str = "") -> dict:
-    return {"turns": turns, "history": history, "error": error, "draft": draft, "url_for_quote": viewer_url}
+def quote_views(request: Request, answer: Answer, back: str) -> list[dict]:
+    """Each quote with its viewer link (carrying the answer's other quotes and the way back) and its
+    citation as plain text and Markdown for the Copy buttons."""
+    root = base_url(request)
+    out = []
+    for q in answer.quotes:
+        link = viewer_url(q.source_id, q.start, q.end, answer.quotes, back)
+        plain = root + viewer_url(q.source_id, q.start, q.end)
+        out.append({"q": q, "link": link, "short": short_citation(q),
+                    "copy_text": citation_text(q, plain), "copy_md": citation_markdown(q, plain)})
+    return out
+
+
+def turn_context(request: Request, turn: Turn, number: int, conv: Conversation) -> dict:
+    """What _turn.html needs; `conv` is the conversation this turn belongs to (its last turn or later)."""
+    permalink = conv.url(turn=number)
+    quotes = quote_views(request, turn.answer, permalink) if turn.answer else []
+    return {"turn": turn, "number": number, "permalink": permalink, "quotes": quotes,
+            "export": "/export.md?" + conv.upto(number).query()}
+
+
+def chat_page(request: Request, conv: Conversation, scope: Scope, turns: list[Turn], error: str | None = None,
+              draft: str = "", status: int = 200) -> HTMLResponse:
+    assistant = assistant_of(request)
+    corpus = corpus_of(assistant)
+    chips = [{"name": name, "label": label, "remove": conv.without(name).url()} for name, label in scope.labels.items()]
+    return templates(request).TemplateResponse(request, "chat.html", {
+        "conv": conv, "turns": [turn_context(request, t, i, conv) for i, t in enumerate(turns, 1)],
+        "error": error, "draft": draft, "corpus": corpus, "chips": chips, "dropped": scope.dropped,
+        "max_chars": assistant.settings.max_question_chars, "fresh": Conversation(publisher=conv.publisher,
+                                                                                  source=conv.source,
+                                                                                  actor=conv.actor).url(),
+        "export": "/export.md?" + conv.query() if conv.questions else "",
+        "examples": [(q, conv.asking(q).url(turn=len(conv.questions) + 1)) for q in corpus.examples],
+    }, status_code=status)
+
+
+def scope_for(request: Request, conv: Conversation) -> Scope:
+    assistant = assistant_of(request)
+    return scope_of(conv, assistant.index.documents, assistant.actors.canonical)
 
 
 @router.get("/", response_class=HTMLResponse)
-def chat(request: Request) -> HTMLResponse:
-    return templates(request).TemplateResponse(request, "chat.html", context(request, [], []))
+async def chat(request: Request) -> HTMLResponse:
+    """The chat, showing the conversation its URL holds."""
+    conv = Conversation.from_params(request.query_params)
+    scope = scope_for(request, conv)
+    turns = await in_answer_pool(request, ask_all, assistant_of(request), conv, scope)
+    return chat_page(request, conv, scope, turns)
+
+
+async def posted(request: Request) -> tuple[Conversation, str]:
+    form = await request.form()
+    return Conversation.from_params(form, questions_key="history"), str(form.get("question", ""))
 
 
 @router.post("/", response_class=HTMLResponse)
-async def chat_post(request: Request) -> HTMLResponse:
-    """The no-JavaScript path: the whole conversation, rendered on the server."""
-    history, question = await form_questions(request)
-    assistant = assistant_of(request)
-    turns = await in_answer_pool(request, run_turns, assistant, history)
-    error = None
+async def chat_post(request: Request):
+    """The no-JavaScript path: a valid question is added to the conversation's URL and the browser is
+    sent there, to the new answer (post, redirect, get: reload and Back do not post again)."""
+    conv, question = await posted(request)
     try:
-        turns.append(Turn(question, await in_answer_pool(request, assistant.ask, question, history=history)))
-        history = history + [question]
-        draft = ""
+        question = validate_question(question, assistant_of(request).settings.max_question_chars)
     except InvalidQuestionError as e:
-        error, draft = f"Your question {e.problem}.", question
-    status = 422 if error else 200
-    return templates(request).TemplateResponse(request, "chat.html", context(request, turns, history, error, draft),
-                                               status_code=status)
+        scope = scope_for(request, conv)
+        turns = await in_answer_pool(request, ask_all, assistant_of(request), conv, scope)
+        return chat_page(request, conv, scope, turns, f"Your question {e.problem}.", question, 422)
+    conv = conv.asking(question)
+    return RedirectResponse(conv.url(turn=len(conv.questions)), status_code=303)
 
 
 @router.post("/chat/turn", response_class=HTMLResponse)
 async def chat_turn(request: Request) -> HTMLResponse:
-    """The JavaScript path: one answered turn as an HTML fragment, inserted in place by app.js."""
-    history, question = await form_questions(request)
+    """The JavaScript path: one answered turn as an HTML fragment, inserted in place by app.js. The
+    fragment carries the conversation's new URL (data-url) for the address bar."""
+    conv, question = await posted(request)
+    scope = scope_for(request, conv)
     try:
-        turn = Turn(question, await in_answer_pool(request, assistant_of(request).ask, question, history=history))
+        answer = await in_answer_pool(request, assistant_of(request).ask, question, history=conv.questions,
+                                      sources=scope.sources, actors=scope.actors)
     except InvalidQuestionError as e:
         return HTMLResponse(f"Your question {e.problem}.", status_code=422)
-    return templates(request).TemplateResponse(
-        request, "_turn.html", {"turn": turn, "number": len(history) + 1, "url_for_quote": viewer_url})
+    conv = conv.asking(answer.question)
+    ctx = turn_context(request, Turn(answer.question, answer), len(conv.questions), conv)
+    return templates(request).TemplateResponse(request, "_turn.html", ctx)
+
+
+@router.get("/export.md", response_class=PlainTextResponse)
+async def export(request: Request) -> PlainTextResponse:
+    """The conversation in the URL as Markdown, every quote with its citation and a link to it."""
+    conv = Conversation.from_params(request.query_params)
+    scope = scope_for(request, conv)
+    turns = await in_answer_pool(request, ask_all, assistant_of(request), conv, scope)
+    text = conversation_markdown(turns, base_url(request), scope.labels, conv.url())
+    return PlainTextResponse(text, media_type="text/markdown; charset=utf-8",
+                             headers={"Content-Disposition": 'attachment; filename="conversation.md"'})
 
 
 @router.get("/positions", response_class=HTMLResponse)
@@ -103,10 +206,26 @@ def positions_page(request: Request, topic: str = "") -> HTMLResponse:
             result = assistant_of(request).positions(topic)
         except InvalidQuestionError as e:
             error = f"The topic {e.problem}."
+    views = []
+    if result is not None:
+        views = [(e, quote_views(request, Answer("", "", True, None, e.quotes), "")) for e in result.entries]
     return templates(request).TemplateResponse(
-        request, "positions.html", {"topic": topic, "result": result, "error": error, "url_for_quote": viewer_url},
+        request, "positions.html", {"topic": topic, "result": result, "entries": views, "error": error,
+                                    "max_chars": assistant_of(request).settings.max_question_chars},
         status_code=422 if error else 200)
 
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources_page(request: Request) -> HTMLResponse:
+    """Every loaded document, with what it is and a way to read it or ask within it."""
+    assistant = assistant_of(request)
+    docs = sorted(assistant.index.documents.values(), key=lambda d: (d.publisher.lower(), d.title.lower()))
+    rows = [{"doc": d, "words": len(d.text.split()), "passages": assistant.chunk_counts.get(d.id, 0),
+             "ask": Conversation(source=d.id).url()} for d in docs]
+    return templates(request).TemplateResponse(request, "sources.html", {"rows": rows})
+
+
+# -- the source viewer ---------------------------------------------------------------------------
 
 @dataclass
 class Piece:
@@ -147,8 +266,40 @@ def safe_link(url: str) -> str | None:
     return url if url.lower().startswith(("https://", "http://")) else None
 
 
+def local_path(url: str) -> str:
+    """A `back` link is followed only within this site (never `//elsewhere` or `https://...`)."""
+    parts = urlsplit(url)
+    ok = url.startswith("/") and not url.startswith("//") and not parts.scheme and not parts.netloc and "\\" not in url
+    return url if ok else ""
+
+
+def answer_ranges(values: list[str], documents) -> list[tuple[str, int, int]]:
+    """The quotes of the answer a viewer link came from ("source:start:end"), those that are valid."""
+    out = []
+    for v in values[:20]:
+        sid, _, rest = v.rpartition(":")
+        sid, _, start = sid.rpartition(":")
+        try:
+            s, e = int(start), int(rest)
+        except ValueError:
+            continue
+        if sid in documents and 0 <= s < e <= len(documents[sid].text):
+            out.append((sid, s, e))
+    return out
+
+
+@dataclass(frozen=True)
+class Place:
+    """Just where a quote is: what viewer_url needs to link the answer's other quotes."""
+
+    source_id: str
+    start: int
+    end: int
+
+
 @router.get("/sources/{source_id}", response_class=HTMLResponse)
-def source_page(request: Request, source_id: str, start: int | None = None, end: int | None = None) -> HTMLResponse:
+def source_page(request: Request, source_id: str, start: int | None = None, end: int | None = None,
+                back: str = "") -> HTMLResponse:
     index = assistant_of(request).index
     doc = index.documents.get(source_id)
     if doc is None:
@@ -156,7 +307,40 @@ def source_page(request: Request, source_id: str, start: int | None = None, end:
     if start is not None and end is not None and not (0 <= start < end <= len(doc.text)):
         start = end = None  # a range outside the text highlights nothing rather than failing
     views = block_views(doc.text, doc.blocks, start, end)
+    back = local_path(back)
+    ranges = answer_ranges(request.query_params.getlist("of"), index.documents)
+    here = (source_id, start, end)
+    prev_link = next_link = None
+    position = None
+    if here in ranges:
+        i = ranges.index(here)
+        position = (i + 1, len(ranges))
+
+        def link(r: tuple[str, int, int]) -> str:
+            return viewer_url(*r, [Place(*x) for x in ranges], back)
+
+        prev_link = link(ranges[i - 1]) if i > 0 else None
+        next_link = link(ranges[i + 1]) if i + 1 < len(ranges) else None
     return templates(request).TemplateResponse(request, "source.html", {
         "doc": doc, "blocks": views, "start": start, "end": end, "link": safe_link(doc.url),
         "quoted": doc.text[start:end] if start is not None and end is not None else None,
+        "where": location_of(doc, start) if start is not None else None,
+        "back": back, "prev": prev_link, "next": next_link, "position": position,
     })
+
+
+def location_of(doc, start: int) -> str:
+    """The section and paragraph of an offset, from the document's blocks."""
+    section = ""
+    paragraph = 0
+    top = min((b.level for b in doc.blocks if b.kind == "heading"), default=1)
+    for b in doc.blocks:
+        if b.start > start:
+            break
+        if b.kind == "heading":
+            if b.level > top or b.start > 0:
+                section = doc.text[b.start:b.end].strip()
+            paragraph = 0
+        else:
+            paragraph += 1
+    return f"Section “{section}”, paragraph {paragraph}" if section else f"Paragraph {paragraph}"

@@ -1,17 +1,27 @@
-"""Presenting an answer: the viewer link of a quote and the JSON shape the API and CLI return."""
+"""Presenting an answer: viewer links, the JSON shape the API and CLI return, and citations as plain
+text and Markdown (the chat's Copy buttons and the conversation export)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
+from urllib.parse import quote as url_quote
+from urllib.parse import urlencode
 
 if TYPE_CHECKING:
     from .answer import Answer
+    from .quotes import Quote
 
 
-def viewer_url(source_id: str, start: int, end: int) -> str:
-    from urllib.parse import quote
-
-    return f"/sources/{quote(source_id, safe='')}?start={start}&end={end}#quote"
+def viewer_url(source_id: str, start: int, end: int, answer: Sequence[Quote] = (), back: str = "") -> str:
+    """The source viewer with [start, end) highlighted. From an answer, the link also carries the
+    answer's other quotes (previous/next in the viewer) and the way back to the answer."""
+    params: list[tuple[str, object]] = [("start", start), ("end", end)]
+    if len(answer) > 1:
+        params += [("of", f"{q.source_id}:{q.start}:{q.end}") for q in answer]
+    if back:
+        params.append(("back", back))
+    return f"/sources/{url_quote(source_id, safe='')}?{urlencode(params)}#quote"
 
 
 def answer_dict(a: Answer) -> dict:
@@ -22,3 +32,52 @@ def answer_dict(a: Answer) -> dict:
                         "title": q.title, "publisher": q.publisher, "published": q.published, "section": q.section,
                         "score": q.score, "actor": q.actor, "stance": q.stance,
                         "url": viewer_url(q.source_id, q.start, q.end)} for q in a.quotes]}
+
+
+def short_citation(q: Quote) -> str:
+    """One compact line for narrow screens: publisher · section · date (the title is in the viewer)."""
+    return " · ".join(x for x in (q.publisher or q.source_id, q.section, q.published) if x)
+
+
+def who(q: Quote) -> str:
+    return f"{q.actor} ({q.stance})" if q.actor and q.stance and q.stance != "describes" else (q.actor or "")
+
+
+def citation_text(q: Quote, url: str) -> str:
+    """A quote as plain text to paste anywhere: the words in quotation marks, then whose they are,
+    where they were published and a link that opens the source at them."""
+    parts = [who(q), q.publisher or q.source_id, f"“{q.title}”" if q.title else "",
+             f"section “{q.section}”" if q.section else "", q.published]
+    return f"“{q.text}”\n— {', '.join(p for p in parts if p)}. Characters {q.start}–{q.end}: {url}"
+
+
+def md_escape(text: str) -> str:
+    return "".join("\\" + ch if ch in "\\`*_[]<>#|" else ch for ch in text)
+
+
+def citation_markdown(q: Quote, url: str) -> str:
+    """A quote as Markdown: a block quote and a citation line linking to the highlighted source."""
+    lines = [f"> {md_escape(line)}" if line.strip() else ">" for line in q.text.splitlines()] or [">"]
+    title = f"[{md_escape(q.title or q.source_id)}]({url})"
+    parts = [md_escape(who(q)), md_escape(q.publisher or q.source_id), title,
+             f"§ {md_escape(q.section)}" if q.section else "", md_escape(q.published)]
+    return "\n".join(lines) + f"\n\n— {', '.join(p for p in parts if p)}"
+
+
+def conversation_markdown(turns: Sequence, base_url: str, filters: dict[str, str], page_url: str) -> str:
+    """A whole conversation as Markdown: each question, then its quotes with their citations, or why
+    there was no answer. `turns` are pages.Turn (question, answer, error)."""
+    out = ["# Conversation with the policy assistant", "", f"Asked at {base_url}{page_url}"]
+    if filters:
+        out.append("Filters: " + "; ".join(f"{k} = {md_escape(v)}" for k, v in filters.items()))
+    for i, t in enumerate(turns, 1):
+        out += ["", f"## {i}. {md_escape(t.question)}", ""]
+        a = t.answer
+        if t.error or a is None:
+            out.append(f"*{md_escape(t.error or 'No answer.')}*")
+            continue
+        if a.message:
+            out += [f"*{md_escape(a.message)}*", ""]
+        for q in a.quotes:
+            out += [citation_markdown(q, base_url + viewer_url(q.source_id, q.start, q.end)), ""]
+    return "\n".join(out).rstrip() + "\n"

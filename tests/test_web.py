@@ -1,39 +1,76 @@
-"""The web chat in a real browser: Debian's chromium driven by Playwright, against `assistant serve`."""
+"""The web pages in a real browser: Debian's chromium driven by Playwright, against `assistant serve`
+on the seed corpus, at desktop (1280x900) and phone (390x844) sizes, with and without JavaScript.
+Screenshots of every page go to test-output/; axe-core checks every page for accessibility."""
 
 from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 pytestmark = pytest.mark.e2e
 
+OUT = Path(__file__).resolve().parent.parent / "test-output"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+BUYOUT = "What does the BMA think of the proposed GP buy-out fund?"
+PREVENTION = "Did the government accept the 1% prevention shift?"
+
+
+def open_page(browser, server, size=DESKTOP, **options):
+    context = browser.new_context(base_url=server.url, viewport=size, is_mobile=size is PHONE, has_touch=size is PHONE,
+                                  **options)
+    page = context.new_page()
+    page.js_errors = []
+    page.on("pageerror", lambda e: page.js_errors.append(str(e)))
+    return page
+
+
 @pytest.fixture
 def page(browser, server):
-    context = browser.new_context(base_url=server.url, viewport={"width": 1100, "height": 900})
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg = open_page(browser, server)
     yield pg
-    context.close()
-    assert not errors, f"JavaScript errors: {errors}"
+    pg.context.close()
+    assert not pg.js_errors, f"JavaScript errors: {pg.js_errors}"
 
 
-def test_ask_follow_up_and_open_a_citation(page, tmp_path):
+@pytest.fixture
+def phone(browser, server):
+    pg = open_page(browser, server, PHONE)
+    yield pg
+    pg.context.close()
+    assert not pg.js_errors, f"JavaScript errors: {pg.js_errors}"
+
+
+def shot(page, name: str) -> None:
+    OUT.mkdir(exist_ok=True)
+    width = page.viewport_size["width"]
+    page.screenshot(path=str(OUT / f"{name}-{width}.png"), full_page=True)
+
+
+def ask(page, question: str, number: int) -> None:
+    page.locator("#question").fill(question)
+    page.get_by_role("button", name="Ask", exact=True).click()
+    page.locator(f"#turn-{number}").locator(".quote, .abstain, .error").first.wait_for()
+
+
+def test_ask_follow_up_and_open_a_citation(page):
     page.goto("/")
-    page.get_by_label("Your question").fill("What does the BMA think of the proposed GP buy-out fund?")
-    page.get_by_role("button", name="Ask").click()
+    ask(page, BUYOUT, 1)
     first = page.locator("#turn-1")
-    first.locator(".quote").first.wait_for()
     assert first.locator("blockquote").count() >= 3
     assert "BMA" in first.locator("figcaption").first.inner_text()
-    assert page.url.endswith("/")  # updated in place, no page load
+    assert parse_qs(urlsplit(page.url).query)["q"] == [BUYOUT]  # updated in place; the URL holds it
 
     page.get_by_label("Ask a follow-up").fill("And what about NHS Providers on HARPs?")
     page.keyboard.press("Enter")
     second = page.locator("#turn-2")
     second.locator(".quote, .abstain").first.wait_for()
     assert "NHS Providers" in second.inner_text()
-    page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
-    assert (tmp_path / "chat.png").stat().st_size > 10_000
+    shot(page, "chat")
 
     quote_text = first.locator("blockquote p").first.inner_text()
     first.locator("a.viewsource").first.click()
@@ -41,72 +78,241 @@ def test_ask_follow_up_and_open_a_citation(page, tmp_path):
     mark = page.locator("mark#quote")
     mark.wait_for()
     assert " ".join(mark.inner_text().split()) == " ".join(quote_text.split())
+
+
+def test_a_conversation_survives_reload_has_permalinks_and_can_start_again(page):
+    page.goto("/")
+    ask(page, BUYOUT, 1)
+    ask(page, "And NHS Providers?", 2)
+    page.reload()
+    assert page.locator(".turn").count() == 2
+    assert page.locator("#turn-2 .question").inner_text().endswith("And NHS Providers?")
+    page.locator("#turn-1 a.permalink").click()
+    page.wait_for_url("**#turn-1")
+    assert page.locator(".turn").count() == 1
+    page.get_by_role("link", name="New conversation").click()
+    page.wait_for_load_state()
+    assert page.locator(".turn").count() == 0 and page.get_by_label("Your question").is_visible()
+
+
+def test_copy_a_quote_with_its_citation_and_export_the_conversation(browser, server):
+    pg = open_page(browser, server, permissions=["clipboard-read", "clipboard-write"])
+    pg.goto("/")
+    ask(pg, BUYOUT, 1)
+    figure = pg.locator("#turn-1 figure").first
+    quote = figure.locator("blockquote p").inner_text()
+    figure.get_by_role("button", name=re.compile(r"^Copy quote")).click()
+    pg.locator("#status", has_text="copied").wait_for()
+    copied = pg.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith(f"“{quote}”") and "BMA" in copied and "/sources/" in copied and "start=" in copied
+    figure.get_by_role("button", name=re.compile("Markdown")).click()
+    pg.wait_for_function("navigator.clipboard.readText().then(t => t.startsWith('> '))")
+    with pg.expect_download() as download:
+        pg.get_by_role("link", name="Export as Markdown").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert f"## 1. {BUYOUT}" in text and "> " in text and "/sources/" in text
+    pg.context.close()
+    assert not pg.js_errors
+
+
+def test_viewer_centres_the_quote_and_steps_through_the_answer(page):
+    page.goto("/")
+    ask(page, BUYOUT, 1)
+    page.locator("#turn-1 a.viewsource").nth(1).click()
+    page.wait_for_url("**/sources/**#quote")
+    mark = page.locator("mark#quote")
+    mark.wait_for()
     box = mark.bounding_box()
-    assert box is not None and -2 <= box["y"] < 900, "the highlighted quote is scrolled into view (sub-pixel rounding aside)"
-    page.screenshot(path=str(tmp_path / "viewer.png"))
+    middle = box["y"] + box["height"] / 2
+    assert 0.2 * DESKTOP["height"] < middle < 0.8 * DESKTOP["height"], "the quote is in the middle, context above"
+    bar = page.locator(".viewer-bar")
+    assert bar.locator(".viewer-title").is_visible() and "paragraph" in bar.locator(".where").inner_text()
+    assert "Quote 2 of" in bar.inner_text()
+    shot(page, "viewer")
+    page.get_by_role("link", name="Next quote").click()
+    page.wait_for_url("**#quote")
+    assert "Quote 3 of" in page.locator(".viewer-bar").inner_text()
+    page.get_by_role("link", name="Previous quote").click()
+    page.get_by_role("link", name="Previous quote").click()
+    page.wait_for_function("document.querySelector('.position').textContent.includes('Quote 1 of')")
+    page.get_by_role("link", name="Back to the answer").click()
+    page.wait_for_url("**#turn-1")
+    assert page.locator("#turn-1 blockquote").count() >= 3
+
+
+def test_the_documents_page_and_asking_within_one_document(page):
+    page.goto("/sources")
+    rows = page.locator("table.documents tbody tr")
+    assert rows.count() == 5
+    assert all(w in rows.first.inner_text() for w in ("words", "passage"))
+    shot(page, "documents")
+    title = rows.first.locator("th a").inner_text()
+    rows.first.get_by_role("link", name=re.compile("^Ask about this document")).click()
+    page.wait_for_url("**/?source=*")
+    chip = page.locator(".chip")
+    assert title in chip.inner_text()
+    ask(page, "What does this briefing say about prevention?", 1)
+    captions = page.locator("#turn-1 .cite-full cite").all_inner_texts()
+    assert captions and all(title in c for c in captions), "every quote comes from that document"
+    page.get_by_role("link", name=re.compile("^Remove the source filter")).click()
+    page.wait_for_load_state()
+    assert page.locator(".chip").count() == 0 and page.locator(".turn").count() == 1
+
+
+def test_filters_in_the_chat_carry_over_to_follow_ups(page):
+    page.goto("/")
+    page.locator("summary", has_text="Filters").click()
+    page.get_by_label("Publisher").select_option("NHS Providers")
+    ask(page, "What do they say about funding?", 1)
+    publishers = page.locator("#turn-1 .cite-full cite").all_inner_texts()
+    assert publishers and all(p.startswith("NHS Providers") for p in publishers)
+    ask(page, "And about prevention?", 2)
+    publishers = page.locator("#turn-2 .cite-full cite").all_inner_texts()
+    assert all(p.startswith("NHS Providers") for p in publishers)
+    assert parse_qs(urlsplit(page.url).query)["publisher"] == ["NHS Providers"]
+
+
+def test_chat_works_without_javascript_and_lands_on_the_new_answer(browser, server):
+    pg = open_page(browser, server, java_script_enabled=False)
+    pg.goto("/")
+    assert "Press Enter" not in pg.locator("#question-help").inner_text()
+    pg.get_by_label("Your question").fill(PREVENTION)
+    pg.get_by_role("button", name="Ask", exact=True).click()
+    pg.wait_for_load_state()
+    assert pg.locator("#turn-1 blockquote").count() >= 1
+    pg.get_by_label("Ask a follow-up").fill("And the BMA?")
+    pg.get_by_role("button", name="Ask", exact=True).click()
+    pg.wait_for_url("**#turn-2")
+    assert pg.locator(".turn").count() == 2
+    assert "Read as" in pg.locator("#turn-2").inner_text()
+    top = pg.locator("#turn-2").bounding_box()["y"]
+    assert 0 <= top < DESKTOP["height"] / 2, "the page lands on the new answer"
+    shot(pg, "chat-nojs")
+    assert pg.get_by_role("link", name="New conversation").is_visible()
+    pg.context.close()
 
 
 def test_abstention_is_shown_as_such(page):
     page.goto("/")
-    page.get_by_label("Your question").fill("How do I renew my passport online?")
-    page.get_by_role("button", name="Ask").click()
+    ask(page, "How do I renew my passport online?", 1)
     notice = page.locator("#turn-1 .abstain")
-    notice.wait_for()
     assert "No answer in the sources" in notice.inner_text()
     assert page.locator("#turn-1 blockquote").count() == 0
 
 
 def test_a_comparison_names_the_actor_who_is_silent(page):
     page.goto("/")
-    page.get_by_label("Your question").fill("Compare the BMA and the CQC on HARPs.")
-    page.get_by_role("button", name="Ask").click()
+    ask(page, "Compare the BMA and the CQC on HARPs.", 1)
     turn = page.locator("#turn-1")
-    turn.locator(".quote").first.wait_for()
     assert "no statement by CQC" in turn.locator(".note").inner_text()
     assert "BMA" in turn.locator("figcaption").first.inner_text()
 
 
 def test_empty_question_is_refused_in_place(page):
     page.goto("/")
-    page.get_by_role("button", name="Ask").click()
+    page.get_by_role("button", name="Ask", exact=True).click()
     error = page.locator("#question-error")
     error.wait_for(state="visible")
     assert "type a question" in error.inner_text()
     assert page.locator(".turn").count() == 0
 
 
-def test_chat_works_without_javascript(browser, server, tmp_path):
-    context = browser.new_context(base_url=server.url, java_script_enabled=False)
-    page = context.new_page()
+def test_example_questions_are_made_from_the_corpus_and_answered(page):
     page.goto("/")
-    page.get_by_label("Your question").fill("Did the government accept the 1% prevention shift?")
-    page.get_by_role("button", name="Ask").click()
-    page.wait_for_load_state()
+    examples = page.locator(".examples a")
+    assert examples.count() >= 2
+    shot(page, "chat-empty")
+    examples.first.click()
+    page.wait_for_url("**#turn-1")
     assert page.locator("#turn-1 blockquote").count() >= 1
-    page.get_by_label("Ask a follow-up").fill("And the BMA?")
-    page.get_by_role("button", name="Ask").click()
-    page.wait_for_load_state()
-    assert page.locator(".turn").count() == 2
-    assert "Read as" in page.locator("#turn-2").inner_text()
-    page.screenshot(path=str(tmp_path / "nojs.png"), full_page=True)
-    context.close()
 
 
-def test_readable_on_a_phone(browser, server):
-    context = browser.new_context(base_url=server.url, viewport={"width": 390, "height": 844}, is_mobile=True)
-    page = context.new_page()
+def test_a_repeated_question_says_it_came_from_the_cache(page):
     page.goto("/")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, "no horizontal scrolling on a phone"
-    assert page.get_by_role("button", name="Ask").bounding_box()["width"] > 300
-    context.close()
-
-
-def test_who_said_what_view_from_an_answer(page, tmp_path):
+    ask(page, PREVENTION, 1)
     page.goto("/")
-    page.get_by_label("Your question").fill("Did the government accept the 1% prevention shift?")
-    page.get_by_role("button", name="Ask").click()
-    page.locator("#turn-1 .quote").first.wait_for()
+    ask(page, PREVENTION, 1)
+    took = page.locator("#turn-1 .took").inner_text()
+    assert "from the cache" in took and " 0 ms" not in took
+
+
+CONTROLS = ("header a, nav a, button, select, summary, textarea, input, .actions a, .took a, .tools a, "
+            ".chip-remove, .examples a, .documents a, .viewer-nav a")
+
+
+def small_targets(page) -> list[str]:
+    return page.evaluate("""(selector) => [...document.querySelectorAll(selector)]
+        .filter(e => e.offsetParent !== null && !e.closest('.skip'))
+        .map(e => [e.textContent.trim().slice(0, 30) || e.tagName, e.getBoundingClientRect()])
+        .filter(([, r]) => r.width < 44 || r.height < 44)
+        .map(([t, r]) => `${t} ${Math.round(r.width)}x${Math.round(r.height)}`)""", CONTROLS)
+
+
+def test_on_a_phone_targets_are_large_citations_compact_and_the_question_box_in_reach(phone):
+    phone.goto("/")
+    ask(phone, BUYOUT, 1)
+    ask(phone, "And NHS Providers?", 2)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "no sideways scrolling"
+    box = phone.locator("#question").bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], "the question box is on screen"
+    figure = phone.locator("#turn-1 figcaption").first
+    assert figure.locator(".cite-short").is_visible() and not figure.locator(".cite-full").is_visible()
+    assert "“" not in figure.locator(".cite-short").inner_text(), "no full title under each quote"
+    shot(phone, "chat")
+    assert small_targets(phone) == []
+    phone.locator("#turn-1 a.viewsource").first.click()
+    phone.wait_for_url("**#quote")
+    assert small_targets(phone) == []
+    shot(phone, "viewer")
+    for path in ("/sources", "/positions?topic=the+1%25+prevention+shift", "/"):
+        phone.goto(path)
+        assert small_targets(phone) == [], path
+        shot(phone, {"/sources": "documents", "/": "chat-empty"}.get(path, "positions"))
+
+
+def test_on_a_desktop_the_question_form_never_hides_the_focused_link(page):
+    page.goto("/")
+    ask(page, BUYOUT, 1)
+    ask(page, PREVENTION, 2)
+    page.locator("#turn-1 .question").click()
+    hidden = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("""() => { const e = document.activeElement, r = e.getBoundingClientRect();
+            const f = document.getElementById('ask').getBoundingClientRect();
+            return {inForm: !!e.closest('#ask'), bottom: r.bottom, top: r.top, formTop: f.top, text: e.textContent.trim().slice(0, 20)}; }""")
+        if focused["inForm"]:
+            break
+        if focused["bottom"] > focused["formTop"] + 1 or focused["top"] < 0:
+            hidden.append(focused)
+    assert hidden == []
+
+
+def test_stance_colours_match_and_dark_mode_follows_the_system(browser, server):
+    pg = open_page(browser, server)
+    pg.goto("/")
+    ask(pg, PREVENTION, 1)
+    chat = pg.evaluate("""() => { const t = document.querySelector('#turn-1 .stance');
+        return [t.textContent.trim(), getComputedStyle(t).backgroundColor]; }""")
+    pg.goto("/positions?topic=" + "the 1% prevention shift")
+    table = pg.evaluate("""(stance) => { const t = [...document.querySelectorAll('.positions .stance')]
+        .find(e => e.textContent.trim() === stance) || document.querySelector('.stance-' + stance);
+        if (t) return getComputedStyle(t).backgroundColor;
+        const probe = document.createElement('span'); probe.className = 'tag stance stance-' + stance;
+        document.body.append(probe); return getComputedStyle(probe).backgroundColor; }""", chat[0])
+    assert table == chat[1]
+    pg.context.close()
+    dark = open_page(browser, server, color_scheme="dark")
+    dark.goto("/")
+    rgb = [int(x) for x in re.findall(r"\d+", dark.evaluate("getComputedStyle(document.body).backgroundColor"))[:3]]
+    assert sum(rgb) / 3 < 60, rgb
+    shot(dark, "chat-dark")
+    dark.context.close()
+
+
+def test_positions_view_from_an_answer(page):
+    page.goto("/")
+    ask(page, PREVENTION, 1)
     page.get_by_role("link", name="Compare positions on this topic").click()
     page.wait_for_url("**/positions?topic=*")
     table = page.get_by_role("table")
@@ -118,7 +324,7 @@ def test_who_said_what_view_from_an_answer(page, tmp_path):
     gov = rows.nth(actors.index("Government (DHSC)"))
     assert gov.locator(".stance").inner_text() == "rejects"
     assert gov.locator("blockquote").count() >= 1
-    page.screenshot(path=str(tmp_path / "positions.png"), full_page=True)
+    shot(page, "positions")
 
 
 def test_api_docs_render_offline(page):
@@ -128,3 +334,51 @@ def test_api_docs_render_offline(page):
     page.locator(".opblock").first.wait_for()
     assert page.locator(".opblock").count() >= 6
     assert all(u.startswith(page.url.split("/docs")[0]) or u.startswith("data:") for u in requests), requests
+
+
+# -- accessibility: axe-core on every page ---------------------------------------------------------
+
+PAGES = {
+    "chat-empty": "/",
+    "chat-answer": "/?q=" + BUYOUT.replace(" ", "+") + "&q=And+NHS+Providers%3F",
+    "chat-abstain": "/?q=How+do+I+renew+my+passport%3F",
+    "viewer": None,  # a quote's link, found on the answer page
+    "positions": "/positions?topic=the+1%25+prevention+shift",
+    "documents": "/sources",
+    "error": "/sources/no-such-document",
+}
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violations(browser, server, size, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    pg = open_page(browser, server, size, color_scheme=scheme)
+    report = {}
+    for name, path in PAGES.items():
+        if path is None:
+            pg.goto(PAGES["chat-answer"])
+            path = pg.locator("a.viewsource").first.get_attribute("href")
+        pg.goto(path)
+        pg.wait_for_load_state()
+        violations = axe.run(pg).response["violations"]
+        report[name] = [{"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]),
+                         "where": [n["target"] for n in v["nodes"][:3]]} for v in violations]
+    OUT.mkdir(exist_ok=True)
+    (OUT / f"axe-{scheme}-{size['width']}.json").write_text(json.dumps(report, indent=1))
+    bad = {name: [v for v in vs if v["impact"] in ("serious", "critical")] for name, vs in report.items()}
+    assert not any(bad.values()), bad
+    pg.context.close()
+
+
+def test_the_accessibility_check_finds_a_known_violation(browser, server):
+    """The axe run above can fail: on a page with an unlabelled image and an unlabelled field it reports them."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    pg = open_page(browser, server)
+    pg.set_content('<html lang="en"><body><main><img src="x.png"><input type="text"></main></body></html>')
+    found = {v["id"]: v["impact"] for v in Axe().run(pg).response["violations"]}
+    assert found.get("image-alt") == "critical" and "label" in found
+    pg.context.close()

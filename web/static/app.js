@@ -1,19 +1,92 @@
-// Upgrades the chat form: answers arrive in place, without reloading the page.
-// Without this file (or JavaScript) the form posts to the server, which renders the same page.
+// Upgrades the pages where JavaScript runs; without it every page still works (links and form posts).
+// Chat: answers arrive in place, the address bar follows the conversation (so a reload or a shared
+// link shows it again), Enter asks. Everywhere: Copy buttons for quotes with their citations.
+// Viewer: the highlighted quote is centred.
 (function () {
   "use strict";
+
+  function say(message) {
+    const status = document.getElementById("status") || document.getElementById("copy-status");
+    if (status) status.textContent = message;
+  }
+
+  // -- copy a quote with its citation ------------------------------------------------------------
+  async function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return;
+    }
+    const area = document.createElement("textarea");  // older browsers and plain-HTTP hosts
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed"; area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand("copy");
+    area.remove();
+    if (!ok) throw new Error("copy refused");
+  }
+
+  function showCopyButtons(root) {
+    root.querySelectorAll("button.copy").forEach(function (b) { b.hidden = false; });
+  }
+
+  if (!document.getElementById("status")) {
+    const region = document.createElement("p");
+    region.id = "copy-status"; region.className = "visually-hidden";
+    region.setAttribute("role", "status"); region.setAttribute("aria-live", "polite");
+    document.body.appendChild(region);
+  }
+  showCopyButtons(document);
+  document.addEventListener("click", async function (event) {
+    const button = event.target.closest("button.copy");
+    if (!button) return;
+    const figure = button.closest("figure");
+    const text = button.dataset.format === "md" ? figure.dataset.copyMd : figure.dataset.copyText;
+    // The button's visible word is its first text node ("Copy", or "Markdown" after a hidden "Copy as").
+    const label = Array.from(button.childNodes).find(function (n) { return n.nodeType === 3 && n.textContent.trim(); });
+    const word = button.dataset.word || (button.dataset.word = label.textContent);
+    try {
+      await copyText(text);
+      label.textContent = "Copied";
+      say(button.dataset.format === "md" ? "Quote copied as Markdown." : "Quote copied with its citation.");
+    } catch (err) {
+      label.textContent = "Copy failed";
+      say("The browser did not allow copying.");
+    }
+    setTimeout(function () { label.textContent = word; }, 2000);
+  });
+
+  // -- viewer: centre the highlight ----------------------------------------------------------------
+  const mark = document.getElementById("quote");
+  if (mark && location.hash === "#quote") {
+    mark.scrollIntoView({ block: "center" });
+    mark.focus({ preventScroll: true });
+  }
+
+  // -- chat ----------------------------------------------------------------------------------------
   const form = document.getElementById("ask");
-  if (!form || !window.fetch) return;
-  const conversation = document.getElementById("conversation");
   const question = document.getElementById("question");
+  if (!form || !question || !window.fetch) return;
+  const conversation = document.getElementById("conversation");
   const button = form.querySelector("button[type=submit]");
-  const status = document.getElementById("status");
   const errorBox = document.getElementById("question-error");
   const label = form.querySelector("label[for=question]");
+  const tools = document.getElementById("tools");
+  const hint = document.getElementById("send-hint");
+  if (hint) hint.textContent = "Press Enter to ask, Shift+Enter for a new line.";
 
   function showError(message) {
     errorBox.textContent = message;
     errorBox.hidden = !message;
+  }
+
+  function filtersChanged() {
+    const now = ["publisher", "source", "actor"].map(function (n) {
+      const field = form.elements[n];
+      return field ? field.value : "";
+    }).join("|");
+    return now !== form.dataset.filters;
   }
 
   question.addEventListener("keydown", function (event) {
@@ -24,34 +97,56 @@
   });
 
   form.addEventListener("submit", async function (event) {
-    event.preventDefault();
     const text = question.value.trim();
-    if (!text) { showError("Please type a question."); question.focus(); return; }
+    if (!text) { event.preventDefault(); showError("Please type a question."); question.focus(); return; }
+    // New filters apply to the whole conversation: let the form post and the page ask it all again.
+    if (filtersChanged() && conversation.querySelector(".turn")) return;
+    event.preventDefault();
     showError("");
     const body = new URLSearchParams(new FormData(form));
     button.disabled = true;
     form.setAttribute("aria-busy", "true");
-    status.textContent = "Looking through the sources…";
+    say("Looking through the sources…");
     try {
       const response = await fetch("/chat/turn", { method: "POST", body: body, headers: { "Accept": "text/html" } });
       const html = await response.text();
       if (!response.ok) {
         showError(response.status === 422 ? html : "The server could not answer just now. Please try again.");
-        status.textContent = "";
+        say("");
         return;
       }
       conversation.insertAdjacentHTML("beforeend", html);
       const turn = conversation.lastElementChild;
       const hidden = document.createElement("input");
       hidden.type = "hidden"; hidden.name = "history"; hidden.value = text;
-      form.insertBefore(hidden, label);
+      form.insertBefore(hidden, form.firstChild);
+      form.dataset.filters = ["publisher", "source", "actor"].map(function (n) {
+        return form.elements[n] ? form.elements[n].value : "";
+      }).join("|");
       label.textContent = "Ask a follow-up";
       question.value = "";
-      status.textContent = "Answer added.";
-      if (turn) { turn.focus({ preventScroll: true }); turn.scrollIntoView({ block: "start" }); }
+      say("Answer added.");
+      const examples = document.querySelector(".examples");
+      if (examples) examples.hidden = true;
+      if (turn) {
+        showCopyButtons(turn);
+        history.replaceState(null, "", turn.dataset.url);
+        // A chip's ✕ keeps the questions asked since the page loaded.
+        document.querySelectorAll(".chip-remove[data-filter]").forEach(function (a) {
+          const url = new URL(turn.dataset.url, location.href);
+          url.searchParams.delete(a.dataset.filter);
+          a.href = url.pathname + url.search;
+        });
+        if (tools) {
+          tools.hidden = false;
+          document.getElementById("export").href = turn.dataset.export;
+        }
+        turn.focus({ preventScroll: true });
+        turn.scrollIntoView({ block: "start" });
+      }
     } catch (err) {
       showError("The server could not be reached. Please try again.");
-      status.textContent = "";
+      say("");
     } finally {
       button.disabled = false;
       form.removeAttribute("aria-busy");
