@@ -170,6 +170,14 @@ def test_filters_in_the_chat_carry_over_to_follow_ups(page):
     publishers = page.locator("#turn-2 .cite-full cite").all_inner_texts()
     assert all(p.startswith("NHS Providers") for p in publishers)
     assert parse_qs(urlsplit(page.url).query)["publisher"] == ["NHS Providers"]
+    # New filters apply to the whole conversation: it is asked again under them.
+    page.get_by_label("Publisher").select_option("BMA")
+    page.locator("#question").fill("And the workforce?")
+    page.get_by_role("button", name="Ask", exact=True).click()
+    page.wait_for_url("**#turn-3")
+    assert page.locator(".turn").count() == 3 and "BMA" in page.locator(".chip").inner_text()
+    publishers = page.locator(".turn .cite-full cite").all_inner_texts()
+    assert publishers and all(p.startswith("BMA") for p in publishers)
 
 
 def test_chat_works_without_javascript_and_lands_on_the_new_answer(browser, server):
@@ -190,6 +198,37 @@ def test_chat_works_without_javascript_and_lands_on_the_new_answer(browser, serv
     shot(pg, "chat-nojs")
     assert pg.get_by_role("link", name="New conversation").is_visible()
     pg.context.close()
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
+def test_a_reader_asks_within_a_document_reads_the_quotes_and_comes_back(browser, server, size, js):
+    """The whole path a reader takes, at both sizes, with and without JavaScript."""
+    pg = open_page(browser, server, size, java_script_enabled=js)
+    pg.goto("/sources")
+    row = pg.locator("table.documents tbody tr").first
+    title = row.locator("th a").inner_text()
+    document = row.locator("th a").get_attribute("href")
+    row.get_by_role("link", name=re.compile("^Ask about this document")).click()
+    pg.wait_for_url("**/?source=*")
+    ask(pg, "What does this briefing say about prevention?", 1)
+    ask(pg, "And about funding?", 2)
+    assert title in pg.locator(".chip").inner_text()
+    for n in (1, 2):
+        quotes = pg.locator(f"#turn-{n} blockquote")
+        assert quotes.count() >= 1
+        links = pg.locator(f"#turn-{n} a.viewsource")
+        assert all(links.nth(i).get_attribute("href").startswith(document + "?") for i in range(links.count())), \
+            "quotes come from that document only"
+    pg.locator("#turn-2 a.viewsource").first.click()
+    pg.wait_for_url("**#quote")
+    assert title in pg.locator(".viewer-title").inner_text()
+    pg.get_by_role("link", name="Back to the answer").click()
+    pg.wait_for_url("**#turn-2")
+    pg.reload()
+    assert pg.locator(".turn").count() == 2 and pg.locator(".chip").count() == 1
+    pg.context.close()
+    assert not pg.js_errors
 
 
 def test_abstention_is_shown_as_such(page):
