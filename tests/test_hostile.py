@@ -64,7 +64,9 @@ def test_hostile_text_is_served_verbatim_but_escaped(hostile_server):
     page = httpx.get(hostile_server + "/sources/evil").text
     assert "<script>window.pwned" not in page and "&lt;script&gt;window.pwned" in page
     assert 'href="javascript:' not in page
-    r = httpx.post(hostile_server + "/", data={"question": "What does the widget board warn about the widget page?"})
+    r = httpx.post(hostile_server + "/", data={"question": "What does the widget board warn about the widget page?"},
+                   follow_redirects=True)  # the no-JS post redirects to the conversation's page
+    assert r.status_code == 200 and r.history and r.history[0].status_code == 303
     assert "<script>window.pwned" not in r.text and "&lt;script&gt;" in r.text
 
 
