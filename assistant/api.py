@@ -1,18 +1,26 @@
-"""The JSON API: answers, sources, raw search and health. Pydantic models are the contract."""
+"""The JSON API: answers, sources, raw search and health. Pydantic models are the contract.
 
-from __future__ import annotations
+`make_router(settings)` makes the routes of one app: the request models take their limits and defaults
+from the settings (question length, quotes per answer), and with an API key set every /api route
+declares it, so the OpenAPI says exactly what this server accepts and answers.
+"""
+
+# No `from __future__ import annotations`: FastAPI reads the routes' annotations, and the request
+# models they name are made inside make_router, where a string annotation could not be resolved.
 
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response, Security
+from fastapi.security import APIKeyHeader, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from .answer import Assistant
 from .app import in_answer_pool
 from .present import answer_dict, viewer_url
 from .quotes import Quote
+from .settings import Settings
 from .store import Index
 
 MAX_TURNS = 20
@@ -21,28 +29,6 @@ MAX_FILTERS = 50
 
 # Text fields: at least one visible character, no control characters (tabs and newlines are fine).
 TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-MAX_CHARS = 1000
-
-
-class Turn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    question: str = Field(..., min_length=1, max_length=MAX_CHARS, pattern=TEXT,
-                          description="An earlier question of the conversation.")
-
-
-class AnswerRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    question: str = Field(..., min_length=1, max_length=MAX_CHARS, pattern=TEXT,
-                          description="The question to answer (1 to 1,000 characters).",
-                          examples=["What does the union think of the proposed ward closures?"])
-    history: list[Turn] = Field(default_factory=list, max_length=MAX_TURNS,
-                                description="Earlier questions, oldest first; follow-ups are read against them.")
-    top_k: int = Field(5, ge=1, le=20, description="How many quotes to return.")
-    sources: list[str] = Field(default_factory=list, max_length=MAX_FILTERS, description="Only quote these source ids.")
-    actors: list[str] = Field(default_factory=list, max_length=MAX_FILTERS,
-                              description="Only quote sentences stating these actors' positions (names or aliases).")
-
 
 
 class Citation(BaseModel):
@@ -126,6 +112,18 @@ class ErrorOut(BaseModel):
     detail: list[dict] | str | None = None
 
 
+def error(description: str) -> dict[str, Any]:
+    return {"model": ErrorOut, "description": description}
+
+
+ERRORS = {422: error("Invalid input; `detail` names each field and its problem."), 404: error("Unknown source.")}
+UNAUTHORISED = {401: error("The API key is missing or wrong: send it as `Authorization: Bearer <key>` or `X-API-Key`.")}
+# The API key as the OpenAPI declares it (either header will do). The Guard in app.py checks it,
+# before any route runs; these only document it and let /docs send it.
+KEY_SCHEMES = [Security(HTTPBearer(auto_error=False, scheme_name="bearer")),
+               Security(APIKeyHeader(name="X-API-Key", auto_error=False, scheme_name="apiKey"))]
+
+
 def quote_out(q: Quote) -> QuoteOut:
     return QuoteOut(text=q.text, start=q.start, end=q.end, passage=q.passage, source_id=q.source_id, title=q.title,
                     publisher=q.publisher, published=q.published, section=q.section, score=q.score, actor=q.actor,
@@ -161,89 +159,114 @@ def check_filters(assistant: Assistant, sources: list[str], actors: list[str]) -
         raise FilterError("actors", f"unknown actor(s): {', '.join(bad[:5])}; known: {known}")
 
 
-router = APIRouter()
-ERRORS = {422: {"model": ErrorOut, "description": "Invalid input; `detail` names each field and its problem."},
-          404: {"model": ErrorOut, "description": "Unknown source."}}
+def make_router(settings: Settings) -> APIRouter:
+    """The JSON routes of an app with these settings."""
+    chars = settings.max_question_chars
+    Text = Annotated[str, Field(min_length=1, max_length=chars, pattern=TEXT)]
 
+    class Turn(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        question: Text = Field(..., description="An earlier question of the conversation.")
 
-@router.post("/api/answer", response_model=AnswerOut, responses=ERRORS, tags=["answers"])
-async def answer(body: AnswerRequest, request: Request) -> Response:
-    """Answer a question with verbatim quotes. Each quote satisfies
-    `GET /api/sources/{source_id}`.text[start:end] == quote.text."""
-    assistant = get_assistant(request)
-    check_filters(assistant, body.sources, body.actors)
-    a = await in_answer_pool(request, assistant.ask, body.question, history=[t.question for t in body.history],
-                             top_k=body.top_k, sources=body.sources, actors=body.actors)
-    # The hot path: serialise the answer directly instead of validating it back through the model
-    # (tests check the shape against AnswerOut).
-    return Response(orjson.dumps(answer_dict(a)), media_type="application/json")
+    class AnswerRequest(BaseModel):
+        model_config = ConfigDict(extra="forbid")
 
+        question: Text = Field(..., description=f"The question to answer (1 to {chars:,} characters).",
+                               examples=["What does the union think of the proposed ward closures?"])
+        history: list[Turn] = Field(default_factory=list, max_length=MAX_TURNS,
+                                    description="Earlier questions, oldest first; follow-ups are read against them.")
+        top_k: int = Field(settings.top_k, ge=1, le=20,
+                           description=f"How many quotes to return (default {settings.top_k}: ASSISTANT_TOP_K).")
+        sources: list[str] = Field(default_factory=list, max_length=MAX_FILTERS, description="Only quote these source ids.")
+        actors: list[str] = Field(default_factory=list, max_length=MAX_FILTERS,
+                                   description="Only quote sentences stating these actors' positions (names or aliases).")
 
-@router.get("/api/sources", response_model=list[SourceOut], tags=["sources"])
-def sources(request: Request) -> list[SourceOut]:
-    """Every indexed source."""
-    assistant = get_assistant(request)
-    counts = assistant.chunk_counts
-    return [source_out(assistant.index, counts, sid) for sid in sorted(assistant.index.documents)]
+    keyed = bool(settings.api_key)
+    api = APIRouter(dependencies=KEY_SCHEMES if keyed else [], responses=UNAUTHORISED if keyed else {})
 
+    @api.post("/api/answer", response_model=AnswerOut, tags=["answers"],
+              responses=ERRORS)
+    async def answer(body: AnswerRequest, request: Request) -> Response:
+        """Answer a question with verbatim quotes. Each quote satisfies
+        `GET /api/sources/{source_id}`.text[start:end] == quote.text."""
+        assistant = get_assistant(request)
+        check_filters(assistant, body.sources, body.actors)
+        a = await in_answer_pool(request, assistant.ask, body.question, history=[t.question for t in body.history],
+                                 top_k=body.top_k, sources=body.sources, actors=body.actors)
+        # The hot path: serialise the answer directly instead of validating it back through the model
+        # (tests check the shape against AnswerOut).
+        return Response(orjson.dumps(answer_dict(a)), media_type="application/json")
 
-@router.get("/api/sources/{source_id}", response_model=SourceText, responses=ERRORS, tags=["sources"])
-def source(source_id: str, request: Request) -> SourceText:
-    """One source with its normalised text: the text that quote offsets refer to."""
-    assistant = get_assistant(request)
-    if source_id not in assistant.index.documents:
-        raise HTTPException(404, f"no source with id {source_id!r}")
-    base = source_out(assistant.index, assistant.chunk_counts, source_id)
-    return SourceText(**base.model_dump(), text=assistant.index.documents[source_id].text)
+    @api.get("/api/sources", response_model=list[SourceOut], tags=["sources"])
+    def sources(request: Request) -> list[SourceOut]:
+        """Every indexed source."""
+        assistant = get_assistant(request)
+        counts = assistant.chunk_counts
+        return [source_out(assistant.index, counts, sid) for sid in sorted(assistant.index.documents)]
 
+    @api.get("/api/sources/{source_id}", response_model=SourceText, tags=["sources"],
+             responses=ERRORS)
+    def source(source_id: str, request: Request) -> SourceText:
+        """One source with its normalised text: the text that quote offsets refer to."""
+        assistant = get_assistant(request)
+        if source_id not in assistant.index.documents:
+            raise HTTPException(404, f"no source with id {source_id!r}")
+        base = source_out(assistant.index, assistant.chunk_counts, source_id)
+        return SourceText(**base.model_dump(), text=assistant.index.documents[source_id].text)
 
-@router.get("/api/search", response_model=SearchOut, responses=ERRORS, tags=["answers"])
-def search(
-    request: Request,
-    q: Annotated[str, Query(min_length=1, max_length=MAX_CHARS, pattern=TEXT, description="Search text.")],
-    k: Annotated[int, Query(ge=1, le=50, description="How many passages.")] = 10,
-    sources: Annotated[list[str], Query(description="Only these source ids (repeatable).")] = [],  # noqa: B006
-) -> SearchOut:
-    """Ranked passages (retrieval only, no quote selection), with the same citation fields."""
-    assistant = get_assistant(request)
-    if not q.strip():
-        raise FilterError("q", "must not be empty")
-    check_filters(assistant, sources, [])
-    started = time.perf_counter()
-    hits = assistant.search(q, k, sources=sources)
-    idx = assistant.index
-    out = []
-    for row, score in hits:
-        c = idx.chunks[row]
-        d = idx.documents[c.source_id]
-        out.append(SearchHit(text=idx.text(c), start=c.start, end=c.end, source_id=c.source_id, title=d.title,
-                             publisher=d.publisher, published=d.published, section=" > ".join(c.section),
-                             score=round(score, 4), url=viewer_url(c.source_id, c.start, c.end)))
-    return SearchOut(query=q, hits=out, took_ms=round((time.perf_counter() - started) * 1000, 1))
+    @api.get("/api/search", response_model=SearchOut, tags=["answers"],
+             responses=ERRORS)
+    def search(
+        request: Request,
+        q: Annotated[str, Query(min_length=1, max_length=chars, pattern=TEXT, description="Search text.")],
+        k: Annotated[int, Query(ge=1, le=50, description="How many passages.")] = 10,
+        sources: Annotated[list[str], Query(description="Only these source ids (repeatable).")] = [],  # noqa: B006
+    ) -> SearchOut:
+        """Ranked passages (retrieval only, no quote selection), with the same citation fields."""
+        assistant = get_assistant(request)
+        if not q.strip():
+            raise FilterError("q", "must not be empty")
+        check_filters(assistant, sources, [])
+        started = time.perf_counter()
+        hits = assistant.search(q, k, sources=sources)
+        idx = assistant.index
+        out = []
+        for row, score in hits:
+            c = idx.chunks[row]
+            d = idx.documents[c.source_id]
+            out.append(SearchHit(text=idx.text(c), start=c.start, end=c.end, source_id=c.source_id, title=d.title,
+                                 publisher=d.publisher, published=d.published, section=" > ".join(c.section),
+                                 score=round(score, 4), url=viewer_url(c.source_id, c.start, c.end)))
+        return SearchOut(query=q, hits=out, took_ms=round((time.perf_counter() - started) * 1000, 1))
 
+    @api.get("/api/positions", response_model=PositionsOut, tags=["answers"],
+             responses=ERRORS)
+    def positions(
+        request: Request,
+        topic: Annotated[str, Query(min_length=1, max_length=chars, pattern=TEXT,
+                                    description="What the positions are about.")],
+        sources: Annotated[list[str], Query(description="Only these source ids (repeatable).")] = [],  # noqa: B006
+        actors: Annotated[list[str], Query(description="Only these actors (repeatable).")] = [],  # noqa: B006
+    ) -> PositionsOut:
+        """Who said what on a topic: for each actor, their stance and best quotes, side by side. When the topic
+        names actors ("the BMA on HARPs"), only they are shown; actors with nothing on the topic are left out;
+        `topic` in the answer is what the positions are about."""
+        assistant = get_assistant(request)
+        check_filters(assistant, sources, actors)
+        p = assistant.positions(topic, sources=sources, actors=actors)
+        return PositionsOut(topic=p.topic, answered=p.answered, message=p.message, took_ms=p.took_ms,
+                            positions=[PositionOut(actor=e.actor, stance=e.stance,
+                                                   quotes=[quote_out(q) for q in e.quotes]) for e in p.entries])
 
-@router.get("/api/positions", response_model=PositionsOut, responses=ERRORS, tags=["answers"])
-def positions(
-    request: Request,
-    topic: Annotated[str, Query(min_length=1, max_length=MAX_CHARS, pattern=TEXT, description="What the positions are about.")],
-    sources: Annotated[list[str], Query(description="Only these source ids (repeatable).")] = [],  # noqa: B006
-    actors: Annotated[list[str], Query(description="Only these actors (repeatable).")] = [],  # noqa: B006
-) -> PositionsOut:
-    """Who said what on a topic: for each actor, their stance and best quotes, side by side. When the topic
-    names actors ("the BMA on HARPs"), only they are shown; actors with nothing on the topic are left out;
-    `topic` in the answer is what the positions are about."""
-    assistant = get_assistant(request)
-    check_filters(assistant, sources, actors)
-    p = assistant.positions(topic, sources=sources, actors=actors)
-    return PositionsOut(topic=p.topic, answered=p.answered, message=p.message, took_ms=p.took_ms,
-                        positions=[PositionOut(actor=e.actor, stance=e.stance, quotes=[quote_out(q) for q in e.quotes])
-                                   for e in p.entries])
+    router = APIRouter()
+    router.include_router(api)
 
+    @router.get("/healthz", response_model=Health, tags=["health"])
+    def healthz(request: Request) -> Health:
+        assistant = get_assistant(request)
+        m = assistant.index.manifest
+        return Health(status="ok", model=assistant.settings.model, sources=len(assistant.index.documents),
+                      chunks=len(assistant.index.chunks), sentences=len(assistant.index.sentences),
+                      index_built_at=m.get("built_at", ""), index_version=assistant.index.version)
 
-@router.get("/healthz", response_model=Health, tags=["health"])
-def healthz(request: Request) -> Health:
-    assistant = get_assistant(request)
-    m = assistant.index.manifest
-    return Health(status="ok", model=assistant.settings.model, sources=len(assistant.index.documents),
-                  chunks=len(assistant.index.chunks), sentences=len(assistant.index.sentences),
-                  index_built_at=m.get("built_at", ""), index_version=assistant.index.version)
+    return router

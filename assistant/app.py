@@ -169,7 +169,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
 
     from . import api, pages
 
-    app.include_router(api.router)
+    app.include_router(api.make_router(settings))
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
 
