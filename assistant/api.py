@@ -14,10 +14,11 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, HTTPException, Query, Request, Response, Security
 from fastapi.security import APIKeyHeader, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from .answer import Assistant
 from .app import in_answer_pool
+from .errors import InvalidQuestionError
 from .present import answer_dict, viewer_url
 from .quotes import Quote
 from .settings import Settings
@@ -28,7 +29,23 @@ MAX_FILTERS = 50
 
 
 # Text fields: at least one visible character, no control characters (tabs and newlines are fine).
-TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+# Whitespace is spelled out as str.strip() sees it: `\s` means different sets in the schema's regex
+# dialect (ECMAScript), in pydantic's (Rust) and in Python's, and a schema-valid "\x85" was refused.
+CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+SPACE = r"\x09-\x0d\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+TEXT = f"^[^{CONTROL}]*[^{CONTROL}{SPACE}][^{CONTROL}]*$"
+# A source id or actor name in a filter: text as above. One the index does not know is a 404.
+Name = Annotated[str, Field(min_length=1, pattern=TEXT)]
+
+
+def not_bool_or_text(value: object) -> object:
+    if isinstance(value, (bool, str)):
+        raise ValueError("Input should be a valid integer")  # noqa: TRY004 (pydantic reports ValueErrors only)
+    return value
+
+
+# JSON Schema's integer: a number without a fraction (3 or 3.0), never true or "3" (which pydantic takes).
+Integer = Annotated[int, BeforeValidator(not_bool_or_text)]
 
 
 class Citation(BaseModel):
@@ -107,16 +124,27 @@ class Health(BaseModel):
     index_version: str
 
 
+class Problem(BaseModel):
+    field: str = Field(..., description="The request field, dotted for nested ones (`history.0.question`).")
+    problem: str
+
+
 class ErrorOut(BaseModel):
     error: str
-    detail: list[dict] | str | None = None
+    detail: list[Problem] | str | None = None
 
 
 def error(description: str) -> dict[str, Any]:
     return {"model": ErrorOut, "description": description}
 
 
-ERRORS = {422: error("Invalid input; `detail` names each field and its problem."), 404: error("Unknown source.")}
+# Every status a route can answer besides 200 (and 500, an unexpected failure), in its OpenAPI entry.
+UNREADABLE = {400: error("The body is not readable as JSON text (not UTF-8).")}
+TOO_LARGE = {413: error("The body is over the size limit (ASSISTANT_MAX_BODY_KB).")}
+INVALID = {422: error("Invalid input; `detail` names each field and its problem.")}
+UNKNOWN_FILTER = {404: error("A filter names a source id or actor the index does not know; `detail` names the "
+                             "field and the unknown values.")}
+UNAVAILABLE = {503: error("The index or model could not be used; `detail` says why.")}
 UNAUTHORISED = {401: error("The API key is missing or wrong: send it as `Authorization: Bearer <key>` or `X-API-Key`.")}
 # The API key as the OpenAPI declares it (either header will do). The Guard in app.py checks it,
 # before any route runs; these only document it and let /docs send it.
@@ -141,7 +169,7 @@ def get_assistant(request: Request) -> Assistant:
 
 
 class FilterError(ValueError):
-    """A filter names a source or actor the index does not know."""
+    """A filter names a source or actor the index does not know (a 404 naming the field)."""
 
     def __init__(self, field: str, problem: str):
         super().__init__(problem)
@@ -175,17 +203,17 @@ def make_router(settings: Settings) -> APIRouter:
                                examples=["What does the union think of the proposed ward closures?"])
         history: list[Turn] = Field(default_factory=list, max_length=MAX_TURNS,
                                     description="Earlier questions, oldest first; follow-ups are read against them.")
-        top_k: int = Field(settings.top_k, ge=1, le=20,
+        top_k: Integer = Field(settings.top_k, ge=1, le=20,
                            description=f"How many quotes to return (default {settings.top_k}: ASSISTANT_TOP_K).")
-        sources: list[str] = Field(default_factory=list, max_length=MAX_FILTERS, description="Only quote these source ids.")
-        actors: list[str] = Field(default_factory=list, max_length=MAX_FILTERS,
+        sources: list[Name] = Field(default_factory=list, max_length=MAX_FILTERS, description="Only quote these source ids.")
+        actors: list[Name] = Field(default_factory=list, max_length=MAX_FILTERS,
                                    description="Only quote sentences stating these actors' positions (names or aliases).")
 
     keyed = bool(settings.api_key)
     api = APIRouter(dependencies=KEY_SCHEMES if keyed else [], responses=UNAUTHORISED if keyed else {})
 
     @api.post("/api/answer", response_model=AnswerOut, tags=["answers"],
-              responses=ERRORS)
+              responses={**UNREADABLE, **UNKNOWN_FILTER, **TOO_LARGE, **INVALID, **UNAVAILABLE})
     async def answer(body: AnswerRequest, request: Request) -> Response:
         """Answer a question with verbatim quotes. Each quote satisfies
         `GET /api/sources/{source_id}`.text[start:end] == quote.text."""
@@ -205,7 +233,7 @@ def make_router(settings: Settings) -> APIRouter:
         return [source_out(assistant.index, counts, sid) for sid in sorted(assistant.index.documents)]
 
     @api.get("/api/sources/{source_id}", response_model=SourceText, tags=["sources"],
-             responses=ERRORS)
+             responses={404: error("No source has this id."), **INVALID})
     def source(source_id: str, request: Request) -> SourceText:
         """One source with its normalised text: the text that quote offsets refer to."""
         assistant = get_assistant(request)
@@ -215,17 +243,17 @@ def make_router(settings: Settings) -> APIRouter:
         return SourceText(**base.model_dump(), text=assistant.index.documents[source_id].text)
 
     @api.get("/api/search", response_model=SearchOut, tags=["answers"],
-             responses=ERRORS)
+             responses={**UNKNOWN_FILTER, **INVALID, **UNAVAILABLE})
     def search(
         request: Request,
         q: Annotated[str, Query(min_length=1, max_length=chars, pattern=TEXT, description="Search text.")],
         k: Annotated[int, Query(ge=1, le=50, description="How many passages.")] = 10,
-        sources: Annotated[list[str], Query(description="Only these source ids (repeatable).")] = [],  # noqa: B006
+        sources: Annotated[list[Name], Query(description="Only these source ids (repeatable).")] = [],  # noqa: B006
     ) -> SearchOut:
         """Ranked passages (retrieval only, no quote selection), with the same citation fields."""
         assistant = get_assistant(request)
         if not q.strip():
-            raise FilterError("q", "must not be empty")
+            raise InvalidQuestionError("q", "must not be empty")
         check_filters(assistant, sources, [])
         started = time.perf_counter()
         hits = assistant.search(q, k, sources=sources)
@@ -240,13 +268,13 @@ def make_router(settings: Settings) -> APIRouter:
         return SearchOut(query=q, hits=out, took_ms=round((time.perf_counter() - started) * 1000, 1))
 
     @api.get("/api/positions", response_model=PositionsOut, tags=["answers"],
-             responses=ERRORS)
+             responses={**UNKNOWN_FILTER, **INVALID, **UNAVAILABLE})
     def positions(
         request: Request,
         topic: Annotated[str, Query(min_length=1, max_length=chars, pattern=TEXT,
                                     description="What the positions are about.")],
-        sources: Annotated[list[str], Query(description="Only these source ids (repeatable).")] = [],  # noqa: B006
-        actors: Annotated[list[str], Query(description="Only these actors (repeatable).")] = [],  # noqa: B006
+        sources: Annotated[list[Name], Query(description="Only these source ids (repeatable).")] = [],  # noqa: B006
+        actors: Annotated[list[Name], Query(description="Only these actors (repeatable).")] = [],  # noqa: B006
     ) -> PositionsOut:
         """Who said what on a topic: for each actor, their stance and best quotes, side by side. When the topic
         names actors ("the BMA on HARPs"), only they are shown; actors with nothing on the topic are left out;

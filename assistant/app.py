@@ -191,9 +191,10 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         return pages.error_page(request, 422, "That request was not valid.")
 
     @app.exception_handler(api.FilterError)
-    async def invalid_filter(request: Request, exc: api.FilterError):
-        return JSONResponse({"error": "invalid request", "detail": [{"field": exc.field, "problem": exc.problem}]},
-                            status_code=422)
+    async def unknown_filter(request: Request, exc: api.FilterError):
+        # A well-formed name the index does not know: not found, like an unknown source id in a path.
+        return JSONResponse({"error": "not found", "detail": [{"field": exc.field, "problem": exc.problem}]},
+                            status_code=404)
 
     @app.exception_handler(InvalidQuestionError)
     async def invalid_question(request: Request, exc: InvalidQuestionError):
@@ -203,7 +204,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
         if wants_json(request):
-            return JSONResponse({"error": "not found" if exc.status_code == 404 else "error", "detail": exc.detail},
+            label = {400: "bad request", 404: "not found"}.get(exc.status_code, "error")  # 400: a body that is not text
+            return JSONResponse({"error": label, "detail": exc.detail},
                                 status_code=exc.status_code, headers=getattr(exc, "headers", None))
         return pages.error_page(request, exc.status_code, str(exc.detail))
 

@@ -97,10 +97,12 @@ def test_unanswerable_question_is_declined(http):
     ({"question": "ok?", "top_k": 0}, "top_k"),
     ({"question": "ok?", "top_k": 21}, "top_k"),
     ({"question": "ok?", "top_k": "many"}, "top_k"),
+    ({"question": "ok?", "top_k": "3"}, "top_k"),
+    ({"question": "ok?", "top_k": True}, "top_k"),
     ({"question": "ok?", "history": "not a list"}, "history"),
     ({"question": "ok?", "history": [{"q": "wrong key"}]}, "history.0.question"),
-    ({"question": "ok?", "sources": ["no-such-source"]}, "sources"),
-    ({"question": "ok?", "actors": ["Nobody Inc"]}, "actors"),
+    ({"question": "ok?", "sources": [""]}, "sources.0"),
+    ({"question": "ok?", "actors": ["BMA", " "]}, "actors.1"),
     ({"question": "ok?", "colour": "blue"}, "colour"),
 ])
 def test_invalid_requests_get_422_naming_the_field(http, body, field):
@@ -112,9 +114,27 @@ def test_invalid_requests_get_422_naming_the_field(http, body, field):
     assert "Traceback" not in r.text
 
 
+@pytest.mark.parametrize("body,field,unknown", [
+    ({"question": "ok?", "sources": ["no-such-source"]}, "sources", "no-such-source"),
+    ({"question": "ok?", "actors": ["BMA", "Nobody Inc"]}, "actors", "Nobody Inc"),
+])
+def test_unknown_filter_names_get_404_naming_the_field_and_the_names(http, body, field, unknown):
+    r = http.post("/api/answer", json=body)
+    assert r.status_code == 404
+    data = r.json()
+    assert data["error"] == "not found"
+    [problem] = data["detail"]
+    assert problem["field"] == field and unknown in problem["problem"]
+
+
 def test_not_json_is_422_not_500(http):
     r = http.post("/api/answer", content=b"{not json", headers={"content-type": "application/json"})
     assert r.status_code == 422 and "Traceback" not in r.text
+
+
+def test_a_body_that_is_not_text_is_400(http):
+    r = http.post("/api/answer", content=b'{"question": "\xff\xfe"}', headers={"content-type": "application/json"})
+    assert r.status_code == 400 and r.json()["error"] == "bad request"
 
 
 def test_sources_list_and_unknown_source(http):
@@ -140,7 +160,9 @@ def test_search_returns_ranked_passages_with_citations(http):
     assert doc[hits[0]["start"]:hits[0]["end"]] == hits[0]["text"]
     assert http.get("/api/search", params={"q": ""}).status_code == 422
     assert http.get("/api/search", params={"q": "x", "k": 500}).status_code == 422
-    assert http.get("/api/search", params={"q": "x", "sources": "nope"}).status_code == 422
+    assert http.get("/api/search", params={"q": "x", "sources": ""}).status_code == 422
+    r = http.get("/api/search", params={"q": "x", "sources": "nope"})
+    assert r.status_code == 404 and r.json()["detail"][0]["field"] == "sources"
 
 
 def test_healthz(http):
@@ -152,6 +174,7 @@ def test_healthz(http):
 def test_openapi_documents_the_contract(http):
     spec = http.get("/openapi.json").json()
     assert "/api/answer" in spec["paths"] and "/api/sources/{source_id}" in spec["paths"]
+    assert set(spec["paths"]["/api/answer"]["post"]["responses"]) == {"200", "400", "404", "413", "422", "503"}
     docs = http.get("/docs")
     assert docs.status_code == 200 and "cdn" not in docs.text.lower()  # served offline, not from a CDN
     assert http.get("/static-offline-docs/swagger-ui-bundle.js").status_code == 200
