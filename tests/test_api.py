@@ -194,5 +194,5 @@ def test_html_pages(http):
     r = http.get("/sources/bma-hewitt-review", params={"start": 10, "end": 60})
     assert r.status_code == 200 and '<mark id="quote"' in r.text
     assert http.get("/sources/nope").status_code == 404
-    r = http.post("/", data={"question": "What did Hewitt recommend about national targets?"})
+    r = http.post("/", data={"question": "What did Hewitt recommend about national targets?"}, follow_redirects=True)
     assert r.status_code == 200 and "<blockquote" in r.text
