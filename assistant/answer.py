@@ -83,6 +83,7 @@ class Assistant:
 
     def __init__(self, settings: Settings, index: Index, embedder, weights: dict | None = None):
         weights = weights or load_weights()
+        self.weights = weights
         self.settings = settings
         self.index = index
         self.embedder = embedder

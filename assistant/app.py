@@ -21,7 +21,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 
 from .answer import Assistant
-from .errors import AssistantError, InvalidQuestionError
+from .errors import AssistantError, InvalidQuestionError, UploadError
 from .settings import Settings
 
 log = logging.getLogger("assistant")
@@ -74,9 +74,17 @@ class Guard:
         self.app = app
         self.settings = settings
         self.max_body = settings.max_body_kb * 1024
+        # A document upload may be as large as a source file (plus the form's own bytes).
+        self.max_upload = int(settings.max_source_mb * 1_000_000) + 64 * 1024 if settings.uploads else self.max_body
 
-    def too_large(self) -> JSONResponse:
-        return JSONResponse({"error": "request too large", "detail": f"the body is limited to {self.settings.max_body_kb} KiB"},
+    def limit(self, scope) -> int:
+        uploading = scope["method"] in ("POST", "PUT") and (
+            scope["path"] in ("/api/sources", "/api/sources/inspect", "/sources/upload")
+            or (scope["method"] == "PUT" and scope["path"].startswith("/api/sources/")))
+        return self.max_upload if uploading else self.max_body
+
+    def too_large(self, limit: int) -> JSONResponse:
+        return JSONResponse({"error": "request too large", "detail": f"the body is limited to {limit // 1024} KiB"},
                             status_code=413)
 
     async def __call__(self, scope, receive, send):
@@ -96,8 +104,9 @@ class Guard:
             await send(message)
 
         length = headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            return await self.too_large()(scope, receive, send_secured)
+        limit = self.limit(scope)
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            return await self.too_large(limit)(scope, receive, send_secured)
         if self.settings.api_key and path.startswith("/api/") and not has_key(headers, self.settings.api_key):
             response = JSONResponse({"error": "unauthorised", "detail": "send the API key as `Authorization: Bearer <key>`"},
                                     status_code=401, headers={"WWW-Authenticate": "Bearer"})
@@ -110,8 +119,8 @@ class Guard:
                 if message["type"] != "http.request":
                     break
                 seen += len(message.get("body", b""))
-                if seen > self.max_body:
-                    return await self.too_large()(scope, receive, send_secured)
+                if seen > limit:
+                    return await self.too_large(limit)(scope, receive, send_secured)
                 if not message.get("more_body"):
                     break
 
@@ -141,7 +150,9 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     async def lifespan(app: FastAPI):
         if assistant is None:
             from .answer import open_assistant
+            from .library import clean_leftovers
 
+            clean_leftovers(settings.sources_dir)  # a change the last process did not finish is undone
             app.state.assistant = open_assistant(settings, build_if_needed=True, log=log.info)
         else:
             app.state.assistant = assistant
@@ -152,9 +163,23 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         # nothing from more, and many collide.
         app.state.answer_pool = ThreadPoolExecutor(settings.answer_threads, thread_name_prefix="answer",
                                                    initializer=one_faiss_thread)
+        from .jobs import Jobs
+
+        def swap(new: Assistant) -> None:
+            app.state.assistant = new  # one assignment: requests in flight keep the build they started on
+
+        app.state.jobs = Jobs(settings, lambda: app.state.assistant, swap)
+        watcher = None
+        if settings.watch:
+            from .watch import watch_sources
+
+            watcher = watch_sources(settings, app.state.jobs)
         try:
             yield
         finally:
+            if watcher is not None:
+                watcher.set()
+            app.state.jobs.close()
             app.state.answer_pool.shutdown(wait=False, cancel_futures=True)
 
     # FastAPIOffline serves the /docs and /redoc pages' scripts itself: no CDN, works offline.
@@ -165,11 +190,21 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         lifespan=lifespan,
     )
     app.state.settings = settings
+    if settings.uploads:
+        # Uploaded files stay in memory up to the size cap instead of spilling into the system's
+        # temporary folder: nothing is written outside sources/ and index/.
+        from starlette.formparsers import MultiPartParser
+
+        MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, int(settings.max_source_mb * 1_000_000) + 1)
     app.state.templates = Jinja2Templates(directory=str(WEB / "templates"))
 
-    from . import api, pages
+    from . import api, manage, pages
 
     app.include_router(api.make_router(settings))
+    keyed = bool(settings.api_key)  # the key as the OpenAPI declares it (the Guard checks it)
+    app.include_router(manage.router, dependencies=api.KEY_SCHEMES if keyed else [],
+                       responses=api.UNAUTHORISED if keyed else {})
+    app.include_router(manage.pages)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
 
@@ -208,6 +243,10 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
             return JSONResponse({"error": label, "detail": exc.detail},
                                 status_code=exc.status_code, headers=getattr(exc, "headers", None))
         return pages.error_page(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(UploadError)
+    async def upload_refused(request: Request, exc: UploadError):
+        return JSONResponse({"error": "upload refused", "detail": exc.problem}, status_code=exc.status)
 
     @app.exception_handler(AssistantError)
     async def assistant_error(request: Request, exc: AssistantError):

@@ -52,6 +52,10 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", parents=[common], help="build the index if needed and serve the web chat and API")
     s.add_argument("--host", help="bind address (ASSISTANT_HOST, default 127.0.0.1)")
     s.add_argument("--port", type=int, help="port (ASSISTANT_PORT, default 8000)")
+    s.add_argument("--watch", action="store_const", const=True, default=None,
+                   help="index files dropped into the sources folder while serving (ASSISTANT_WATCH)")
+    s.add_argument("--uploads", action="store_const", const=True, default=None,
+                   help="let users add, replace and remove documents from the page and the API (ASSISTANT_UPLOADS)")
     return p
 
 
@@ -62,7 +66,7 @@ def make_settings(args: argparse.Namespace):
 
     overrides = {}
     for flag, field in (("sources", "sources_dir"), ("index", "index_dir"), ("model", "model"),
-                        ("host", "host"), ("port", "port")):
+                        ("host", "host"), ("port", "port"), ("watch", "watch"), ("uploads", "uploads")):
         value = getattr(args, flag, None)
         if value is not None:
             overrides[field] = value
@@ -182,6 +186,7 @@ def cmd_serve(args, settings) -> int:
 
     from .batching import BatchingEncoder
     from .embed import load_embedder
+    from .library import clean_leftovers
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for noisy in ("faiss", "faiss.loader"):
@@ -191,6 +196,7 @@ def cmd_serve(args, settings) -> int:
     # (batching.py), and a batching front would only add a thread hand-off (bench/README.md).
     if settings.batching and getattr(embedder, "batch_invariant", True):
         embedder = BatchingEncoder(embedder)
+    clean_leftovers(settings.sources_dir)  # an upload the last server did not live to finish is undone
     assistant = open_assistant(settings, embedder=embedder, log=log)  # builds the index first when missing or stale
     app = create_app(settings, assistant)
     log(f"serving {len(assistant.index.documents)} sources on http://{settings.host}:{settings.port}")

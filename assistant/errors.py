@@ -6,7 +6,8 @@ AssistantError
 ├── IndexMismatchError   the index on disk does not fit the settings or is damaged
 ├── IndexBusyError       another process is building the index
 ├── ModelError           the embedding model could not be loaded
-└── InvalidQuestionError the question is empty, too long or otherwise unusable
+├── InvalidQuestionError the question is empty, too long or otherwise unusable
+└── UploadError          an uploaded document refused (wrong kind, broken, too big), with an HTTP status
 """
 
 from __future__ import annotations
@@ -44,3 +45,12 @@ class InvalidQuestionError(AssistantError):
         super().__init__(f"{field}: {problem}")
         self.field = field
         self.problem = problem
+
+
+class UploadError(AssistantError):
+    """An upload refused, with the reason a user can act on and the HTTP status it maps to."""
+
+    def __init__(self, problem: str, status: int = 422):
+        super().__init__(problem)
+        self.problem = problem
+        self.status = status

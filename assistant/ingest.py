@@ -445,18 +445,25 @@ def make_document(doc_id: str, file: str, blocks: list[RawBlock], meta: dict[str
 
 
 def read_catalog(folder: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:
-    path = folder / CATALOG
-    if not path.exists():
-        return {}, []
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        return {}, [Problem(CATALOG, f"catalog ignored, not valid TOML: {e}")]
+    """Metadata by file path (relative to `folder`) from every catalog.toml in the tree: each
+    describes the files of its own folder (`sources/uploads/catalog.toml` is written by the
+    assistant for uploaded documents; the top one is the user's)."""
     out: dict[str, dict[str, str]] = {}
-    for entry in data.get("source", []):
-        if isinstance(entry, dict) and entry.get("file"):
-            out[str(entry["file"])] = {k: str(v) for k, v in entry.items() if k != "file"}
-    return out, []
+    problems: list[Problem] = []
+    for path in sorted(folder.rglob(CATALOG), key=lambda p: len(p.parts)):
+        rel_dir = path.parent.relative_to(folder)
+        if any(part.startswith(".") for part in rel_dir.parts):
+            continue
+        where = (rel_dir / CATALOG).as_posix()
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            problems.append(Problem(where, f"catalog ignored, not valid TOML: {e}"))
+            continue
+        for entry in data.get("source", []):
+            if isinstance(entry, dict) and entry.get("file"):
+                out[(rel_dir / str(entry["file"])).as_posix()] = {k: str(v) for k, v in entry.items() if k != "file"}
+    return out, problems
 
 
 def iter_files(folder: Path) -> Iterator[Path]:

@@ -216,13 +216,24 @@ def positions_page(request: Request, topic: str = "") -> HTMLResponse:
 
 
 @router.get("/sources", response_class=HTMLResponse)
-def sources_page(request: Request) -> HTMLResponse:
-    """Every loaded document, with what it is and a way to read it or ask within it."""
+def documents_page(request: Request) -> HTMLResponse:
+    return sources_page(request)
+
+
+def sources_page(request: Request, error: str | None = None, status: int = 200) -> HTMLResponse:
+    """Every loaded document, with what it is and a way to read it or ask within it; with uploads on,
+    forms to add one and to remove the ones added here."""
+    from .library import read_uploads
+
     assistant = assistant_of(request)
+    settings = request.app.state.settings
+    added = set(read_uploads(settings.sources_dir)) if settings.uploads else set()
     docs = sorted(assistant.index.documents.values(), key=lambda d: (d.publisher.lower(), d.title.lower()))
     rows = [{"doc": d, "words": len(d.text.split()), "passages": assistant.chunk_counts.get(d.id, 0),
-             "ask": Conversation(source=d.id).url()} for d in docs]
-    return templates(request).TemplateResponse(request, "sources.html", {"rows": rows})
+             "ask": Conversation(source=d.id).url(), "added": d.id in added} for d in docs]
+    return templates(request).TemplateResponse(request, "sources.html", {
+        "rows": rows, "uploads": settings.uploads, "needs_key": bool(settings.api_key), "error": error,
+        "max_mb": settings.max_source_mb}, status_code=status)
 
 
 # -- the source viewer ---------------------------------------------------------------------------

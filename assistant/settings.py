@@ -53,6 +53,13 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(
         default_factory=list, description="Origins allowed to call the API from a browser (CORS is off when empty).")
     max_body_kb: int = Field(64, ge=1, description="Largest request body accepted, in KiB (larger: 413).")
+    uploads: bool = Field(
+        False, description="Let users add, replace and remove documents from the web page and the API while the "
+        "server runs. Off by default: anyone who can reach the server could then change what it answers from "
+        "(set ASSISTANT_API_KEY too when others can reach it).")
+    max_upload_pages: int = Field(500, ge=1, description="Longest PDF accepted as an upload, in pages.")
+    watch: bool = Field(False, description="`assistant serve --watch`: files dropped into the sources folder are "
+                        "indexed and swapped in while the server runs.")
     host: str = Field("127.0.0.1", description="Address `assistant serve` binds to.")
     port: int = Field(8000, ge=0, le=65535, description="Port `assistant serve` listens on.")
 

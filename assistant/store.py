@@ -251,9 +251,12 @@ def build_index(
     log: Callable[[str], None] = print,
     wait_for_lock: bool = False,
     reuse: bool = True,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> BuildReport:
     """Read, chunk and embed the sources and swap a new build in. Sources whose content is
-    unchanged reuse their vectors from the current build."""
+    unchanged reuse their vectors from the current build. `on_progress(stage, done, total)` hears
+    how far parsing and embedding are (the upload jobs show it)."""
+    tell = on_progress or (lambda stage, done, total: None)
     started = time.perf_counter()
     with build_lock(settings.index_dir, wait=wait_for_lock):
         signatures = file_signatures(settings.sources_dir)
@@ -269,7 +272,8 @@ def build_index(
         chunked: list[tuple[Document, Chunked]] = [
             (doc, chunk_document(doc, embedder.count_tokens, params)) for doc in loaded.documents
         ]
-        facts = parse_all(chunked, previous_facts(settings) if reuse else {}, progress)
+        tell("reading", 1, 1)
+        facts = parse_all(chunked, previous_facts(settings) if reuse else {}, progress, tell)
         actors = build_cast(gather_cast(chunked, facts), user)
         chunk_rows: list[ChunkRow] = []
         sentence_rows: list[SentenceRow] = []
@@ -294,7 +298,7 @@ def build_index(
         keyed = [(r.key, t, r.source_id) for r, t in zip(chunk_rows, ctexts)]
         keyed += [(r.key, t, r.source_id) for r, t in zip(sentence_rows, stexts)]
         todo = list({k: t for k, t, _ in keyed if k not in known}.items())
-        fresh = dict(zip((k for k, _ in todo), encode_with_progress(embedder, [t for _, t in todo], progress)))
+        fresh = dict(zip((k for k, _ in todo), encode_with_progress(embedder, [t for _, t in todo], progress, tell)))
         vectors = np.stack([fresh[k] if k in fresh else known[k] for k, _, _ in keyed]) if keyed else np.zeros((0, dim), np.float32)
         changed = {sid for k, _, sid in keyed if k in fresh}
         n_c, n_s = len(chunk_rows), len(sentence_rows)
@@ -311,6 +315,7 @@ def build_index(
             "counts": {"documents": len(chunked), "chunks": len(chunk_rows), "sentences": len(sentence_rows),
                        "actors": len(actors.actors)},
         }
+        tell("writing", 0, 1)
         path = write_build(
             settings.index_dir, manifest, [d for d, _ in chunked], chunk_rows, sentence_rows, actors,
             vectors[:n_c], vectors[n_c:n_c + n_s],
@@ -319,7 +324,8 @@ def build_index(
                        len(chunked) - len(changed), loaded.problems, time.perf_counter() - started)
 
 
-def parse_all(chunked: list[tuple[Document, Chunked]], known: dict, progress: bool) -> list:
+def parse_all(chunked: list[tuple[Document, Chunked]], known: dict, progress: bool,
+              tell: Callable[[str, int, int], None] = lambda *a: None) -> list:
     """Parse facts of every sentence, in order; sentences parsed by the current build are not parsed again."""
     from tqdm import tqdm
 
@@ -328,9 +334,11 @@ def parse_all(chunked: list[tuple[Document, Chunked]], known: dict, progress: bo
     todo = [k for k in dict.fromkeys(keys) if k not in known]
     fresh = {}
     with tqdm(total=len(todo), desc="parsing", unit="sentence", disable=not progress or not todo) as bar:
-        for k, f in zip(todo, parse(texts[k] for k in todo)):
+        for i, (k, f) in enumerate(zip(todo, parse(texts[k] for k in todo)), 1):
             fresh[k] = f
             bar.update()
+            if i % 64 == 0 or i == len(todo):
+                tell("parsing", i, len(todo))
     return [fresh[k] if k in fresh else known[k] for k in keys]
 
 
@@ -389,7 +397,8 @@ def gather_cast(chunked: list[tuple[Document, Chunked]], facts: list) -> Cast:
     return cast
 
 
-def encode_with_progress(embedder: Embedder, texts: list[str], progress: bool) -> np.ndarray:
+def encode_with_progress(embedder: Embedder, texts: list[str], progress: bool,
+                         tell: Callable[[str, int, int], None] = lambda *a: None) -> np.ndarray:
     from tqdm import tqdm
 
     if not texts:
@@ -403,6 +412,7 @@ def encode_with_progress(embedder: Embedder, texts: list[str], progress: bool) -
             idx = order[i:i + batch]
             out[idx] = embedder.encode([texts[j] for j in idx], batch_size=batch)
             bar.update(len(idx))
+            tell("embedding", min(i + batch, len(order)), len(order))
     return out
 
 

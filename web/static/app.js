@@ -64,6 +64,89 @@
     mark.focus({ preventScroll: true });
   }
 
+  // -- documents: prefill from the file, drag and drop, progress while it is indexed --------------
+  const upload = document.getElementById("upload");
+  if (upload && window.fetch) {
+    const file = document.getElementById("file");
+    const drop = document.getElementById("drop");
+    const uploadStatus = document.getElementById("upload-status");
+    const bar = document.getElementById("upload-progress");
+
+    async function prefill() {
+      if (!file.files.length) return;
+      const body = new FormData();
+      body.append("file", file.files[0]);
+      uploadStatus.textContent = "Reading the file…";
+      const response = await fetch("/api/sources/inspect", { method: "POST", body: body });
+      const found = await response.json().catch(function () { return {}; });
+      if (response.status === 401) { uploadStatus.textContent = ""; return; }
+      if (!response.ok) { uploadStatus.textContent = "This file cannot be added: " + (found.detail || response.status); return; }
+      ["title", "publisher", "published", "url"].forEach(function (name) {
+        const field = upload.elements[name];
+        if (field && !field.value && found[name]) field.value = found[name];
+      });
+      uploadStatus.textContent = "A " + found.kind + " file of " + found.words.toLocaleString() + " words.";
+    }
+    file.addEventListener("change", prefill);
+    drop.addEventListener("dragover", function (e) { e.preventDefault(); drop.classList.add("over"); });
+    drop.addEventListener("dragleave", function () { drop.classList.remove("over"); });
+    drop.addEventListener("drop", function (e) {
+      e.preventDefault(); drop.classList.remove("over");
+      if (e.dataTransfer.files.length) { file.files = e.dataTransfer.files; prefill(); }
+    });
+    upload.addEventListener("submit", async function (event) {
+      if (upload.elements.key) return;  // with an API key the form posts as it is
+      event.preventDefault();
+      const button = upload.querySelector("button[type=submit]");
+      button.disabled = true;
+      uploadStatus.textContent = "Uploading…";
+      try {
+        const response = await fetch("/api/sources", { method: "POST", body: new FormData(upload) });
+        const body = await response.json();
+        if (!response.ok) { uploadStatus.textContent = "Not added: " + (body.detail || response.status); return; }
+        bar.hidden = false;
+        const job = await follow(body.job_url, function (j) {
+          bar.value = j.progress;
+          uploadStatus.textContent = j.stage.charAt(0).toUpperCase() + j.stage.slice(1) + "… " + Math.round(j.progress * 100) + "%";
+        });
+        if (job.state === "done") {
+          uploadStatus.textContent = "Added. Reloading the list…";
+          location.href = "/sources?added=" + encodeURIComponent(body.id);
+        } else {
+          uploadStatus.textContent = "Not added: " + job.error;
+        }
+      } catch (err) {
+        uploadStatus.textContent = "The server could not be reached.";
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+
+  async function follow(url, update) {
+    for (;;) {
+      const response = await fetch(url);
+      if (response.status === 401) { setTimeout(function () { location.reload(); }, 2000); return {}; }
+      const job = await response.json();
+      update(job);
+      if (job.state === "done" || job.state === "failed") return job;
+      await new Promise(function (r) { setTimeout(r, 300); });
+    }
+  }
+
+  const jobBox = document.getElementById("job");
+  if (jobBox && window.fetch) {
+    // The page refreshes itself without JavaScript; with it, the bar moves in place (or, where the
+    // API needs a key this page does not have, the page reloads itself).
+    follow("/api/jobs/" + jobBox.dataset.job, function (j) {
+      document.getElementById("job-progress").value = j.progress;
+      document.getElementById("job-state").textContent = j.state === "done" ? "Done in " + j.took_s + " s: the change is in the answers."
+        : j.state === "failed" ? "Failed: " + j.error + ". Nothing was changed."
+        : j.stage.charAt(0).toUpperCase() + j.stage.slice(1) + "… (" + Math.round(j.progress * 100) + "%)";
+      if (j.state === "done") document.getElementById("job-next").hidden = false;
+    });
+  }
+
   // -- chat ----------------------------------------------------------------------------------------
   const form = document.getElementById("ask");
   const question = document.getElementById("question");

@@ -1,0 +1,112 @@
+"""Changes to the documents while the server runs: each is a job that writes the change into
+`sources/`, rebuilds the index incrementally (only new or changed documents are parsed and embedded)
+and swaps the new build in live.
+
+One worker runs the jobs in order, and the index's build lock keeps a CLI build out meanwhile, so
+changes never interleave. The swap is one assignment of the app's Assistant: a request holds the
+Assistant it started with to the end, so requests in flight finish on the old build and new ones see
+the new build; nothing answers from a half-built index. A change whose build fails is undone:
+`sources/` and the serving index stay as they were.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from .library import Change
+from .settings import Settings
+
+log = logging.getLogger("assistant")
+KEEP_JOBS = 200  # finished jobs remembered for polling
+STAGES = {"queued": 0.0, "reading": 0.05, "parsing": 0.1, "embedding": 0.5, "writing": 0.9, "loading": 0.95,
+          "done": 1.0}
+
+
+@dataclass
+class Job:
+    id: str
+    kind: str  # "add" | "replace" | "edit" | "remove" | "rescan"
+    source_id: str | None
+    state: str = "queued"  # queued | running | done | failed
+    stage: str = "queued"
+    progress: float = 0.0
+    error: str | None = None
+    created: float = field(default_factory=time.time)
+    finished: float | None = None
+    took_s: float | None = None
+
+    def tell(self, stage: str, done: int, total: int) -> None:
+        """Progress over the stages: parsing and embedding take most of a build, in proportion."""
+        start = STAGES.get(stage, self.progress)
+        following = [v for v in STAGES.values() if v > start]
+        end = min(following) if following else 1.0
+        self.stage = stage
+        self.progress = round(start + (end - start) * (done / total if total else 1.0), 3)
+
+
+class Jobs:
+    """The one queue of document changes for a running app."""
+
+    def __init__(self, settings: Settings, current: Callable, swap: Callable):
+        self.settings = settings
+        self.current = current  # () -> the serving Assistant
+        self.swap = swap  # (new Assistant) -> None
+        self.jobs: OrderedDict[str, Job] = OrderedDict()
+        self.lock = threading.Lock()
+        self.worker = ThreadPoolExecutor(1, thread_name_prefix="index-job")
+        self.index_embedder = None
+
+    def get(self, job_id: str) -> Job | None:
+        with self.lock:
+            return self.jobs.get(job_id)
+
+    def submit(self, kind: str, source_id: str | None, stage: Callable[[], Change | None]) -> Job:
+        """Queue a change: `stage()` writes it into sources/ (returning how to undo it), then the index
+        is rebuilt and swapped in."""
+        job = Job(secrets.token_hex(8), kind, source_id)
+        with self.lock:
+            self.jobs[job.id] = job
+            while len(self.jobs) > KEEP_JOBS:
+                self.jobs.popitem(last=False)
+        self.worker.submit(self.run, job, stage)
+        return job
+
+    def run(self, job: Job, stage: Callable[[], Change | None]) -> None:
+        from .answer import Assistant, indexing_embedder
+        from .store import build_index, load_index
+
+        started = time.perf_counter()
+        job.state = "running"
+        change = None
+        try:
+            change = stage()
+            serving = self.current()
+            if self.index_embedder is None:
+                self.index_embedder = indexing_embedder(self.settings, serving.embedder, log.info)
+            build_index(self.settings, self.index_embedder, progress=False, log=log.info, wait_for_lock=True,
+                        on_progress=job.tell)
+            job.tell("loading", 0, 1)
+            index = load_index(self.settings, serving.embedder.dim)
+            # The same serving model and weights; a new Assistant means a fresh answer cache.
+            self.swap(Assistant(self.settings, index, serving.embedder, serving.weights))
+            if change is not None:
+                change.done()
+            job.state, job.stage, job.progress = "done", "done", 1.0
+        except Exception as e:  # any failure: put sources/ back; the serving index was never touched
+            if change is not None:
+                change.undo()
+            log.exception("job %s (%s %s) failed", job.id, job.kind, job.source_id)
+            job.state, job.error = "failed", str(getattr(e, "problem", None) or e)
+        finally:
+            job.finished = time.time()
+            job.took_s = round(time.perf_counter() - started, 2)
+
+    def close(self) -> None:
+        self.worker.shutdown(wait=True, cancel_futures=False)

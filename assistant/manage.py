@@ -1,0 +1,281 @@
+"""Routes that change the documents while the server runs: add, replace, edit and remove, through the
+JSON API and the documents page, and the jobs that index each change (jobs.py).
+
+Off unless ASSISTANT_UPLOADS=true. When an API key is set, every change needs it (the API: a header,
+which the Guard checks; the page: a form field). A change posted from another site's page is refused
+(its Origin differs from this server's), so a page a user visits cannot change their documents.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from pydantic import BaseModel, Field
+
+from . import library
+from .errors import UploadError
+from .jobs import Job, Jobs
+from .library import Limits
+
+pages = APIRouter(include_in_schema=False)
+
+
+class JobOut(BaseModel):
+    id: str
+    kind: str = Field(..., description="add, replace, edit, remove or rescan")
+    source_id: str | None
+    state: str = Field(..., description="queued, running, done or failed")
+    stage: str = Field(..., description="queued, reading, parsing, embedding, writing, loading or done")
+    progress: float = Field(..., ge=0, le=1)
+    error: str | None = Field(None, description="Why the change failed; sources/ and the index are as before it.")
+    took_s: float | None = None
+
+
+class Accepted(BaseModel):
+    id: str = Field(..., description="The document's id (generated for a new document).")
+    job: JobOut
+    job_url: str
+
+
+class Inspected(BaseModel):
+    kind: str = Field(..., description="The file's kind, judged by its content: txt, md, html, pdf, docx or jsonl.")
+    documents: int
+    words: int
+    title: str = ""
+    publisher: str = ""
+    published: str = ""
+    url: str = ""
+
+
+def job_out(job: Job) -> JobOut:
+    return JobOut(id=job.id, kind=job.kind, source_id=job.source_id, state=job.state, stage=job.stage,
+                  progress=job.progress, error=job.error, took_s=job.took_s)
+
+
+def jobs_of(request: Request) -> Jobs:
+    return request.app.state.jobs
+
+
+def limits(request: Request) -> Limits:
+    s = request.app.state.settings
+    return Limits(int(s.max_source_mb * 1_000_000), s.max_upload_pages)
+
+
+def allowed(request: Request) -> None:
+    """Uploads on, and the request from this site (or from no page at all: curl, a program)."""
+    if not request.app.state.settings.uploads:
+        raise HTTPException(403, "changing documents is off; start the server with ASSISTANT_UPLOADS=true")
+    origin = request.headers.get("origin")
+    if origin is not None and origin.rstrip("/") != str(request.base_url).rstrip("/"):
+        raise HTTPException(403, f"a change posted from another site ({origin}) is refused")
+
+
+async def read_upload(request: Request, file: UploadFile) -> tuple[bytes, str]:
+    cap = limits(request).max_bytes
+    data = await file.read(cap + 1)
+    if len(data) > cap:
+        raise UploadError(f"the file is over the limit of {library.size(cap)} (ASSISTANT_MAX_SOURCE_MB)", 413)
+    return data, file.filename or ""
+
+
+def prepared(request: Request, data: bytes, filename: str, meta: dict[str, str]) -> library.Prepared:
+    # Reading the file as indexing will needs it on disk for a moment: in the index folder, so that
+    # nothing is written outside sources/ and index/.
+    index_dir = request.app.state.settings.index_dir
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".upload-", dir=index_dir) as scratch:
+        return library.prepare(data, filename, meta, limits(request), Path(scratch))
+
+
+def documents(request: Request) -> dict:
+    return request.app.state.assistant.index.documents
+
+
+def uploaded(request: Request, source_id: str) -> dict[str, str]:
+    """The catalog entry of a document added here; 404 unknown, 409 placed in sources/ by hand."""
+    entries = library.read_uploads(request.app.state.settings.sources_dir)
+    if source_id in entries:
+        return entries[source_id]
+    if source_id in documents(request):
+        raise HTTPException(409, f"{source_id!r} was placed in sources/ by hand; change it there")
+    raise HTTPException(404, f"no source with id {source_id!r}")
+
+
+def accepted(job: Job, source_id: str) -> JSONResponse:
+    body = Accepted(id=source_id, job=job_out(job), job_url=f"/api/jobs/{job.id}")
+    return JSONResponse(body.model_dump(), status_code=202, headers={"Location": f"/api/jobs/{job.id}"})
+
+
+def add(request: Request, data: bytes, filename: str, meta: dict[str, str], wanted_id: str = "") -> tuple[Job, str]:
+    sources = request.app.state.settings.sources_dir
+    meta = library.clean_meta(meta)
+    prep = prepared(request, data, filename, meta)
+    if len(prep.documents) != 1 and prep.kind != ".jsonl":
+        raise UploadError("the file holds no single document")
+    taken = set(documents(request)) | set(library.read_uploads(sources))
+    if wanted_id:
+        if library.slug(wanted_id) != wanted_id:
+            raise UploadError("id may use only letters, digits, '.', '_' and '-'")
+        if wanted_id in taken:
+            raise UploadError(f"duplicate id: {wanted_id!r} is already a document", 409)
+    doc_id = wanted_id or library.new_id(meta.get("title") or prep.documents[0].title or filename, taken)
+    if prep.kind == ".jsonl":
+        clash = sorted({d.id for d in prep.documents} & taken)
+        if clash:
+            raise UploadError(f"duplicate id(s) in the JSONL file: {', '.join(clash[:5])}", 409)
+    job = jobs_of(request).submit("add", doc_id, lambda: library.stage_add(sources, doc_id, prep, meta))
+    return job, doc_id
+
+
+# -- JSON API ----------------------------------------------------------------------------------------
+
+# Whether changes are allowed is decided before the request's body is looked at.
+router = APIRouter(dependencies=[Depends(allowed)])
+
+ERRORS = {400: {"description": "A body that is not multipart form data."},
+          403: {"description": "Uploads are off, or the request came from another site's page."},
+          404: {"description": "Unknown source or job."},
+          409: {"description": "Duplicate id, or a document placed in sources/ by hand."},
+          413: {"description": "File too large or too many pages."},
+          422: {"description": "A file that cannot be used (wrong kind, empty, broken, encrypted), with the reason."}}
+
+
+@router.post("/api/sources", status_code=202, response_model=Accepted, responses=ERRORS, tags=["documents"])
+async def upload(
+    request: Request,
+    file: Annotated[UploadFile, File(description="txt, md, html, pdf, docx or jsonl (judged by content).")],
+    title: Annotated[str, Form(max_length=500)] = "",
+    publisher: Annotated[str, Form(max_length=500)] = "",
+    published: Annotated[str, Form(max_length=500)] = "",
+    url: Annotated[str, Form(max_length=500)] = "",
+    speaker: Annotated[str, Form(max_length=500)] = "",
+    id: Annotated[str, Form(max_length=80, description="Optional id; generated when absent.")] = "",  # noqa: A002
+) -> JSONResponse:
+    """Add a document. Returns its id and a job to poll (`GET /api/jobs/{id}`): when the job is done
+    the document is answerable. Empty metadata fields are taken from the file where it says them."""
+    data, filename = await read_upload(request, file)
+    meta = {"title": title, "publisher": publisher, "published": published, "url": url, "speaker": speaker}
+    job, doc_id = add(request, data, filename, meta, id.strip())
+    return accepted(job, doc_id)
+
+
+@router.post("/api/sources/inspect", response_model=Inspected, responses=ERRORS, tags=["documents"])
+async def inspect(request: Request, file: Annotated[UploadFile, File()]) -> Inspected:
+    """What a file would add, without adding it: its kind and the metadata it states (the page
+    prefills its fields with these)."""
+    data, filename = await read_upload(request, file)
+    prep = prepared(request, data, filename, {})
+    d = prep.documents[0]
+    return Inspected(kind=prep.kind.lstrip("."), documents=len(prep.documents),
+                     words=sum(len(x.text.split()) for x in prep.documents),
+                     title=d.title if d.title != d.id else "", publisher=d.publisher, published=d.published, url=d.url)
+
+
+@router.put("/api/sources/{source_id}", status_code=202, response_model=Accepted, responses=ERRORS,
+            tags=["documents"])
+async def replace(
+    request: Request,
+    source_id: str,
+    file: Annotated[UploadFile, File(description="A new file for the document (optional).")] = None,  # type: ignore[assignment]
+    title: Annotated[str | None, Form(max_length=500)] = None,
+    publisher: Annotated[str | None, Form(max_length=500)] = None,
+    published: Annotated[str | None, Form(max_length=500)] = None,
+    url: Annotated[str | None, Form(max_length=500)] = None,
+    speaker: Annotated[str | None, Form(max_length=500)] = None,
+) -> JSONResponse:
+    """Replace a document's file, change its metadata, or both (fields left out stay as they are)."""
+    entry = uploaded(request, source_id)
+    sources = request.app.state.settings.sources_dir
+    given = {k: v for k, v in (("title", title), ("publisher", publisher), ("published", published), ("url", url),
+                               ("speaker", speaker)) if v is not None}
+    meta = library.clean_meta(given)
+    if file is not None and (file.filename or file.size):
+        data, filename = await read_upload(request, file)
+        keep = {k: v for k, v in entry.items() if k in library.META_FIELDS}
+        prep = prepared(request, data, filename, {**keep, **meta, "id": source_id})
+        job = jobs_of(request).submit("replace", source_id, lambda: library.stage_add(sources, source_id, prep, meta))
+    elif given:
+        job = jobs_of(request).submit("edit", source_id, lambda: library.stage_meta(sources, source_id, meta))
+    else:
+        raise UploadError("send a file, metadata fields, or both")
+    return accepted(job, source_id)
+
+
+@router.delete("/api/sources/{source_id}", status_code=202, response_model=Accepted, responses=ERRORS,
+               tags=["documents"])
+def remove(request: Request, source_id: str) -> JSONResponse:
+    """Remove a document added here; answers stop quoting it once the job is done."""
+    uploaded(request, source_id)
+    sources = request.app.state.settings.sources_dir
+    job = jobs_of(request).submit("remove", source_id, lambda: library.stage_remove(sources, source_id))
+    return accepted(job, source_id)
+
+
+@router.get("/api/jobs/{job_id}", response_model=JobOut, responses=ERRORS, tags=["documents"])
+def job_status(request: Request, job_id: str) -> JobOut:
+    """How far a change is: state, stage, progress (0 to 1) and, when it failed, why."""
+    job = jobs_of(request).get(job_id)
+    if job is None:
+        raise HTTPException(404, f"no job with id {job_id!r}")
+    return job_out(job)
+
+
+# -- the documents page's forms ------------------------------------------------------------------------
+
+def page_key_ok(request: Request, key: str) -> bool:
+    import hmac
+
+    want = request.app.state.settings.api_key
+    return not want or hmac.compare_digest(key.encode(), want.encode())
+
+
+async def page_change(request: Request, key: str, act) -> HTMLResponse | RedirectResponse:
+    from .pages import sources_page
+
+    try:
+        allowed(request)
+        if not page_key_ok(request, key):
+            raise HTTPException(401, "the API key is missing or wrong")
+        job = await act()
+    except (UploadError, HTTPException) as e:
+        status = e.status if isinstance(e, UploadError) else e.status_code
+        message = e.problem if isinstance(e, UploadError) else str(e.detail)
+        return sources_page(request, error=f"Not changed: {message}.", status=status)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+@pages.post("/sources/upload")
+async def upload_form(request: Request, file: Annotated[UploadFile, File()], title: Annotated[str, Form()] = "",
+                      publisher: Annotated[str, Form()] = "", published: Annotated[str, Form()] = "",
+                      url: Annotated[str, Form()] = "", key: Annotated[str, Form()] = ""):
+    async def act():
+        data, filename = await read_upload(request, file)
+        meta = {"title": title, "publisher": publisher, "published": published, "url": url}
+        return add(request, data, filename, meta)[0]
+
+    return await page_change(request, key, act)
+
+
+@pages.post("/sources/{source_id}/remove")
+async def remove_form(request: Request, source_id: str, key: Annotated[str, Form()] = ""):
+    async def act():
+        uploaded(request, source_id)
+        sources = request.app.state.settings.sources_dir
+        return jobs_of(request).submit("remove", source_id, lambda: library.stage_remove(sources, source_id))
+
+    return await page_change(request, key, act)
+
+
+@pages.get("/jobs/{job_id}", response_class=HTMLResponse)
+def job_page(request: Request, job_id: str) -> HTMLResponse:
+    """A change's progress: refreshes itself without JavaScript; app.js updates it in place."""
+    job = jobs_of(request).get(job_id)
+    if job is None:
+        from .pages import error_page
+
+        return error_page(request, 404, "There is no such job (finished jobs are kept for a while only).")
+    return request.app.state.templates.TemplateResponse(request, "job.html", {"job": job})

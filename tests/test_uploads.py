@@ -1,0 +1,258 @@
+"""Adding, replacing, editing and removing documents while the app runs (manage.py, library.py,
+jobs.py), in process on the tiny corpus with the fake embedder; each bad file refused with its reason."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant import library
+from assistant.answer import open_assistant
+from assistant.app import create_app
+
+LAMPS = ("The Ministry of Lamps announced a plan to replace every street lamp with a glow-worm lantern.\n\n"
+         "The Guild of Lamplighters opposes the glow-worm lanterns. We believe the lanterns are too dim for "
+         "winter evenings and will leave pavements unsafe.\n")
+
+
+def make_client(settings, embedder, **changes) -> TestClient:
+    settings = settings.model_copy(update={"uploads": True, **changes})
+    assistant = open_assistant(settings, embedder=embedder, log=lambda m: None)
+    return TestClient(create_app(settings, assistant), raise_server_exceptions=False)
+
+
+@pytest.fixture
+def client(tiny_settings, fake_embedder):
+    with make_client(tiny_settings, fake_embedder) as c:
+        yield c
+
+
+def wait(client, job: dict, timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = client.get(job["job_url"] if "job_url" in job else f"/api/jobs/{job['id']}").json()
+        if state["state"] in ("done", "failed"):
+            return state
+        time.sleep(0.05)
+    raise AssertionError(f"job did not finish: {state}")
+
+
+def upload(client, name: str, data: bytes, **meta) -> tuple[int, dict]:
+    r = client.post("/api/sources", files={"file": (name, data)}, data=meta)
+    return r.status_code, r.json()
+
+
+def quoted_sources(client, question: str) -> set[str]:
+    a = client.post("/api/answer", json={"question": question}).json()
+    return {q["source_id"] for q in a["quotes"]}
+
+
+def test_add_edit_replace_and_remove_a_document_without_a_restart(client, tiny_settings):
+    status, body = upload(client, "lamps.txt", LAMPS.encode(), publisher="Guild of Lamplighters", title="Lanterns")
+    assert status == 202, body
+    doc_id = body["id"]
+    assert body["job"]["state"] in ("queued", "running", "done")
+    done = wait(client, body)
+    assert done["state"] == "done" and done["progress"] == 1.0, done
+    listed = {s["id"]: s for s in client.get("/api/sources").json()}
+    assert listed[doc_id]["publisher"] == "Guild of Lamplighters" and listed[doc_id]["title"] == "Lanterns"
+    assert doc_id in quoted_sources(client, "What does the Guild of Lamplighters think of glow-worm lanterns?")
+    # the file is stored under its generated id, never its name; the uploads catalog describes it
+    stored = list((tiny_settings.sources_dir / "uploads").iterdir())
+    assert {p.name for p in stored} == {f"{doc_id}.txt", "catalog.toml"}
+
+    r = client.put(f"/api/sources/{doc_id}", data={"publisher": "Lamplighters' Guild"})
+    assert r.status_code == 202 and wait(client, r.json())["state"] == "done"
+    assert client.get(f"/api/sources/{doc_id}").json()["publisher"] == "Lamplighters' Guild"
+
+    new_text = LAMPS.replace("too dim", "far too dim and too costly")
+    r = client.put(f"/api/sources/{doc_id}", files={"file": ("whatever.bin", new_text.encode())})
+    assert r.status_code == 202 and wait(client, r.json())["state"] == "done"
+    source = client.get(f"/api/sources/{doc_id}").json()
+    assert "far too dim" in source["text"] and source["title"] == "Lanterns"  # metadata kept
+
+    r = client.delete(f"/api/sources/{doc_id}")
+    assert r.status_code == 202 and wait(client, r.json())["state"] == "done"
+    assert client.get(f"/api/sources/{doc_id}").status_code == 404
+    assert doc_id not in quoted_sources(client, "What does the Guild of Lamplighters think of glow-worm lanterns?")
+    assert [p.name for p in (tiny_settings.sources_dir / "uploads").iterdir()] == ["catalog.toml"]
+
+
+def encrypted_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    w = PdfWriter()
+    w.add_blank_page(200, 200)
+    w.encrypt("secret")
+    out = io.BytesIO()
+    w.write(out)
+    return out.getvalue()
+
+
+def bomb_docx() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", b"<w:document/>" + b"\0" * 20_000_000)
+    return out.getvalue()
+
+
+def plain_zip() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("notes.txt", "hello")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name,data,status,reason", [
+    ("report.txt", bytes(range(256)) * 8, 422, "binary"),
+    ("empty.txt", b"", 422, "empty"),
+    ("blank.md", b"   \n\n  ", 422, "empty"),
+    ("report.pdf", b"%PDF-1.7\nthis is not really a pdf", 422, "broken PDF"),
+    ("locked.pdf", None, 422, "encrypted"),
+    ("archive.docx", None, 422, "not a Word document"),
+    ("bomb.docx", None, 422, "zip bomb"),
+    ("latin1.txt", "caf\xe9 cr\xe8me".encode("latin-1"), 422, "not UTF-8"),
+])
+def test_each_bad_file_is_refused_with_its_reason_and_nothing_changes(client, tiny_settings, name, data, status,
+                                                                      reason):
+    data = {"locked.pdf": encrypted_pdf, "archive.docx": plain_zip, "bomb.docx": bomb_docx}.get(name, lambda: data)()
+    before = sorted(p.relative_to(tiny_settings.sources_dir) for p in tiny_settings.sources_dir.rglob("*"))
+    code, body = upload(client, name, data)
+    assert code == status, body
+    assert reason in str(body["detail"]), body
+    after = sorted(p.relative_to(tiny_settings.sources_dir) for p in tiny_settings.sources_dir.rglob("*"))
+    assert after == before
+
+
+def test_an_oversized_file_is_413(tiny_settings, fake_embedder):
+    with make_client(tiny_settings, fake_embedder, max_source_mb=0.01) as c:
+        code, body = upload(c, "big.txt", b"words and more words. " * 1000)
+    assert code == 413 and "limit" in str(body["detail"])
+
+
+def test_a_duplicate_id_is_409_and_an_unsafe_id_422(client):
+    code, body = upload(client, "lamps.txt", LAMPS.encode(), id="alpha")
+    assert code == 409 and "duplicate" in body["detail"]
+    code, body = upload(client, "lamps.txt", LAMPS.encode(), id="../../etc/passwd")
+    assert code == 422
+
+
+def test_documents_placed_by_hand_are_not_changed_through_the_api(client, tiny_settings):
+    before = (tiny_settings.sources_dir / "alpha.md").read_bytes()
+    assert client.delete("/api/sources/alpha").status_code == 409
+    assert client.put("/api/sources/alpha", data={"title": "x"}).status_code == 409
+    assert client.delete("/api/sources/nope").status_code == 404
+    assert (tiny_settings.sources_dir / "alpha.md").read_bytes() == before
+
+
+def test_uploads_are_off_unless_turned_on(tiny_settings, fake_embedder):
+    assistant = open_assistant(tiny_settings, embedder=fake_embedder, log=lambda m: None)
+    with TestClient(create_app(tiny_settings, assistant)) as c:
+        r = c.post("/api/sources", files={"file": ("a.txt", LAMPS.encode())})
+        assert r.status_code == 403 and "ASSISTANT_UPLOADS" in r.json()["detail"]
+        assert "Add a document" not in c.get("/sources").text
+
+
+def test_with_an_api_key_every_change_needs_it(tiny_settings, fake_embedder):
+    with make_client(tiny_settings, fake_embedder, api_key="k3y") as c:
+        r = c.post("/api/sources", files={"file": ("a.txt", LAMPS.encode())})
+        assert r.status_code == 401
+        r = c.post("/api/sources", files={"file": ("a.txt", LAMPS.encode())}, headers={"X-API-Key": "wrong"})
+        assert r.status_code == 401
+        page = c.post("/sources/upload", files={"file": ("a.txt", LAMPS.encode())}, data={"key": "wrong"})
+        assert page.status_code == 401 and "API key" in page.text
+        r = c.post("/api/sources", files={"file": ("a.txt", LAMPS.encode())}, headers={"X-API-Key": "k3y"})
+        assert r.status_code == 202
+
+
+def test_a_change_posted_from_another_site_is_refused(client, tiny_settings):
+    r = client.post("/sources/upload", files={"file": ("a.txt", LAMPS.encode())},
+                    headers={"Origin": "https://evil.example"}, follow_redirects=False)
+    assert r.status_code == 403 and "another site" in r.text
+    r = client.post("/api/sources", files={"file": ("a.txt", LAMPS.encode())}, headers={"Origin": "https://evil.example"})
+    assert r.status_code == 403
+    assert not (tiny_settings.sources_dir / "uploads").exists()
+
+
+def test_the_page_form_adds_a_document_and_shows_its_progress(client):
+    r = client.post("/sources/upload", files={"file": ("lamps.md", b"# Lanterns\n\n" + LAMPS.encode())},
+                    data={"publisher": "Guild of Lamplighters"}, headers={"Origin": "http://testserver"},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/jobs/")
+    job_id = r.headers["location"].rsplit("/", 1)[1]
+    assert wait(client, {"id": job_id})["state"] == "done"
+    page = client.get(r.headers["location"]).text
+    assert "Done in" in page and "Ask about it" in page
+    docs = client.get("/sources").text
+    assert "Lanterns" in docs and "Remove" in docs
+
+
+def test_inspect_prefills_metadata_from_the_file(client):
+    html = (b"<!doctype html><html><head><title>Lantern policy</title><meta name=author content='Guild'>"
+            b"<meta name=date content='2024-05-01'></head><body><h1>Lantern policy</h1><p>" + LAMPS.encode() + b"</p></body></html>")
+    r = client.post("/api/sources/inspect", files={"file": ("x.bin", html)})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["kind"] == "html" and got["title"] == "Lantern policy" and got["publisher"] == "Guild"
+    assert got["published"] == "2024-05-01" and got["words"] > 20
+
+
+def test_a_word_document_is_read_with_its_headings(client):
+    docx = pytest.importorskip("docx")  # python-docx writes a real .docx for the test, when installed
+    d = docx.Document()
+    d.core_properties.title = "Lantern review"
+    d.add_heading("Guild view", level=1)
+    d.add_paragraph(LAMPS.split("\n\n")[1])
+    out = io.BytesIO()
+    d.save(out)
+    code, body = upload(client, "review.docx", out.getvalue())
+    assert code == 202 and wait(client, body)["state"] == "done"
+    src = client.get(f"/api/sources/{body['id']}").json()
+    assert src["title"] == "Lantern review" and "too dim" in src["text"]
+
+
+def test_a_failed_build_leaves_sources_and_the_serving_index_as_they_were(client, tiny_settings, monkeypatch):
+    import assistant.store
+
+    before = sorted(p.name for p in tiny_settings.sources_dir.rglob("*"))
+    serving = client.app.state.assistant
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(assistant.store, "build_index", broken)
+    code, body = upload(client, "lamps.txt", LAMPS.encode())
+    assert code == 202
+    state = wait(client, body)
+    assert state["state"] == "failed" and "disk full" in state["error"]
+    assert sorted(p.name for p in tiny_settings.sources_dir.rglob("*")) == before
+    assert library.read_uploads(tiny_settings.sources_dir) == {}
+    assert client.app.state.assistant is serving
+
+
+def test_an_unfinished_change_is_undone_on_the_next_start(tiny_settings):
+    """A process killed between writing a change and confirming it: the next start puts sources/ back."""
+    src = tiny_settings.sources_dir
+    prepared = library.Prepared(LAMPS.encode(), ".txt", ())
+    library.stage_add(src, "lamps-1", prepared, {"title": "Lanterns"})  # never confirmed (done) nor undone
+    assert (src / "uploads" / "lamps-1.txt").exists()
+    library.clean_leftovers(src)
+    assert not (src / "uploads" / "lamps-1.txt").exists()
+    assert library.read_uploads(src) == {}
+    assert not any(p.name.startswith(".") for p in (src / "uploads").iterdir())
+
+
+def test_nothing_is_written_outside_sources_and_index(client, tiny_settings, tmp_path):
+    watched = tmp_path.parent
+    before = {p for p in watched.rglob("*") if not p.is_relative_to(tmp_path)}
+    code, body = upload(client, "lamps.txt", LAMPS.encode())
+    assert code == 202 and wait(client, body)["state"] == "done"
+    inside = {p for p in tmp_path.rglob("*")}
+    assert all(p.is_relative_to(tiny_settings.sources_dir) or p.is_relative_to(tiny_settings.index_dir)
+               for p in inside - set(tmp_path.glob("*")))
+    after = {p for p in watched.rglob("*") if not p.is_relative_to(tmp_path)}
+    assert after == before
