@@ -25,8 +25,8 @@ from .settings import Settings
 
 log = logging.getLogger("assistant")
 KEEP_JOBS = 200  # finished jobs remembered for polling
-STAGES = {"queued": 0.0, "reading": 0.05, "parsing": 0.1, "embedding": 0.5, "writing": 0.9, "loading": 0.95,
-          "done": 1.0}
+# Each stage's share of a build's time (parsing and embedding run at the same time; see store.build_index).
+WEIGHTS = {"reading": 0.05, "parsing": 0.25, "embedding": 0.55, "writing": 0.1, "loading": 0.05}
 
 
 @dataclass
@@ -41,14 +41,19 @@ class Job:
     created: float = field(default_factory=time.time)
     finished: float | None = None
     took_s: float | None = None
+    stages: dict[str, float] = field(default_factory=dict)  # stage -> seconds after the job was queued when it began
+    fractions: dict[str, float] = field(default_factory=dict)
 
     def tell(self, stage: str, done: int, total: int) -> None:
-        """Progress over the stages: parsing and embedding take most of a build, in proportion."""
-        start = STAGES.get(stage, self.progress)
-        following = [v for v in STAGES.values() if v > start]
-        end = min(following) if following else 1.0
-        self.stage = stage
-        self.progress = round(start + (end - start) * (done / total if total else 1.0), 3)
+        """Progress: each stage's fraction done, weighted by its share of a build. Called from the
+        parsing and the embedding threads at once; each writes only its own stage's fraction."""
+        if stage not in self.stages:
+            self.stages[stage] = round(time.time() - self.created, 2)
+        self.fractions[stage] = done / total if total else 1.0
+        for earlier in ("reading", "parsing", "embedding") if stage in ("writing", "loading") else ("reading",):
+            self.fractions[earlier] = 1.0
+        self.stage = stage if stage not in ("parsing", "embedding") or len(self.stages) < 3 else "parsing and embedding"
+        self.progress = round(min(0.99, sum(WEIGHTS.get(k, 0) * f for k, f in self.fractions.items())), 3)
 
 
 class Jobs:

@@ -33,6 +33,7 @@ class JobOut(BaseModel):
     progress: float = Field(..., ge=0, le=1)
     error: str | None = Field(None, description="Why the change failed; sources/ and the index are as before it.")
     took_s: float | None = None
+    stages: dict[str, float] = Field(default_factory=dict, description="When each stage began, in seconds after the job was queued.")
 
 
 class Accepted(BaseModel):
@@ -53,7 +54,7 @@ class Inspected(BaseModel):
 
 def job_out(job: Job) -> JobOut:
     return JobOut(id=job.id, kind=job.kind, source_id=job.source_id, state=job.state, stage=job.stage,
-                  progress=job.progress, error=job.error, took_s=job.took_s)
+                  progress=job.progress, error=job.error, took_s=job.took_s, stages=dict(job.stages))
 
 
 def jobs_of(request: Request) -> Jobs:

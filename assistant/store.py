@@ -22,6 +22,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -273,34 +274,35 @@ def build_index(
             (doc, chunk_document(doc, embedder.count_tokens, params)) for doc in loaded.documents
         ]
         tell("reading", 1, 1)
-        facts = parse_all(chunked, previous_facts(settings) if reuse else {}, progress, tell)
-        actors = build_cast(gather_cast(chunked, facts), user)
-        chunk_rows: list[ChunkRow] = []
-        sentence_rows: list[SentenceRow] = []
-        ctexts: list[str] = []
-        stexts: list[str] = []
-        pos = 0
-        for doc, c in chunked:
-            base = len(chunk_rows)
-            for ch in c.chunks:
-                chunk_rows.append(ChunkRow(doc.id, ch.ordinal, ch.section, ch.start, ch.end, embed_key(ch.embed_text)))
-                ctexts.append(ch.embed_text)
-            doc_facts = facts[pos:pos + len(c.sentences)]
-            pos += len(c.sentences)
-            attributed = attribute_document(doc.title, doc.publisher, doc.speaker, c.sentences, doc_facts, actors)
-            for s, f, (actor, stance) in zip(c.sentences, doc_facts, attributed):
-                text = sentence_embed_text(doc, s.section, s.context, s.text)
-                sentence_rows.append(SentenceRow(
-                    doc.id, base + s.chunk, s.section, s.start, s.end, s.block_start, s.block_end, s.context,
-                    actor, embed_key(text), embed_key(s.text), s.item, stance, f.kinds, tuple(f.to_json())))
-                stexts.append(text)
-        # Only texts not embedded before go to the model.
-        keyed = [(r.key, t, r.source_id) for r, t in zip(chunk_rows, ctexts)]
-        keyed += [(r.key, t, r.source_id) for r, t in zip(sentence_rows, stexts)]
-        todo = list({k: t for k, t, _ in keyed if k not in known}.items())
-        fresh = dict(zip((k for k, _ in todo), encode_with_progress(embedder, [t for _, t in todo], progress, tell)))
-        vectors = np.stack([fresh[k] if k in fresh else known[k] for k, _, _ in keyed]) if keyed else np.zeros((0, dim), np.float32)
-        changed = {sid for k, _, sid in keyed if k in fresh}
+        # What the model embeds comes from chunking alone, so embedding runs on its own thread while
+        # the parse (spaCy, mostly one core) runs here: on two cores the two overlap.
+        ctexts = [ch.embed_text for _, c in chunked for ch in c.chunks]
+        stexts = [sentence_embed_text(doc, s.section, s.context, s.text) for doc, c in chunked for s in c.sentences]
+        todo = list({k: t for k, t in ((embed_key(t), t) for t in ctexts + stexts) if k not in known}.items())
+        with ThreadPoolExecutor(1, thread_name_prefix="embed") as pool:
+            encoding = pool.submit(encode_with_progress, embedder, [t for _, t in todo], progress, tell)
+            facts = parse_all(chunked, previous_facts(settings) if reuse else {}, progress, tell)
+            actors = build_cast(gather_cast(chunked, facts), user)
+            chunk_rows: list[ChunkRow] = []
+            sentence_rows: list[SentenceRow] = []
+            pos = 0
+            for doc, c in chunked:
+                base = len(chunk_rows)
+                for ch in c.chunks:
+                    chunk_rows.append(ChunkRow(doc.id, ch.ordinal, ch.section, ch.start, ch.end, embed_key(ch.embed_text)))
+                doc_facts = facts[pos:pos + len(c.sentences)]
+                pos += len(c.sentences)
+                attributed = attribute_document(doc.title, doc.publisher, doc.speaker, c.sentences, doc_facts, actors)
+                for s, f, (actor, stance) in zip(c.sentences, doc_facts, attributed):
+                    text = sentence_embed_text(doc, s.section, s.context, s.text)
+                    sentence_rows.append(SentenceRow(
+                        doc.id, base + s.chunk, s.section, s.start, s.end, s.block_start, s.block_end, s.context,
+                        actor, embed_key(text), embed_key(s.text), s.item, stance, f.kinds, tuple(f.to_json())))
+            fresh = dict(zip((k for k, _ in todo), encoding.result()))
+        # Only texts not embedded before went to the model.
+        keyed = [(r.key, r.source_id) for r in chunk_rows] + [(r.key, r.source_id) for r in sentence_rows]
+        vectors = np.stack([fresh[k] if k in fresh else known[k] for k, _ in keyed]) if keyed else np.zeros((0, dim), np.float32)
+        changed = {sid for k, sid in keyed if k in fresh}
         n_c, n_s = len(chunk_rows), len(sentence_rows)
 
         manifest = {
