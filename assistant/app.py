@@ -32,7 +32,9 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: nothing leaks to other sites, and a form post from these pages
+    # carries its real Origin, which the document-changing routes compare (another site's shows as null).
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
 # The interactive API docs start from an inline script (their bundle is served locally): a looser policy there only.

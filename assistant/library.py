@@ -355,3 +355,5 @@ def clean_leftovers(sources: Path) -> None:
         elif p.name.endswith(".new"):
             original.unlink(missing_ok=True)
             p.unlink(missing_ok=True)
+    if not any(folder.iterdir()):
+        folder.rmdir()  # made by the change that was undone

@@ -67,7 +67,9 @@ def limits(request: Request) -> Limits:
 
 
 def allowed(request: Request) -> None:
-    """Uploads on, and the request from this site (or from no page at all: curl, a program)."""
+    """Uploads on, and the request from this site's pages (or from no page at all: curl, a program).
+    A browser names the page's origin on every post; another site's page shows as another origin,
+    or as "null" (these pages' Referrer-Policy withholds it from other sites)."""
     if not request.app.state.settings.uploads:
         raise HTTPException(403, "changing documents is off; start the server with ASSISTANT_UPLOADS=true")
     origin = request.headers.get("origin")

@@ -186,7 +186,7 @@ def test_security_headers_on_pages_and_api(http):
         assert "script-src 'self'" in r.headers["content-security-policy"]
         assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
         assert r.headers["x-content-type-options"] == "nosniff"
-        assert r.headers["referrer-policy"] == "no-referrer"
+        assert r.headers["referrer-policy"] == "same-origin"
 
 
 def test_html_pages(http):

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -106,7 +107,8 @@ def test_copy_a_quote_with_its_citation_and_export_the_conversation(browser, ser
     copied = pg.evaluate("navigator.clipboard.readText()")
     assert copied.startswith(f"“{quote}”") and "BMA" in copied and "/sources/" in copied and "start=" in copied
     figure.get_by_role("button", name=re.compile("Markdown")).click()
-    pg.wait_for_function("navigator.clipboard.readText().then(t => t.startsWith('> '))")
+    pg.locator("#status", has_text="Markdown").wait_for()
+    assert pg.evaluate("navigator.clipboard.readText()").startswith("> ")
     with pg.expect_download() as download:
         pg.get_by_role("link", name="Export as Markdown").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
@@ -134,7 +136,7 @@ def test_viewer_centres_the_quote_and_steps_through_the_answer(page):
     assert "Quote 3 of" in page.locator(".viewer-bar").inner_text()
     page.get_by_role("link", name="Previous quote").click()
     page.get_by_role("link", name="Previous quote").click()
-    page.wait_for_function("document.querySelector('.position').textContent.includes('Quote 1 of')")
+    expect(page.locator(".position")).to_contain_text("Quote 1 of")
     page.get_by_role("link", name="Back to the answer").click()
     page.wait_for_url("**#turn-1")
     assert page.locator("#turn-1 blockquote").count() >= 3
