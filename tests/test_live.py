@@ -62,6 +62,13 @@ def quotes_lamps(url: str) -> bool:
     return a["answered"] and any("glow-worm" in q["text"] for q in a["quotes"])
 
 
+def axe_serious(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [f"{page.url}: {v['id']}" for v in found if v["impact"] in ("serious", "critical")]
+
+
 def test_upload_in_the_page_ask_it_and_remove_it(browser, live, tmp_path):
     file = tmp_path / "lamps.md"
     file.write_text(LAMPS)
@@ -90,6 +97,11 @@ def test_upload_in_the_page_ask_it_and_remove_it(browser, live, tmp_path):
     page.wait_for_url("**/jobs/*")
     page.locator("#job-state", has_text="Done").wait_for(timeout=120_000)
     assert not quotes_lamps(live.url)
+    serious = axe_serious(page)  # the job page, then the documents page with its upload form open
+    page.goto("/sources")
+    page.locator("summary", has_text="Add a document").click()
+    serious += axe_serious(page)
+    assert serious == [], serious
     context.close()
     assert not errors, errors
 
