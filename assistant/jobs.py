@@ -114,4 +114,6 @@ class Jobs:
             job.took_s = round(time.perf_counter() - started, 2)
 
     def close(self) -> None:
-        self.worker.shutdown(wait=True, cancel_futures=False)
+        """At shutdown: queued changes are dropped (nothing of them was written yet); a running one
+        finishes, or, if the process is killed, is undone on the next start."""
+        self.worker.shutdown(wait=False, cancel_futures=True)
