@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from . import terms
@@ -21,7 +22,7 @@ EVERYDAY = 5.6  # Zipf frequency of "must", "need", "also": words too common to 
 TOPICAL = 5.0  # a heading names a topic when a word of it this rare is echoed below it ("key", "points" are not)
 # Words that open a noun phrase: a pair seen after one is a thing talked about ("the social care
 # workforce"), not a verb and its object ("to prevent ill-health").
-DETERMINERS = frozenset("the a an of on for in about our their its this that these those".split())
+DETERMINERS = frozenset(["the", "a", "an", "of", "on", "for", "in", "about", "our", "their", "its", "this", "that", "these", "those"])
 
 
 def as_topic(text: str) -> str:
@@ -50,7 +51,7 @@ def phrases(texts: list[str], own_words: set[str]) -> list[str]:
     forms: dict[str, Counter[str]] = {}
     for text in texts:
         ws = WORD.findall(text)
-        for i, (a, b) in enumerate(zip(ws, ws[1:])):
+        for i, (a, b) in enumerate(pairwise(ws)):
             pair = (a.lower(), b.lower())
             if any(w in terms.STOPWORDS or w in own_words or len(w) < 3 or terms.zipf(w) >= EVERYDAY for w in pair):
                 continue

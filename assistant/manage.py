@@ -156,7 +156,7 @@ async def upload(
     published: Annotated[str, Form(max_length=500)] = "",
     url: Annotated[str, Form(max_length=500)] = "",
     speaker: Annotated[str, Form(max_length=500)] = "",
-    id: Annotated[str, Form(max_length=80, description="Optional id; generated when absent.")] = "",  # noqa: A002
+    id: Annotated[str, Form(max_length=80, description="Optional id; generated when absent.")] = "",
 ) -> JSONResponse:
     """Add a document. Returns its id and a job to poll (`GET /api/jobs/{id}`): when the job is done
     the document is answerable. Empty metadata fields are taken from the file where it says them."""

@@ -4,7 +4,7 @@ text and Markdown (the chat's Copy buttons and the conversation export)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote as url_quote
 from urllib.parse import urlencode
 
@@ -13,7 +13,15 @@ if TYPE_CHECKING:
     from .quotes import Quote
 
 
-def viewer_url(source_id: str, start: int, end: int, answer: Sequence[Quote] = (), back: str = "") -> str:
+class Located(Protocol):
+    """Where a quote is: all a viewer link needs of the answer's other quotes."""
+
+    source_id: str
+    start: int
+    end: int
+
+
+def viewer_url(source_id: str, start: int, end: int, answer: Sequence[Located] = (), back: str = "") -> str:
     """The source viewer with [start, end) highlighted. From an answer, the link also carries the
     answer's other quotes (previous/next in the viewer) and the way back to the answer."""
     params: list[tuple[str, object]] = [("start", start), ("end", end)]

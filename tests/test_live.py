@@ -13,11 +13,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import FIXTURES, Server
 from playwright.sync_api import expect
 
 from assistant.settings import Settings
 from assistant.store import index_status
-from conftest import FIXTURES, Server
 
 pytestmark = pytest.mark.e2e
 

@@ -31,7 +31,7 @@ def client(tiny_settings, assistant):
 
 
 def quotes_in(page: str) -> list[str]:
-    return [html.unescape(t) for t in re.findall(r"<blockquote[^>]*><p>(.*?)</p></blockquote>", page, re.S)]
+    return [html.unescape(t) for t in re.findall(r"<blockquote[^>]*><p>(.*?)</p></blockquote>", page, re.DOTALL)]
 
 
 def test_a_conversation_round_trips_through_its_url():
