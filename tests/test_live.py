@@ -106,6 +106,26 @@ def test_upload_in_the_page_ask_it_and_remove_it(browser, live, tmp_path):
     assert not errors, errors
 
 
+def test_upload_without_javascript_lands_on_a_job_page_that_refreshes_to_done(browser, live, tmp_path):
+    file = tmp_path / "lamps.md"
+    file.write_text(LAMPS)
+    context = browser.new_context(base_url=live.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/sources")
+    page.locator("summary", has_text="Add a document").click()
+    page.locator("#file").set_input_files(str(file))
+    page.get_by_role("button", name="Add the document").click()
+    page.wait_for_url("**/jobs/*")
+    # the page refreshes itself (a <noscript> meta refresh) until the change is done
+    page.locator("#job-state", has_text="Done").wait_for(timeout=120_000)
+    page.get_by_role("link", name="Ask about it").click()
+    page.locator("#question").fill(QUESTION)
+    page.get_by_role("button", name="Ask", exact=True).click()
+    page.wait_for_url("**#turn-1")
+    assert "glow-worm" in page.locator("#turn-1 blockquote").first.inner_text()
+    context.close()
+
+
 def test_answers_keep_flowing_while_a_document_is_added(live):
     statuses: list[int] = []
     problems: list[str] = []
