@@ -78,6 +78,11 @@ def test_upload_in_the_page_ask_it_and_remove_it(browser, live, tmp_path):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto("/sources")
     page.locator("summary", has_text="Add a document").click()
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    page.locator("#file").set_input_files(str(empty))
+    page.get_by_role("button", name="Add the document").click()
+    expect(page.locator("#upload-status")).to_contain_text("Not added: the file is empty")  # the reason, in place
     page.locator("#file").set_input_files(str(file))
     expect(page.locator("#upload [name=title]")).to_have_value("Lantern review")  # prefilled from the file
     assert page.locator("#upload [name=publisher]").input_value() == "Guild of Lamplighters"  # prefilled

@@ -80,7 +80,7 @@
       const response = await fetch("/api/sources/inspect", { method: "POST", body: body });
       const found = await response.json().catch(function () { return {}; });
       if (response.status === 401) { uploadStatus.textContent = ""; return; }
-      if (!response.ok) { uploadStatus.textContent = "This file cannot be added: " + (found.detail || response.status); return; }
+      if (!response.ok) { uploadStatus.textContent = "This file cannot be added: " + problem(found, response.status); return; }
       ["title", "publisher", "published", "url"].forEach(function (name) {
         const field = upload.elements[name];
         if (field && !field.value && found[name]) field.value = found[name];
@@ -103,7 +103,7 @@
       try {
         const response = await fetch("/api/sources", { method: "POST", body: new FormData(upload) });
         const body = await response.json();
-        if (!response.ok) { uploadStatus.textContent = "Not added: " + (body.detail || response.status); return; }
+        if (!response.ok) { uploadStatus.textContent = "Not added: " + problem(body, response.status); return; }
         bar.hidden = false;
         const job = await follow(body.job_url, function (j) {
           bar.value = j.progress;
@@ -121,6 +121,12 @@
         button.disabled = false;
       }
     });
+  }
+
+  function problem(body, status) {
+    const d = body && body.detail;
+    if (Array.isArray(d)) return d.map(function (x) { return (x.field ? x.field + ": " : "") + x.problem; }).join("; ");
+    return d || (body && body.error) || ("HTTP " + status);
   }
 
   async function follow(url, update) {
