@@ -147,6 +147,8 @@ async def chat(request: Request) -> HTMLResponse:
     conv = Conversation.from_params(request.query_params)
     scope = scope_for(request, conv)
     turns = await in_answer_pool(request, ask_all, assistant_of(request), conv, scope)
+    # The first page after a (re)load makes the example questions, by asking them: off the event loop.
+    await in_answer_pool(request, corpus_of, assistant_of(request))
     return chat_page(request, conv, scope, turns)
 
 
@@ -165,6 +167,7 @@ async def chat_post(request: Request):
     except InvalidQuestionError as e:
         scope = scope_for(request, conv)
         turns = await in_answer_pool(request, ask_all, assistant_of(request), conv, scope)
+        await in_answer_pool(request, corpus_of, assistant_of(request))
         return chat_page(request, conv, scope, turns, f"Your question {e.problem}.", question, 422)
     conv = conv.asking(question)
     return RedirectResponse(conv.url(turn=len(conv.questions)), status_code=303)
