@@ -42,6 +42,7 @@ class Job:
     finished: float | None = None
     took_s: float | None = None
     stages: dict[str, float] = field(default_factory=dict)  # stage -> seconds after the job was queued when it began
+    expect: dict[str, bool] = field(default_factory=dict)
     fractions: dict[str, float] = field(default_factory=dict)
 
     def tell(self, stage: str, done: int, total: int) -> None:
@@ -54,6 +55,17 @@ class Job:
             self.fractions[earlier] = 1.0
         self.stage = stage if stage not in ("parsing", "embedding") or len(self.stages) < 3 else "parsing and embedding"
         self.progress = round(min(0.99, sum(WEIGHTS.get(k, 0) * f for k, f in self.fractions.items())), 3)
+
+
+def check_expected(index, expect: dict[str, bool]) -> None:
+    """The build holds (or no longer holds) the documents the change was about; else say why not."""
+    from .errors import UploadError
+
+    for doc_id, present in expect.items():
+        if (doc_id in index.documents) != present:
+            why = "; ".join(f"{p['file']}: {p['reason']}" for p in index.manifest.get("problems", [])
+                            if p.get("file", "").startswith("uploads/")) or "it was skipped"
+            raise UploadError(f"{doc_id} {'was not indexed' if present else 'is still indexed'} ({why})")
 
 
 class Jobs:
@@ -72,10 +84,13 @@ class Jobs:
         with self.lock:
             return self.jobs.get(job_id)
 
-    def submit(self, kind: str, source_id: str | None, stage: Callable[[], Change | None]) -> Job:
+    def submit(self, kind: str, source_id: str | None, stage: Callable[[], Change | None],
+               expect: dict[str, bool] | None = None) -> Job:
         """Queue a change: `stage()` writes it into sources/ (returning how to undo it), then the index
-        is rebuilt and swapped in."""
+        is rebuilt and swapped in. `expect`: document ids that must (True) or must not (False) be in
+        the new build; if one is not as expected the change failed and is undone."""
         job = Job(secrets.token_hex(8), kind, source_id)
+        job.expect = dict(expect or {})
         with self.lock:
             self.jobs[job.id] = job
             while len(self.jobs) > KEEP_JOBS:
@@ -99,6 +114,7 @@ class Jobs:
                         on_progress=job.tell)
             job.tell("loading", 0, 1)
             index = load_index(self.settings, serving.embedder.dim)
+            check_expected(index, job.expect)
             # The same serving model and weights; a new Assistant means a fresh answer cache.
             self.swap(Assistant(self.settings, index, serving.embedder, serving.weights))
             if change is not None:

@@ -20,6 +20,7 @@ import secrets
 import shutil
 import tomllib
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,8 +32,11 @@ KINDS = (".txt", ".md", ".html", ".pdf", ".docx", ".jsonl")
 META_FIELDS = ("title", "publisher", "published", "url", "speaker")
 MAX_META_CHARS = 500
 # A .docx is a zip: refuse archives that would inflate beyond this, or by more than this ratio (zip bombs).
-MAX_UNZIPPED = 200_000_000
+MAX_UNZIPPED = 100_000_000
 MAX_RATIO = 100
+# mammoth holds a document's XML as a tree (about 30x its size in memory): 25 MB of XML is a very long
+# report (several thousand pages) and still a few hundred MB to convert.
+MAX_DOCUMENT_XML = 25_000_000
 
 
 def size(n: float) -> str:
@@ -107,9 +111,16 @@ def check_docx(data: bytes) -> None:
         if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1_000_000:
             raise UploadError(f"a Word file that inflates {info.file_size // max(1, info.compress_size)}-fold "
                               f"({info.filename}): refused as a possible zip bomb")
+        if info.filename == "word/document.xml" and info.file_size > MAX_DOCUMENT_XML:
+            raise UploadError(f"a Word file whose text part is {info.file_size / 1e6:.0f} MB of XML; the limit is "
+                              f"{MAX_DOCUMENT_XML / 1e6:.0f} MB")
     if total > MAX_UNZIPPED:
         raise UploadError(f"a Word file that unpacks to {total / 1e6:.0f} MB: refused as a possible zip bomb")
-    if archive.testzip() is not None:
+    try:
+        damaged = archive.testzip()
+    except (NotImplementedError, RuntimeError, EOFError, zlib.error) as e:
+        raise UploadError(f"a broken Word file ({type(e).__name__}: {e})") from None
+    if damaged is not None:
         raise UploadError("a broken Word file (a damaged part inside)")
 
 
@@ -182,7 +193,7 @@ def prepare(data: bytes, filename: str, meta: dict[str, str], limits: Limits, sc
         found = list(read_file(probe, probe.name, meta, limits.max_bytes))
     finally:
         probe.unlink(missing_ok=True)
-    problems = [str(p.problem) for p in found if not isinstance(p, Document)]
+    problems = [p.reason for p in found if not isinstance(p, Document)]
     documents = tuple(d for d in found if isinstance(d, Document))
     if not documents:
         raise UploadError(f"nothing readable in the file: {'; '.join(problems) or 'no text'}")
@@ -197,7 +208,7 @@ def clean_meta(meta: dict[str, str | None]) -> dict[str, str]:
         v = (meta.get(k) or "").strip()
         if len(v) > MAX_META_CHARS:
             raise UploadError(f"{k} is {len(v)} characters; the limit is {MAX_META_CHARS}")
-        if any(ord(c) < 32 for c in v):
+        if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in v):  # control characters (TOML forbids DEL)
             raise UploadError(f"{k} contains control characters")
         if k == "url" and v and not v.lower().startswith(("http://", "https://")):
             raise UploadError("url must start with http:// or https://")
@@ -257,11 +268,14 @@ class Change:
     def write(self, target: Path, data: bytes) -> None:
         self._keep(target)
         tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)  # atomic: readers see the old file or the new one
+        try:
+            with open(tmp, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, target)  # atomic: readers see the old file or the new one
+        finally:
+            tmp.unlink(missing_ok=True)
 
     def remove(self, target: Path) -> None:
         self._keep(target)
@@ -294,8 +308,10 @@ class Change:
             self.folder.rmdir()
 
     def done(self) -> None:
-        for backup in self.backups.values():
-            backup.unlink(missing_ok=True)
+        # The catalog's backup goes first: a crash part way then leaves only file markers, whose undo
+        # on the next start removes a file the confirmed catalog no longer lists (never the reverse).
+        for target in sorted(self.backups, key=lambda t: t.name != CATALOG):
+            self.backups[target].unlink(missing_ok=True)
         self.backups.clear()
 
 
@@ -303,39 +319,62 @@ def file_name(doc_id: str, kind: str) -> str:
     return f"{doc_id}{kind}"
 
 
-def stage_add(sources: Path, doc_id: str, prepared: Prepared, meta: dict[str, str]) -> Change:
+def staged(change: Change, write) -> Change:
+    """Run a change's writes; if any fails, undo the ones made, so sources/ is as it was."""
+    try:
+        write()
+    except BaseException:
+        change.undo()
+        raise
+    return change
+
+
+def stage_add(sources: Path, doc_id: str, prepared: Prepared, meta: dict[str, str], members: str = "") -> Change:
     folder = uploads_dir(sources)
     change = Change(folder, made_folder=not folder.exists())
-    folder.mkdir(parents=True, exist_ok=True)
-    entries = read_uploads(sources)
-    old = entries.get(doc_id)
-    name = file_name(doc_id, prepared.kind)
-    if old and old["file"] != name:
-        change.remove(folder / old["file"])
-    change.write(folder / name, prepared.data)
-    kept = {k: v for k, v in (old or {}).items() if k in META_FIELDS}
-    entries[doc_id] = {"file": name, "id": doc_id, **kept, **meta}
-    change.write(folder / CATALOG, catalog_text(entries).encode())
-    return change
+
+    def write() -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        entries = read_uploads(sources)
+        old = entries.get(doc_id)
+        name = file_name(doc_id, prepared.kind)
+        if old and old["file"] != name:
+            change.remove(folder / old["file"])
+        change.write(folder / name, prepared.data)
+        kept = {k: v for k, v in (old or {}).items() if k in META_FIELDS}
+        entries[doc_id] = {"file": name, "id": doc_id, **kept, **meta, **({"members": members} if members else {})}
+        change.write(folder / CATALOG, catalog_text(entries).encode())
+
+    return staged(change, write)
 
 
 def stage_meta(sources: Path, doc_id: str, meta: dict[str, str]) -> Change:
     folder = uploads_dir(sources)
-    entries = read_uploads(sources)
-    entries[doc_id] = {**entries[doc_id], **meta}
     change = Change(folder)
-    change.write(folder / CATALOG, catalog_text(entries).encode())
-    return change
+
+    def write() -> None:
+        entries = read_uploads(sources)
+        if doc_id not in entries:
+            raise UploadError(f"{doc_id!r} was removed meanwhile", 404)
+        entries[doc_id] = {**entries[doc_id], **meta}
+        change.write(folder / CATALOG, catalog_text(entries).encode())
+
+    return staged(change, write)
 
 
 def stage_remove(sources: Path, doc_id: str) -> Change:
     folder = uploads_dir(sources)
-    entries = read_uploads(sources)
-    entry = entries.pop(doc_id)
     change = Change(folder)
-    change.remove(folder / entry["file"])
-    change.write(folder / CATALOG, catalog_text(entries).encode())
-    return change
+
+    def write() -> None:
+        entries = read_uploads(sources)
+        if doc_id not in entries:
+            raise UploadError(f"{doc_id!r} was removed meanwhile", 404)
+        entry = entries.pop(doc_id)
+        change.remove(folder / entry["file"])
+        change.write(folder / CATALOG, catalog_text(entries).encode())
+
+    return staged(change, write)
 
 
 def clean_leftovers(sources: Path) -> None:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from . import library
 from .errors import UploadError
+from .ingest import CONFIG_FILES
 from .jobs import Job, Jobs
 from .library import Limits
 
@@ -52,6 +53,9 @@ class Inspected(BaseModel):
     url: str = ""
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
 def job_out(job: Job) -> JobOut:
     return JobOut(id=job.id, kind=job.kind, source_id=job.source_id, state=job.state, stage=job.stage,
                   progress=job.progress, error=job.error, took_s=job.took_s, stages=dict(job.stages))
@@ -70,8 +74,13 @@ def allowed(request: Request) -> None:
     """Uploads on, and the request from this site's pages (or from no page at all: curl, a program).
     A browser names the page's origin on every post; another site's page shows as another origin,
     or as "null" (these pages' Referrer-Policy withholds it from other sites)."""
-    if not request.app.state.settings.uploads:
+    settings = request.app.state.settings
+    if not settings.uploads:
         raise HTTPException(403, "changing documents is off; start the server with ASSISTANT_UPLOADS=true")
+    # A server on the loopback address answers changes only to loopback names: a hostile page whose
+    # own name was re-pointed at 127.0.0.1 (DNS rebinding) would otherwise pass the Origin check below.
+    if settings.host in LOOPBACK and (request.url.hostname or "") not in LOOPBACK:
+        raise HTTPException(403, f"changes are taken only at a loopback address, not {request.url.hostname!r}")
     origin = request.headers.get("origin")
     if origin is not None and origin.rstrip("/") != str(request.base_url).rstrip("/"):
         raise HTTPException(403, f"a change posted from another site ({origin}) is refused")
@@ -85,7 +94,14 @@ async def read_upload(request: Request, file: UploadFile) -> tuple[bytes, str]:
     return data, file.filename or ""
 
 
-def prepared(request: Request, data: bytes, filename: str, meta: dict[str, str]) -> library.Prepared:
+async def prepared(request: Request, data: bytes, filename: str, meta: dict[str, str]) -> library.Prepared:
+    """Read the file as indexing will, on a worker thread: a long PDF or Word file takes seconds."""
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(prepare_now, request, data, filename, meta)
+
+
+def prepare_now(request: Request, data: bytes, filename: str, meta: dict[str, str]) -> library.Prepared:
     # Reading the file as indexing will needs it on disk for a moment: in the index folder, so that
     # nothing is written outside sources/ and index/.
     index_dir = request.app.state.settings.index_dir
@@ -103,6 +119,9 @@ def uploaded(request: Request, source_id: str) -> dict[str, str]:
     entries = library.read_uploads(request.app.state.settings.sources_dir)
     if source_id in entries:
         return entries[source_id]
+    for entry in entries.values():  # a document of an uploaded JSONL file: the file is what changes
+        if source_id in entry.get("members", "").split(","):
+            return entry
     if source_id in documents(request):
         raise HTTPException(409, f"{source_id!r} was placed in sources/ by hand; change it there")
     raise HTTPException(404, f"no source with id {source_id!r}")
@@ -113,25 +132,50 @@ def accepted(job: Job, source_id: str) -> JSONResponse:
     return JSONResponse(body.model_dump(), status_code=202, headers={"Location": f"/api/jobs/{job.id}"})
 
 
-def add(request: Request, data: bytes, filename: str, meta: dict[str, str], wanted_id: str = "") -> tuple[Job, str]:
+def taken_ids(request: Request) -> set[str]:
+    sources = request.app.state.settings.sources_dir
+    uploads = library.read_uploads(sources)
+    members = {m for e in uploads.values() for m in e.get("members", "").split(",") if m}
+    return set(documents(request)) | set(uploads) | members
+
+
+def check_new_ids(request: Request, ids: set[str]) -> None:
+    """Ids a new document would take: free now (checked again on the worker, just before writing,
+    so two uploads queued together cannot both take one id)."""
+    clash = sorted(ids & taken_ids(request))
+    if clash:
+        raise UploadError(f"duplicate id: {', '.join(clash[:5])} already a document", 409)
+
+
+def safe_id(wanted: str) -> str:
+    if library.slug(wanted) != wanted:
+        raise UploadError("id may use only letters, digits, '.', '_' and '-'")
+    if any(wanted.lower() + kind in CONFIG_FILES for kind in library.KINDS):
+        raise UploadError(f"{wanted!r} is the name of a configuration file; choose another id")
+    return wanted
+
+
+async def add(request: Request, data: bytes, filename: str, meta: dict[str, str], wanted_id: str = "") -> tuple[Job, str]:
     sources = request.app.state.settings.sources_dir
     meta = library.clean_meta(meta)
-    prep = prepared(request, data, filename, meta)
-    if len(prep.documents) != 1 and prep.kind != ".jsonl":
-        raise UploadError("the file holds no single document")
-    taken = set(documents(request)) | set(library.read_uploads(sources))
-    if wanted_id:
-        if library.slug(wanted_id) != wanted_id:
-            raise UploadError("id may use only letters, digits, '.', '_' and '-'")
-        if wanted_id in taken:
-            raise UploadError(f"duplicate id: {wanted_id!r} is already a document", 409)
-    doc_id = wanted_id or library.new_id(meta.get("title") or prep.documents[0].title or filename, taken)
+    prep = await prepared(request, data, filename, meta)
     if prep.kind == ".jsonl":
-        clash = sorted({d.id for d in prep.documents} & taken)
-        if clash:
-            raise UploadError(f"duplicate id(s) in the JSONL file: {', '.join(clash[:5])}", 409)
-    job = jobs_of(request).submit("add", doc_id, lambda: library.stage_add(sources, doc_id, prep, meta))
-    return job, doc_id
+        # One file, several documents: each keeps the id its line gives; the upload is managed by the first.
+        ids = [d.id for d in prep.documents]
+        check_new_ids(request, set(ids))
+        upload_id, members, shown = library.new_id("jsonl-" + ids[0], taken_ids(request)), ",".join(ids), ids[0]
+    else:
+        upload_id = safe_id(wanted_id) if wanted_id else library.new_id(
+            meta.get("title") or prep.documents[0].title or filename, taken_ids(request))
+        ids, members, shown = [upload_id], "", upload_id
+        check_new_ids(request, {upload_id})
+
+    def stage() -> library.Change:
+        check_new_ids(request, set(ids))  # again, now that the changes queued before have run
+        return library.stage_add(sources, upload_id, prep, meta, members)
+
+    job = jobs_of(request).submit("add", shown, stage, expect={i: True for i in ids})
+    return job, shown
 
 
 # -- JSON API ----------------------------------------------------------------------------------------
@@ -162,7 +206,7 @@ async def upload(
     the document is answerable. Empty metadata fields are taken from the file where it says them."""
     data, filename = await read_upload(request, file)
     meta = {"title": title, "publisher": publisher, "published": published, "url": url, "speaker": speaker}
-    job, doc_id = add(request, data, filename, meta, id.strip())
+    job, doc_id = await add(request, data, filename, meta, id.strip())
     return accepted(job, doc_id)
 
 
@@ -171,7 +215,7 @@ async def inspect(request: Request, file: Annotated[UploadFile, File()]) -> Insp
     """What a file would add, without adding it: its kind and the metadata it states (the page
     prefills its fields with these)."""
     data, filename = await read_upload(request, file)
-    prep = prepared(request, data, filename, {})
+    prep = await prepared(request, data, filename, {})
     d = prep.documents[0]
     return Inspected(kind=prep.kind.lstrip("."), documents=len(prep.documents),
                      words=sum(len(x.text.split()) for x in prep.documents),
@@ -196,13 +240,24 @@ async def replace(
     given = {k: v for k, v in (("title", title), ("publisher", publisher), ("published", published), ("url", url),
                                ("speaker", speaker)) if v is not None}
     meta = library.clean_meta(given)
+    upload_id = entry["id"]
+    if entry.get("members"):
+        raise UploadError("a document of an uploaded JSONL file: remove the file and upload it again", 409)
     if file is not None and (file.filename or file.size):
         data, filename = await read_upload(request, file)
         keep = {k: v for k, v in entry.items() if k in library.META_FIELDS}
-        prep = prepared(request, data, filename, {**keep, **meta, "id": source_id})
-        job = jobs_of(request).submit("replace", source_id, lambda: library.stage_add(sources, source_id, prep, meta))
+        prep = await prepared(request, data, filename, {**keep, **meta, "id": source_id})
+        if prep.kind == ".jsonl" or len(prep.documents) != 1:
+            raise UploadError("a document is replaced by a file holding one document (not JSONL)")
+
+        def stage() -> library.Change:
+            uploaded(request, source_id)  # still there, now that the changes queued before have run
+            return library.stage_add(sources, upload_id, prep, meta)
+
+        job = jobs_of(request).submit("replace", source_id, stage, expect={source_id: True})
     elif given:
-        job = jobs_of(request).submit("edit", source_id, lambda: library.stage_meta(sources, source_id, meta))
+        job = jobs_of(request).submit("edit", source_id, lambda: library.stage_meta(sources, upload_id, meta),
+                                      expect={source_id: True})
     else:
         raise UploadError("send a file, metadata fields, or both")
     return accepted(job, source_id)
@@ -212,10 +267,16 @@ async def replace(
                tags=["documents"])
 def remove(request: Request, source_id: str) -> JSONResponse:
     """Remove a document added here; answers stop quoting it once the job is done."""
-    uploaded(request, source_id)
-    sources = request.app.state.settings.sources_dir
-    job = jobs_of(request).submit("remove", source_id, lambda: library.stage_remove(sources, source_id))
+    job = remove_job(request, source_id)
     return accepted(job, source_id)
+
+
+def remove_job(request: Request, source_id: str) -> Job:
+    entry = uploaded(request, source_id)
+    sources = request.app.state.settings.sources_dir
+    gone = [m for m in entry.get("members", "").split(",") if m] or [entry["id"]]
+    return jobs_of(request).submit("remove", source_id, lambda: library.stage_remove(sources, entry["id"]),
+                                   expect={m: False for m in gone})
 
 
 @router.get("/api/jobs/{job_id}", response_model=JobOut, responses=ERRORS, tags=["documents"])
@@ -258,7 +319,7 @@ async def upload_form(request: Request, file: Annotated[UploadFile, File()], tit
     async def act():
         data, filename = await read_upload(request, file)
         meta = {"title": title, "publisher": publisher, "published": published, "url": url}
-        return add(request, data, filename, meta)[0]
+        return (await add(request, data, filename, meta))[0]
 
     return await page_change(request, key, act)
 
@@ -266,9 +327,7 @@ async def upload_form(request: Request, file: Annotated[UploadFile, File()], tit
 @pages.post("/sources/{source_id}/remove")
 async def remove_form(request: Request, source_id: str, key: Annotated[str, Form()] = ""):
     async def act():
-        uploaded(request, source_id)
-        sources = request.app.state.settings.sources_dir
-        return jobs_of(request).submit("remove", source_id, lambda: library.stage_remove(sources, source_id))
+        return remove_job(request, source_id)
 
     return await page_change(request, key, act)
 

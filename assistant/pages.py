@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 
 from .answer import Answer, Assistant, validate_question
 from .app import in_answer_pool
-from .conversation import Conversation, Scope, scope_of
+from .conversation import MAX_TURNS, Conversation, Scope, scope_of
 from .errors import InvalidQuestionError
 from .examples import example_questions
 from .present import citation_markdown, citation_text, conversation_markdown, short_citation, viewer_url
@@ -125,12 +125,21 @@ def chat_page(request: Request, conv: Conversation, scope: Scope, turns: list[Tu
     assistant = assistant_of(request)
     corpus = corpus_of(assistant)
     chips = [{"name": name, "label": label, "remove": conv.without(name).url()} for name, label in scope.labels.items()]
+    # The form's selects carry the filters to the next question: each shows the value in force (an
+    # actor by its canonical name), listed even when the corpus's short list leaves it out.
+    selected = {"publisher": conv.publisher if "publisher" in scope.labels else "",
+                "source": conv.source if "source" in scope.labels else "",
+                "actor": scope.labels.get("actor", "")}
+    options = {"publisher": list(corpus.publishers), "source": list(corpus.documents), "actor": list(corpus.actors)}
+    for name, value in selected.items():
+        if value and value not in {c.value for c in options[name]}:
+            options[name].append(Choice(value, scope.labels.get(name, value)))
     return templates(request).TemplateResponse(request, "chat.html", {
         "conv": conv, "turns": [turn_context(request, t, i, conv) for i, t in enumerate(turns, 1)],
-        "error": error, "draft": draft, "corpus": corpus, "chips": chips, "dropped": scope.dropped,
-        "max_chars": assistant.settings.max_question_chars, "fresh": Conversation(publisher=conv.publisher,
-                                                                                  source=conv.source,
-                                                                                  actor=conv.actor).url(),
+        "error": error, "draft": draft, "options": options, "selected": selected, "chips": chips,
+        "dropped": scope.dropped,
+        "max_chars": assistant.settings.max_question_chars, "max_turns": MAX_TURNS,
+        "fresh": Conversation(publisher=conv.publisher, source=conv.source, actor=conv.actor).url(),
         "export": "/export.md?" + conv.query() if conv.questions else "",
         "examples": [(q, conv.asking(q).url(turn=len(conv.questions) + 1)) for q in corpus.examples],
     }, status_code=status)

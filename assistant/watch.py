@@ -8,18 +8,20 @@ import threading
 from pathlib import Path
 
 from .jobs import Jobs
+from .library import UPLOADS
 from .settings import Settings
 
 log = logging.getLogger("assistant")
 
 
 def visible(path: str, root: Path) -> bool:
-    """Changes that matter: not dot-files (the upload staging, editors' swap files)."""
+    """Changes that matter: not dot-files (editors' swap files, backups), and not uploads/, whose
+    changes are made, and indexed, by the upload jobs themselves."""
     try:
         rel = Path(path).resolve().relative_to(root)
     except ValueError:
         return False
-    return not any(part.startswith(".") for part in rel.parts)
+    return not any(part.startswith(".") for part in rel.parts) and rel.parts[:1] != (UPLOADS,)
 
 
 def watch_sources(settings: Settings, jobs: Jobs) -> threading.Event:

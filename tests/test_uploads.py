@@ -22,7 +22,8 @@ LAMPS = ("The Ministry of Lamps announced a plan to replace every street lamp wi
 def make_client(settings, embedder, **changes) -> TestClient:
     settings = settings.model_copy(update={"uploads": True, **changes})
     assistant = open_assistant(settings, embedder=embedder, log=lambda m: None)
-    return TestClient(create_app(settings, assistant), raise_server_exceptions=False)
+    # base_url: the server answers changes only at a loopback name (see manage.allowed)
+    return TestClient(create_app(settings, assistant), raise_server_exceptions=False, base_url="http://localhost")
 
 
 @pytest.fixture
@@ -151,7 +152,7 @@ def test_documents_placed_by_hand_are_not_changed_through_the_api(client, tiny_s
 
 def test_uploads_are_off_unless_turned_on(tiny_settings, fake_embedder):
     assistant = open_assistant(tiny_settings, embedder=fake_embedder, log=lambda m: None)
-    with TestClient(create_app(tiny_settings, assistant)) as c:
+    with TestClient(create_app(tiny_settings, assistant), base_url="http://localhost") as c:
         r = c.post("/api/sources", files={"file": ("a.txt", LAMPS.encode())})
         assert r.status_code == 403 and "ASSISTANT_UPLOADS" in r.json()["detail"]
         assert "Add a document" not in c.get("/sources").text
@@ -182,7 +183,7 @@ def test_a_change_posted_from_another_site_is_refused(client, tiny_settings):
 
 def test_the_page_form_adds_a_document_and_shows_its_progress(client):
     r = client.post("/sources/upload", files={"file": ("lamps.md", b"# Lanterns\n\n" + LAMPS.encode())},
-                    data={"publisher": "Guild of Lamplighters"}, headers={"Origin": "http://testserver"},
+                    data={"publisher": "Guild of Lamplighters"}, headers={"Origin": "http://localhost"},
                     follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/jobs/")
     job_id = r.headers["location"].rsplit("/", 1)[1]
@@ -258,3 +259,65 @@ def test_nothing_is_written_outside_sources_and_index(client, tiny_settings, tmp
                for p in inside - set(tmp_path.glob("*")))
     after = {p for p in watched.rglob("*") if not p.is_relative_to(tmp_path)}
     assert after == before
+
+
+def test_uploads_queued_together_cannot_take_one_id(client, tiny_settings):
+    """Ids are checked again on the worker, just before writing: the second of two queued uploads
+    asking for the same id fails instead of replacing the first."""
+    codes = [upload(client, "lamps.txt", LAMPS.encode(), id="lamps") for _ in range(2)]
+    states = [wait(client, body)["state"] if code == 202 else code for code, body in codes]
+    assert sorted(map(str, states)) in (["409", "done"], ["done", "failed"]), states
+    assert (tiny_settings.sources_dir / "uploads" / "lamps.txt").read_bytes() == LAMPS.encode()
+
+
+def test_a_failed_write_is_undone_and_bad_metadata_never_reaches_the_catalog(client, tiny_settings, monkeypatch):
+    code, body = upload(client, "lamps.txt", LAMPS.encode(), title="Lamps\x7fX")
+    assert code == 422 and "control characters" in body["detail"]
+    code, body = upload(client, "lamps.txt", LAMPS.encode())
+    assert wait(client, body)["state"] == "done"
+    before = sorted((p.name, p.read_bytes()) for p in (tiny_settings.sources_dir / "uploads").iterdir())
+    real = library.os.replace
+
+    def full(src, dst):  # the new catalog cannot be put in place (a rename back from a backup still can)
+        if str(dst).endswith("catalog.toml") and str(src).endswith(".tmp"):
+            raise OSError(28, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(library.os, "replace", full)
+    state = wait(client, client.delete(f"/api/sources/{body['id']}").json())
+    monkeypatch.setattr(library.os, "replace", real)
+    assert state["state"] == "failed" and "No space" in state["error"]
+    after = sorted((p.name, p.read_bytes()) for p in (tiny_settings.sources_dir / "uploads").iterdir())
+    assert after == before  # the document's file is back and nothing is left half-written
+    assert client.get(f"/api/sources/{body['id']}").status_code == 200
+
+
+def test_files_that_hold_no_readable_document_are_refused_with_a_reason(client):
+    code, body = upload(client, "empty.html", b"<!doctype html><html><body><script>x()</script></body></html>")
+    assert code == 422 and "nothing readable" in body["detail"]
+    code, body = upload(client, "bad.jsonl", b'{"id": "a", "text": "Fine words here."}\n{"id": "b"}\n')
+    assert code == 422 and "cannot be read" in body["detail"]
+
+
+def test_a_jsonl_upload_is_managed_through_its_documents(client):
+    lines = b'{"id": "lamp-plan", "title": "Lamp plan", "text": "The Guild of Lamplighters opposes the lanterns."}\n' \
+            b'{"id": "lamp-cost", "title": "Lamp cost", "text": "The lanterns cost more than oil lamps."}\n'
+    code, body = upload(client, "bulk.jsonl", lines)
+    assert code == 202 and body["id"] == "lamp-plan" and wait(client, body)["state"] == "done"
+    assert client.get("/api/sources/lamp-cost").status_code == 200
+    assert client.put("/api/sources/lamp-plan", data={"title": "x"}).status_code == 409
+    state = wait(client, client.delete("/api/sources/lamp-cost").json())
+    assert state["state"] == "done"
+    assert client.get("/api/sources/lamp-plan").status_code == 404  # the file goes as a whole
+
+
+def test_an_id_that_names_a_configuration_file_is_refused(client):
+    code, body = upload(client, "readme.md", b"# Notes\n\nSome words about lanterns.\n", id="README")
+    assert code == 422 and "configuration file" in body["detail"]
+
+
+def test_changes_are_taken_only_at_a_loopback_name(client):
+    """DNS rebinding: a hostile page whose name now points at 127.0.0.1 sends its own Host and Origin."""
+    r = client.post("/api/sources", files={"file": ("a.txt", LAMPS.encode())},
+                    headers={"Host": "attacker.example:8000", "Origin": "http://attacker.example:8000"})
+    assert r.status_code == 403 and "loopback" in r.json()["detail"]

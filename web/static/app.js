@@ -133,6 +133,11 @@
     for (;;) {
       const response = await fetch(url);
       if (response.status === 401) { setTimeout(function () { location.reload(); }, 2000); return {}; }
+      if (!response.ok) {  // e.g. the server restarted and no longer knows the job
+        const gone = { state: "failed", stage: "", progress: 0, error: "the server no longer knows this change; see the documents page" };
+        update(gone);
+        return gone;
+      }
       const job = await response.json();
       update(job);
       if (job.state === "done" || job.state === "failed") return job;
@@ -190,6 +195,8 @@
     if (!text) { event.preventDefault(); showError("Please type a question."); question.focus(); return; }
     // New filters apply to the whole conversation: let the form post and the page ask it all again.
     if (filtersChanged() && conversation.querySelector(".turn")) return;
+    // A conversation keeps its last turns only (the URL holds them): past that, the page is rebuilt.
+    if (form.querySelectorAll("input[name=history]").length >= Number(form.dataset.maxTurns || 20)) return;
     event.preventDefault();
     showError("");
     const body = new URLSearchParams(new FormData(form));
