@@ -58,12 +58,15 @@ def one_faiss_thread() -> None:
         pass
 
 
-def has_key(headers: Headers, key: str) -> bool:
+def key_matches(given: str, key: str) -> bool:
     import hmac
 
-    auth = headers.get("authorization", "")
-    given = auth[7:] if auth.lower().startswith("bearer ") else headers.get("x-api-key", "")
     return hmac.compare_digest(given.encode(), key.encode())  # constant time: no timing hints about the key
+
+
+def has_key(headers: Headers, key: str) -> bool:
+    auth = headers.get("authorization", "")
+    return key_matches(auth[7:] if auth.lower().startswith("bearer ") else headers.get("x-api-key", ""), key)
 
 
 class Guard:

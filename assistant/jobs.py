@@ -53,7 +53,8 @@ class Job:
         self.fractions[stage] = done / total if total else 1.0
         for earlier in ("reading", "parsing", "embedding") if stage in ("writing", "loading") else ("reading",):
             self.fractions[earlier] = 1.0
-        self.stage = stage if stage not in ("parsing", "embedding") or len(self.stages) < 3 else "parsing and embedding"
+        both = {"parsing", "embedding"} <= self.stages.keys() and stage in ("parsing", "embedding")
+        self.stage = "parsing and embedding" if both else stage
         self.progress = round(min(0.99, sum(WEIGHTS.get(k, 0) * f for k, f in self.fractions.items())), 3)
 
 

@@ -21,6 +21,7 @@ import shutil
 import tomllib
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -319,10 +320,20 @@ def file_name(doc_id: str, kind: str) -> str:
     return f"{doc_id}{kind}"
 
 
-def staged(change: Change, write) -> Change:
-    """Run a change's writes; if any fails, undo the ones made, so sources/ is as it was."""
+def stage(sources: Path, doc_id: str, edit: Callable[[Change, Path, dict], None], existing: bool = True) -> Change:
+    """One change to sources/uploads/: `edit(change, folder, entries)` writes files through `change` and
+    edits the catalog's entries, which are then written too. If any write fails, the ones made are
+    undone, so sources/ is as it was. `existing`: the document must still be there (a change queued
+    behind its removal fails)."""
+    folder = uploads_dir(sources)
+    change = Change(folder, made_folder=not folder.exists())
     try:
-        write()
+        folder.mkdir(parents=True, exist_ok=True)
+        entries = read_uploads(sources)
+        if existing and doc_id not in entries:
+            raise UploadError(f"{doc_id!r} was removed meanwhile", 404)
+        edit(change, folder, entries)
+        change.write(folder / CATALOG, catalog_text(entries).encode())
     except BaseException:
         change.undo()
         raise
@@ -330,12 +341,8 @@ def staged(change: Change, write) -> Change:
 
 
 def stage_add(sources: Path, doc_id: str, prepared: Prepared, meta: dict[str, str], members: str = "") -> Change:
-    folder = uploads_dir(sources)
-    change = Change(folder, made_folder=not folder.exists())
-
-    def write() -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        entries = read_uploads(sources)
+    """A new document, or a new file for one (its metadata kept unless `meta` changes it)."""
+    def edit(change: Change, folder: Path, entries: dict) -> None:
         old = entries.get(doc_id)
         name = file_name(doc_id, prepared.kind)
         if old and old["file"] != name:
@@ -343,38 +350,22 @@ def stage_add(sources: Path, doc_id: str, prepared: Prepared, meta: dict[str, st
         change.write(folder / name, prepared.data)
         kept = {k: v for k, v in (old or {}).items() if k in META_FIELDS}
         entries[doc_id] = {"file": name, "id": doc_id, **kept, **meta, **({"members": members} if members else {})}
-        change.write(folder / CATALOG, catalog_text(entries).encode())
 
-    return staged(change, write)
+    return stage(sources, doc_id, edit, existing=False)
 
 
 def stage_meta(sources: Path, doc_id: str, meta: dict[str, str]) -> Change:
-    folder = uploads_dir(sources)
-    change = Change(folder)
-
-    def write() -> None:
-        entries = read_uploads(sources)
-        if doc_id not in entries:
-            raise UploadError(f"{doc_id!r} was removed meanwhile", 404)
+    def edit(change: Change, folder: Path, entries: dict) -> None:
         entries[doc_id] = {**entries[doc_id], **meta}
-        change.write(folder / CATALOG, catalog_text(entries).encode())
 
-    return staged(change, write)
+    return stage(sources, doc_id, edit)
 
 
 def stage_remove(sources: Path, doc_id: str) -> Change:
-    folder = uploads_dir(sources)
-    change = Change(folder)
+    def edit(change: Change, folder: Path, entries: dict) -> None:
+        change.remove(folder / entries.pop(doc_id)["file"])
 
-    def write() -> None:
-        entries = read_uploads(sources)
-        if doc_id not in entries:
-            raise UploadError(f"{doc_id!r} was removed meanwhile", 404)
-        entry = entries.pop(doc_id)
-        change.remove(folder / entry["file"])
-        change.write(folder / CATALOG, catalog_text(entries).encode())
-
-    return staged(change, write)
+    return stage(sources, doc_id, edit)
 
 
 def clean_leftovers(sources: Path) -> None:

@@ -17,6 +17,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
 from . import library
+from .api import error
+from .app import key_matches
 from .errors import UploadError
 from .ingest import CONFIG_FILES
 from .jobs import Job, Jobs
@@ -183,12 +185,13 @@ async def add(request: Request, data: bytes, filename: str, meta: dict[str, str]
 # Whether changes are allowed is decided before the request's body is looked at.
 router = APIRouter(dependencies=[Depends(allowed)])
 
-ERRORS = {400: {"description": "A body that is not multipart form data."},
-          403: {"description": "Uploads are off, or the request came from another site's page."},
-          404: {"description": "Unknown source or job."},
-          409: {"description": "Duplicate id, or a document placed in sources/ by hand."},
-          413: {"description": "File too large or too many pages."},
-          422: {"description": "A file that cannot be used (wrong kind, empty, broken, encrypted), with the reason."}}
+# Each with the error body every route answers with (api.error).
+ERRORS = {400: error("A body that is not multipart form data."),
+          403: error("Uploads are off, or the request came from another site's page or host name."),
+          404: error("Unknown source or job."),
+          409: error("Duplicate id, or a document placed in sources/ by hand."),
+          413: error("File too large or too many pages."),
+          422: error("A file that cannot be used (wrong kind, empty, broken, encrypted), with the reason.")}
 
 
 @router.post("/api/sources", status_code=202, response_model=Accepted, responses=ERRORS, tags=["documents"])
@@ -291,10 +294,9 @@ def job_status(request: Request, job_id: str) -> JobOut:
 # -- the documents page's forms ------------------------------------------------------------------------
 
 def page_key_ok(request: Request, key: str) -> bool:
-    import hmac
-
+    """The page forms send the key as a field (a browser cannot add the header to a form post)."""
     want = request.app.state.settings.api_key
-    return not want or hmac.compare_digest(key.encode(), want.encode())
+    return not want or key_matches(key, want)
 
 
 async def page_change(request: Request, key: str, act) -> HTMLResponse | RedirectResponse:

@@ -34,7 +34,7 @@ import numpy as np
 from . import __version__, terms
 from .actors import Actors, Cast, build_cast, read_user_actors
 from .attribution import attribute_document, main_label
-from .chunk import ChunkParams, Chunked, chunk_document
+from .chunk import Chunked, ChunkParams, chunk_document
 from .embed import index_vectors
 from .errors import IndexBusyError, IndexMismatchError, IndexMissingError
 from .ingest import Block, Document, Problem, load_sources
@@ -278,7 +278,9 @@ def build_index(
         # the parse (spaCy, mostly one core) runs here: on two cores the two overlap.
         ctexts = [ch.embed_text for _, c in chunked for ch in c.chunks]
         stexts = [sentence_embed_text(doc, s.section, s.context, s.text) for doc, c in chunked for s in c.sentences]
-        todo = list({k: t for k, t in ((embed_key(t), t) for t in ctexts + stexts) if k not in known}.items())
+        skeys = [embed_key(t) for t in stexts]  # in sentence order: the rows below take theirs from here
+        ckeys = [embed_key(t) for t in ctexts]
+        todo = list({k: t for k, t in zip(ckeys + skeys, ctexts + stexts) if k not in known}.items())
         with ThreadPoolExecutor(1, thread_name_prefix="embed") as pool:
             encoding = pool.submit(encode_with_progress, embedder, [t for _, t in todo], progress, tell)
             facts = parse_all(chunked, previous_facts(settings) if reuse else {}, progress, tell)
@@ -289,15 +291,15 @@ def build_index(
             for doc, c in chunked:
                 base = len(chunk_rows)
                 for ch in c.chunks:
-                    chunk_rows.append(ChunkRow(doc.id, ch.ordinal, ch.section, ch.start, ch.end, embed_key(ch.embed_text)))
+                    chunk_rows.append(ChunkRow(doc.id, ch.ordinal, ch.section, ch.start, ch.end, ckeys[base + ch.ordinal]))
                 doc_facts = facts[pos:pos + len(c.sentences)]
+                doc_keys = skeys[pos:pos + len(c.sentences)]
                 pos += len(c.sentences)
                 attributed = attribute_document(doc.title, doc.publisher, doc.speaker, c.sentences, doc_facts, actors)
-                for s, f, (actor, stance) in zip(c.sentences, doc_facts, attributed):
-                    text = sentence_embed_text(doc, s.section, s.context, s.text)
+                for s, f, key, (actor, stance) in zip(c.sentences, doc_facts, doc_keys, attributed):
                     sentence_rows.append(SentenceRow(
                         doc.id, base + s.chunk, s.section, s.start, s.end, s.block_start, s.block_end, s.context,
-                        actor, embed_key(text), embed_key(s.text), s.item, stance, f.kinds, tuple(f.to_json())))
+                        actor, key, embed_key(s.text), s.item, stance, f.kinds, tuple(f.to_json())))
             fresh = dict(zip((k for k, _ in todo), encoding.result()))
         # Only texts not embedded before went to the model.
         keyed = [(r.key, r.source_id) for r in chunk_rows] + [(r.key, r.source_id) for r in sentence_rows]
