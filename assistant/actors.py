@@ -126,6 +126,7 @@ class Actors:
         for lst in self._full.values():
             lst.sort(key=lambda e: -len(e[0]))
         self._partial = self._partials()
+        self._shared = self._surnames()
         self._max_partial = max((len(k) for k in self._partial), default=0)
         # A question is read several times (who is asked, which words name them, what the model reads):
         # the mentions of a text are found once.
@@ -148,7 +149,38 @@ class Actors:
         full = {entry[0] for lst in self._full.values() for entry in lst}
         return {form: next(iter(owners)) for form, owners in found.items() if len(owners) == 1 and form not in full}
 
+    def _surnames(self) -> dict[str, tuple[str, ...]]:
+        """Surname stem -> the people who share it ("Bush" of two presidents): no short form of its own,
+        but a question that uses it asks about one of them."""
+        owners: dict[str, list[str]] = {}
+        for a in self.actors:
+            if a.kind == "person":
+                for form in short_forms(a.name, a.kind):
+                    owners.setdefault(form[0], []).append(a.name)
+        return {k: tuple(dict.fromkeys(v)) for k, v in owners.items() if len(set(v)) >= 2}
+
     # -- finding ---------------------------------------------------------------------------------
+
+    def namesakes(self, text: str) -> list[tuple[int, int, tuple[str, ...]]]:
+        """Surnames in a question that several people of the cast share, with the people: (start, end,
+        names). The span takes in a modifier after "the" ("the younger Bush"), which is part of the name."""
+        if not self._shared:
+            return []
+        toks = tokenize(text)
+        found = self.find(text, question=True)
+        out = []
+        for i, t in enumerate(toks):
+            names = self._shared.get(terms.stem(t.norm))
+            if not names or not t.raw[:1].isupper() or any(m.start <= t.start < m.end for m in found):
+                continue
+            start = t.start
+            if i >= 2 and toks[i - 2].norm == "the" and toks[i - 1].raw.islower():
+                start = toks[i - 2].start  # "the younger Bush", "the elder Bush"
+            elif i >= 1 and toks[i - 1].norm == "the":
+                start = toks[i - 1].start
+            out.append((start, name_end(t), names))
+        return out
+
 
     def _find(self, text: str, question: bool = False) -> tuple[Mention, ...]:
         """Actors named in a text, in order. In a question, case is ignored and shortened names count."""

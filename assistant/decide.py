@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -36,7 +37,7 @@ QUANTITY = re.compile(r"[£$€]\s?\d|\d\s?%|\b\d[\d,.]*\s*(?:per ?cent|percent|
 MONEY = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s*(?:million|billion|trillion|bn|m|k|pounds|euros|dollars)\b", re.I)
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
-                         "hundred thousand million billion half double".split())
+                         "hundred thousand million billion half double thirds quarters".split())
 
 
 def has_quantity(text: str, counted: tuple[str, ...] = ()) -> bool:
@@ -47,11 +48,23 @@ def has_quantity(text: str, counted: tuple[str, ...] = ()) -> bool:
         heads = set(counted[:1]) | set(counted[-1:])
         toks = terms.words(text)
         for i, w in enumerate(toks):
-            if (w[:1].isdigit() or w in NUMBER_WORDS) and not YEAR.match(w):
+            fraction = w in ("third", "quarter") and i > 0 and toks[i - 1] in ("a", "one")  # not "the third"
+            if (w[:1].isdigit() or w in NUMBER_WORDS or fraction) and not YEAR.match(w):
                 if any(terms.stem(t) in heads for t in toks[i + 1:i + 5]):
                     return True
         return False
     return any(not YEAR.match(m.group().strip()) for m in QUANTITY.finditer(text))
+
+
+# Derivational endings (after stemming): "earners" is known to a corpus that says "earn".
+DERIVED = ("ers", "er", "or", "ist", "ism", "ment", "ness", "ship", "ity", "ion", "al", "ly")
+
+
+def known(stem: str, df: Mapping[str, int]) -> bool:
+    """Whether a corpus (its document frequencies by stem) has a word or a word it derives from
+    ("earner" from "earn"): a question's wording need not be the documents'."""
+    return df.get(stem, 0) > 0 or any(stem.endswith(e) and len(stem) - len(e) >= 3 and df.get(stem[:-len(e)], 0) > 0
+                                      for e in DERIVED)
 
 
 def answers_type(q: Question, text: str, kinds: set[str], actor: str | None) -> bool:
@@ -112,6 +125,9 @@ class Judge:
     def idf(self, stem: str) -> float:
         df = self.index.df.get(stem, 0)
         return math.log(1 + self.n / (1 + df))
+
+    def known(self, stem: str) -> bool:
+        return known(stem, self.index.df)
 
     def block_terms(self, source_id: str, start: int, end: int, section: str) -> frozenset[str]:
         key = (source_id, start)
@@ -210,7 +226,8 @@ class Judge:
                     if on_topic and answers_type(q, text, set(s.kinds), s.actor):
                         type_ok = 1.0
                         break
-        absent = [w for t, w in weights.items() if self.index.df.get(t, 0) == 0 and t not in self._name_stems]
+        absent = [w for t, w in weights.items()
+                  if not self.known(t) and t not in self._name_stems and t not in q.carried]
         rare = sum(absent) / total if topic else 0.0
         names = self.unknown_names(q)
         best = float(ranked.score[0]) if len(ranked) else 0.0
@@ -244,8 +261,9 @@ class Judge:
             if missing:
                 return f"{NO_ANSWER} They never mention {', '.join(missing)}."
         if rare > 0:
-            missing = [w for w in q.topic_words if all(self.index.df.get(terms.stem(k), 0) == 0 and specificity(k) > 0.5
-                                                           and terms.stem(k) not in self._name_stems for k in terms.words(w))]
+            missing = [w for w in q.topic_words if all(not self.known(terms.stem(k)) and specificity(k) > 0.5
+                                                           and terms.stem(k) not in self._name_stems
+                                                           and terms.stem(k) not in q.carried for k in terms.words(w))]
             if missing:
                 return f"{NO_ANSWER} They never mention {', '.join(missing)}."
         if not type_ok:

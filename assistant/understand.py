@@ -72,6 +72,9 @@ class Question:
     comparison: bool
     who_stance: str | None  # "Who welcomed X?" -> "welcomes": the stance whose holders are asked for
     followup: bool = False  # read with the conversation
+    # Topic stems lent by the conversation: coverage reads them, but whether the corpus knows them at all
+    # was judged when they were asked.
+    carried: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -142,6 +145,14 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
             group.append(b.actor)
         topic += [a for a in asked if a not in group]
         asked = list(dict.fromkeys(group))
+    for start, end, names in actors.namesakes(text):
+        # A surname several people share ("Bush"): one of them is asked about, unless it names a topic.
+        after = text[end:end + 40]
+        if PREP_TOPIC.search(text[max(0, start - 30):start]) or (
+                re.match(r"['’]s?\s+\w", after) and not re.match(r"['’]s?\s+" + VIEW_NOUN + r"\b", after, re.I)):
+            continue
+        for name in names:
+            add(asked, name)
     if WHO_ASKS.match(text) and not says(text):
         # "Who ordered the Hewitt Review?": the actor asked for is the unknown one; those named are the topic.
         # ("Who did Hewitt say should step in?" asks for a name in Hewitt's own statement.)
@@ -212,6 +223,20 @@ def name_words(text: str, actors: Actors, whose: Sequence[str]) -> set[str]:
         # A loose alias ("the report") of an actor also named in full is the topic, not the actor.
         if m.actor in whose and not (m.weak and m.actor in strong):
             out.update(terms.words(text[m.start:m.end]))
+    for start, end, names in actors.namesakes(text):
+        if set(names) & set(whose):
+            out.update(terms.words(text[start:end]))  # "the younger Bush" names someone; it is no topic
+    return out
+
+
+def source_frame(text: str, actors: Actors) -> set[str]:
+    """"in The King's Fund's reading": the noun that makes an actor the source to read frames the
+    question; it is not what the question is about."""
+    out = set()
+    for m in actors.find(text, question=True):
+        frame = SOURCE_AFTER.match(text[m.end:m.end + 40])
+        if frame:
+            out.update(terms.words(frame.group(1)))
     return out
 
 
@@ -262,7 +287,7 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
     if kind and kind != "who" and not says(text):
         # "When was the Hewitt Review announced?": a fact about an actor, not a position it holds.
         asked, topic_actors = [], list(dict.fromkeys(topic_actors + asked))
-    names = name_words(text, actors, asked + sources)
+    names = name_words(text, actors, asked + sources) | source_frame(text, actors)
     frame = attitude_stems()
     # The topic's words as written ("HARPs", not "harp"), for showing; matched by their stems.
     written = [m.group(0) for m in re.finditer(r"[A-Za-z0-9£][\w'’%£-]*", text)]
@@ -318,6 +343,12 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
     prev = understand(history[-1], history[:-1], actors, acronyms)
     carried: list[str] = []
     q = own
+    shared = {n for _, _, names in actors.namesakes(asked) for n in names}
+    if CONTINUES.match(asked) and shared & set(prev.actors) and set(own.actors) - set(prev.actors):
+        # "And the younger Bush?" after a question about the elder: "and" turns to someone else, so the one
+        # asked about before is not who a shared surname means now.
+        rest = tuple(a for a in own.actors if a not in prev.actors or a not in shared)
+        q = replace(q, actors=rest, comparison=own.comparison and len(rest) >= 2)
     if needs_actors and prev.actors:
         q = replace(q, actors=prev.actors, comparison=prev.comparison, who_stance=q.who_stance or prev.who_stance)
         carried += [a for a in prev.actors if a not in q.asked]
@@ -326,6 +357,7 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
     if needs_topic:
         extra = [w for w in prev.topic_words if w not in q.topic_words]
         q = replace(q, topic=tuple(dict.fromkeys(q.topic + prev.topic)), topic_words=q.topic_words + tuple(extra),
+                    carried=tuple(t for t in prev.topic if t not in q.topic),
                     tokens=tuple(dict.fromkeys(q.tokens + prev.topic)),
                     topic_actors=tuple(dict.fromkeys(q.topic_actors + prev.topic_actors + tuple(
                         a for a in prev.actors if a not in q.actors))) if q.actors != prev.actors else q.topic_actors,

@@ -17,6 +17,8 @@ CAST = Actors([
     Actor("Covid Bereaved Families for Justice", (), (), "organisation", "catalog"),
     Actor("Association of Directors of Public Health", (), (), "organisation", "catalog"),
     Actor("HM Treasury", (), (), "organisation", "catalog"),
+    Actor("Mayor Ada Quill", (), (), "person", "catalog"),
+    Actor("Tom Quill", (), (), "person", "catalog"),
 ])
 ACRONYMS = {"nlr": "national lantern register"}
 
@@ -90,3 +92,47 @@ def test_answer_types_from_the_clause_opening_wh_phrase():
 def test_questions_are_hashable_and_equal_when_read_the_same():
     a, b = read("What did the union say?"), read("What did the union say?")
     assert a == b and hash(a) == hash(b) and replace(a, text="x") != a
+
+
+def test_a_surname_two_people_share_asks_about_either():
+    q = read("What did Quill say about the levy?")
+    assert set(q.actors) == {"Mayor Ada Quill", "Tom Quill"} and not q.comparison
+    assert q.topic_words == ("levy",)
+    assert read("What did the union say about Quill's levy?").actors == ("Lamplighters Union",)
+
+
+def test_and_the_other_namesake_turns_to_the_one_not_asked_about_before():
+    q = read("And the younger Quill?", ["What did Tom Quill say about night shifts?"])
+    assert q.actors == ("Mayor Ada Quill",) and q.followup
+    assert "younger" not in q.topic_words and "night" in q.topic_words  # a modifier of the name, not a topic
+
+
+def test_topic_lent_by_the_conversation_is_marked_as_carried():
+    q = read("Why does she say it grew?", ["What did Senator Jane Roe say about the veterans fund?"])
+    assert q.actors == ("Senator Jane Roe",)
+    assert {"veteran", "fund"} <= set(q.carried) and "grew" not in q.carried
+    assert read("What did Senator Jane Roe say about the veterans fund?").carried == ()
+
+
+def test_a_word_is_known_to_a_corpus_that_has_the_word_it_derives_from():
+    from assistant.decide import known
+    from assistant.terms import stem
+
+    df = {stem("earn"): 3, stem("lantern"): 2}
+    assert known(stem("earners"), df) and known(stem("lanterns"), df)
+    assert not known(stem("mars"), df) and not known(stem("er"), df)
+
+
+def test_the_noun_that_names_a_source_is_no_topic():
+    q = read("Does the ministry plan more night shifts, in the Lamplighters Union's reading?")
+    assert q.sources == ("Lamplighters Union",) and "reading" not in q.topic_words and "night" in q.topic_words
+
+
+def test_a_fraction_answers_how_many_but_an_ordinal_does_not():
+    from assistant.decide import has_quantity
+    from assistant.terms import stem
+
+    counted = (stem("lamplighters"),)
+    assert has_quantity("Around a third of lamplighters earn too little.", counted)
+    assert has_quantity("Two thirds of lamplighters work nights.", counted)
+    assert not has_quantity("The third lamplighter spoke next.", counted)
