@@ -173,12 +173,15 @@ class Actors:
             names = self._shared.get(terms.stem(t.norm))
             if not names or not t.raw[:1].isupper() or any(m.start <= t.start < m.end for m in found):
                 continue
-            start = t.start
-            if i >= 2 and toks[i - 2].norm == "the" and toks[i - 1].raw.islower():
-                start = toks[i - 2].start  # "the younger Bush", "the elder Bush"
-            elif i >= 1 and toks[i - 1].norm == "the":
-                start = toks[i - 1].start
-            out.append((start, name_end(t), names))
+            given = {w for n in names for w in core_name(n)}
+            first = i
+            while first > 0 and toks[first - 1].raw[:1].isupper() and toks[first - 1].norm in given:
+                first -= 1  # "George Bush": a given name they share
+            if first >= 2 and toks[first - 2].norm == "the" and toks[first - 1].raw.islower():
+                first -= 2  # "the younger Bush", "the elder Bush"
+            elif first >= 1 and toks[first - 1].norm == "the":
+                first -= 1
+            out.append((toks[first].start, name_end(t), names))
         return out
 
 

@@ -56,6 +56,10 @@ def has_quantity(text: str, counted: tuple[str, ...] = ()) -> bool:
     return any(not YEAR.match(m.group().strip()) for m in QUANTITY.finditer(text))
 
 
+# Months and weekdays are capitalised but name no one: "in January" asks when, it names nothing the
+# corpus must hold (a time qualifier, like a year).
+CALENDAR = frozenset("""january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday""".split())
 # Derivational endings (after stemming): "earners" is known to a corpus that says "earn".
 DERIVED = ("ers", "er", "or", "ist", "ism", "ment", "ness", "ship", "ity", "ion", "al", "ly")
 
@@ -63,8 +67,11 @@ DERIVED = ("ers", "er", "or", "ist", "ism", "ment", "ness", "ship", "ity", "ion"
 def known(stem: str, df: Mapping[str, int]) -> bool:
     """Whether a corpus (its document frequencies by stem) has a word or a word it derives from
     ("earner" from "earn"): a question's wording need not be the documents'."""
-    return df.get(stem, 0) > 0 or any(stem.endswith(e) and len(stem) - len(e) >= 3 and df.get(stem[:-len(e)], 0) > 0
-                                      for e in DERIVED)
+    if df.get(stem, 0) > 0 or any(stem.endswith(e) and len(stem) - len(e) >= 3 and df.get(stem[:-len(e)], 0) > 0
+                                  for e in DERIVED):
+        return True
+    # A compound the corpus writes apart or hyphenated ("ringfenced" / "ring-fenced"): two known words.
+    return any(df.get(stem[:k], 0) > 0 and df.get(stem[k:], 0) > 0 for k in range(4, len(stem) - 3))
 
 
 def answers_type(q: Question, text: str, kinds: set[str], actor: str | None) -> bool:
@@ -79,6 +86,11 @@ def answers_type(q: Question, text: str, kinds: set[str], actor: str | None) -> 
     if q.answer_type == "who":
         return "who" in kinds or bool(actor)
     return True
+
+
+@lru_cache(maxsize=1)
+def calendar_stems() -> frozenset[str]:
+    return frozenset(terms.stem(w) for w in CALENDAR)
 
 
 @lru_cache(maxsize=65536)
@@ -126,8 +138,20 @@ class Judge:
         df = self.index.df.get(stem, 0)
         return math.log(1 + self.n / (1 + df))
 
-    def known(self, stem: str) -> bool:
-        return known(stem, self.index.df)
+    def unknown(self, q: Question, stem: str) -> bool:
+        """A topic term the corpus never uses that counts against answering: not part of a name the cast
+        has, not lent by the conversation, not a figure or a month (qualifiers, not topics)."""
+        return not (known(stem, self.index.df) or stem in self._name_stems or stem in q.carried
+                    or stem[:1].isdigit() or stem in calendar_stems() or stem in self.joined(q))
+
+    def joined(self, q: Question) -> set[str]:
+        """Stems of the parts of a hyphenated word the corpus writes as one ("ring-fenced" / "ringfenced")."""
+        out: set[str] = set()
+        for w in q.topic_words:
+            parts = terms.words(w)
+            if "-" in w and len(parts) > 1 and known(terms.stem("".join(parts)), self.index.df):
+                out.update(terms.stem(p) for p in parts)
+        return out
 
     def block_terms(self, source_id: str, start: int, end: int, section: str) -> frozenset[str]:
         key = (source_id, start)
@@ -148,11 +172,14 @@ class Judge:
         # Actors the question names are known; what is left of it is read for names ("the BMA and the CQC
         # on HARPs" is not one name).
         text = q.asked
-        for m in self.index.actors.find(text, question=True):
-            text = text[:m.start] + "," * (m.end - m.start) + text[m.end:]
+        spans = [(m.start, m.end) for m in self.index.actors.find(text, question=True)]
+        spans += [(start, end) for start, end, _ in self.index.actors.namesakes(text)]  # "George Bush"
+        for start, end in spans:
+            text = text[:start] + "," * (end - start) + text[end:]
         out = []
         for m in NAME.finditer(text):
-            words = [w for w in m.group(0).split() if w.lower().rstrip(".") not in TITLES]
+            words = [w for w in m.group(0).split() if w.lower().rstrip(".") not in TITLES
+                     and re.sub(r"['’]s?$", "", w.lower()) not in CALENDAR]
             if words and len(words[-1]) > 2:
                 words[-1] = words[-1].rstrip(".")  # a full stop ends the question, not the name ("W." stays)
             if m.start() > 0 and words:
@@ -161,7 +188,8 @@ class Judge:
         for m in re.finditer(r"(?<=\s)[A-Z][a-z]+\b|\b[A-Z]{3,6}s?\b", text):
             w = m.group(0)
             # one capitalised word that is not an everyday one ("the Fuller stocktake"), or an acronym ("the RCN")
-            if w not in taken and w.lower() not in TITLES and (w.isupper() or terms.zipf(w.lower()) < EVERYDAY - 0.5):
+            if w not in taken and w.lower() not in TITLES and w.lower() not in CALENDAR and (
+                    w.isupper() or terms.zipf(w.lower()) < EVERYDAY - 0.5):
                 out.append(w)
         return out
 
@@ -213,7 +241,12 @@ class Judge:
         # or costed (its most salient term), not any figure near the topic.
         # ("how many new jobs": the counted words; else the two most salient words that are not figures)
         key_terms = set(q.counted) or set(sorted((t for t in weights if not t[:1].isdigit()), key=lambda t: -weights[t])[:2])
-        for qt in quotes[:DEPTH]:
+        considered = quotes[:DEPTH]
+        if q.actors and not q.comparison:
+            # "What did X say about T?" is answered by X's words: others' quotes on T do not cover it.
+            want = retriever.codes(q.actors)
+            considered = [qt for qt in quotes if retriever.speaks_for(qt.row, want)][:DEPTH]
+        for qt in considered:
             held = self.block_terms(qt.source_id, qt.passage_start, qt.passage_end, qt.section)
             cover = max(cover, sum(w for t, w in weights.items() if t in held) / total if topic else 1.0)
             if q.answer_type and not type_ok:
@@ -226,8 +259,7 @@ class Judge:
                     if on_topic and answers_type(q, text, set(s.kinds), s.actor):
                         type_ok = 1.0
                         break
-        absent = [w for t, w in weights.items()
-                  if not self.known(t) and t not in self._name_stems and t not in q.carried]
+        absent = [w for t, w in weights.items() if self.unknown(q, t)]
         rare = sum(absent) / total if topic else 0.0
         names = self.unknown_names(q)
         best = float(ranked.score[0]) if len(ranked) else 0.0
@@ -261,11 +293,12 @@ class Judge:
             if missing:
                 return f"{NO_ANSWER} They never mention {', '.join(missing)}."
         if rare > 0:
-            missing = [w for w in q.topic_words if all(not self.known(terms.stem(k)) and specificity(k) > 0.5
-                                                           and terms.stem(k) not in self._name_stems
-                                                           and terms.stem(k) not in q.carried for k in terms.words(w))]
+            missing = [w for w in q.topic_words
+                       if all(self.unknown(q, terms.stem(k)) and specificity(k) > 0.5 for k in terms.words(w))]
             if missing:
                 return f"{NO_ANSWER} They never mention {', '.join(missing)}."
+        if q.actors and not q.comparison and cover == 0:
+            return f"{NO_ANSWER} They record no statement by {' and '.join(q.actors)} on this."
         if not type_ok:
             what = {"money": "amount", "number": "figure", "date": "date", "who": "name"}.get(q.answer_type or "", "answer")
             return f"{NO_ANSWER} The closest passages give no {what} for it."

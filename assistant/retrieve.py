@@ -174,6 +174,10 @@ class Retriever:
             out[i] = min(content_words(t, names), 12) / 12
         return out
 
+    def speaks_for(self, row: int, codes: np.ndarray) -> bool:
+        """Whether a sentence is one of these actors' (by attribution, or in their own document)."""
+        return bool(np.isin([self.actor_code[row], self.voice_code[row], self.speaker_code[row]], codes).any())
+
     def codes(self, names: Sequence[str]) -> np.ndarray:
         return np.asarray([self.code[n] for n in names if n in self.code], dtype=np.int32)
 

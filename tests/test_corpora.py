@@ -75,3 +75,21 @@ def test_every_quote_is_verbatim(speeches):
                      "Compare Trump and Obama on trade."):
         for q in speeches.ask(question, top_k=10).quotes:
             assert speeches.index.documents[q.source_id].text[q.start:q.end] == q.text
+
+
+def test_a_month_in_a_question_is_a_time_not_an_unknown_name(speeches):
+    a = speeches.ask("How did Obama describe the economy he took over in January 2009?")
+    assert a.answered and a.quotes[0].actor == "Barack Obama"
+
+
+def test_a_speaker_is_silent_on_what_only_others_mention(speeches):
+    # Only another speaker names this country: the one asked about says nothing on it.
+    a = speeches.ask("What did Reagan say about Nicaragua?")
+    assert not a.answered and "Ronald Reagan" in a.message
+
+
+def test_a_name_two_speakers_share_finds_either(speeches):
+    a = speeches.ask("What did George Bush say about education?")
+    assert a.answered and a.quotes[0].actor in {"George H. W. Bush", "George W. Bush"}
+    a = speeches.ask("And the younger Bush?", history=["How did George H. W. Bush want to improve American schools?"])
+    assert a.answered and a.quotes[0].actor == "George W. Bush"

@@ -19,6 +19,8 @@ CAST = Actors([
     Actor("HM Treasury", (), (), "organisation", "catalog"),
     Actor("Mayor Ada Quill", (), (), "person", "catalog"),
     Actor("Tom Quill", (), (), "person", "catalog"),
+    Actor("Amos R. Vane", (), (), "person", "catalog"),
+    Actor("Amos T. Vane", (), (), "person", "catalog"),
 ])
 ACRONYMS = {"nlr": "national lantern register"}
 
@@ -121,6 +123,9 @@ def test_a_word_is_known_to_a_corpus_that_has_the_word_it_derives_from():
     df = {stem("earn"): 3, stem("lantern"): 2}
     assert known(stem("earners"), df) and known(stem("lanterns"), df)
     assert not known(stem("mars"), df) and not known(stem("er"), df)
+    df.update({stem("ring"): 1, stem("fenced"): 1, stem("uni"): 1, stem("form"): 1})
+    assert known(stem("ringfenced"), df)  # written apart in the corpus
+    assert not known(stem("uniform"), df)  # parts too short to be words of their own
 
 
 def test_the_noun_that_names_a_source_is_no_topic():
@@ -136,3 +141,9 @@ def test_a_fraction_answers_how_many_but_an_ordinal_does_not():
     assert has_quantity("Around a third of lamplighters earn too little.", counted)
     assert has_quantity("Two thirds of lamplighters work nights.", counted)
     assert not has_quantity("The third lamplighter spoke next.", counted)
+
+
+def test_a_shared_given_name_and_surname_name_either_person():
+    q = read("What did Amos Vane say about the levy?")
+    assert set(q.actors) == {"Amos R. Vane", "Amos T. Vane"} and q.topic_words == ("levy",)
+    assert CAST.namesakes("What did Amos Vane say?") == [(9, 18, ("Amos R. Vane", "Amos T. Vane"))]
