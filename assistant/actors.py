@@ -224,6 +224,19 @@ class Actors:
             return n, Mention(name, toks[i].start, name_end(toks[i + n - 1]), False, True)
         return None
 
+    def reported_in(self, text: str, name: str) -> bool:
+        """Whether a text names an actor, as a question may: in full, shortened, or for a person by surname
+        or by title and given name ("Both Sir Mark and Sir Patrick spoke of ...")."""
+        if any(m.actor == name for m in self.find(text, question=True)):
+            return True
+        a = self.by_name.get(name)
+        core = core_name(name) if a and a.kind == "person" else ()
+        if len(core) < 2:
+            return False
+        words = [t.norm for t in tokenize(text)]
+        titled = any(words[i] in TITLES and words[i + 1] == core[0] for i in range(len(words) - 1))
+        return titled or core[-1] in words
+
     def named_in(self, text: str, include_weak: bool = False, question: bool = False) -> list[str]:
         """Actors a text names, in order of first mention, without repeats."""
         seen: list[str] = []

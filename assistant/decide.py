@@ -243,9 +243,11 @@ class Judge:
         key_terms = set(q.counted) or set(sorted((t for t in weights if not t[:1].isdigit()), key=lambda t: -weights[t])[:2])
         considered = quotes[:DEPTH]
         if q.actors and not q.comparison:
-            # "What did X say about T?" is answered by X's words: others' quotes on T do not cover it.
+            # "What did X say about T?" is answered by X's words, or by words reporting X: others' quotes on T
+            # do not cover it.
             want = retriever.codes(q.actors)
-            considered = [qt for qt in quotes if retriever.speaks_for(qt.row, want)][:DEPTH]
+            considered = [qt for qt in quotes if retriever.speaks_for(qt.row, want)
+                          or any(self.index.actors.reported_in(qt.text, a) for a in q.actors)][:DEPTH]
         for qt in considered:
             held = self.block_terms(qt.source_id, qt.passage_start, qt.passage_end, qt.section)
             cover = max(cover, sum(w for t, w in weights.items() if t in held) / total if topic else 1.0)

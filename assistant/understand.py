@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from . import terms
-from .actors import Actors
+from .actors import TITLES, Actors
 from .lexicon import load
 
 # A possessive actor followed by one of these is the actor whose view is asked for
@@ -41,6 +41,7 @@ HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+|of\s+the\s+)?((?:[\w'’-]+\s*){
 AUXILIARY = frozenset("did do does were was are is have has had will would could can should".split())
 # Openers of an elliptical follow-up: "And the BMA?", "What about HARPs?", "But why?"
 CONTINUES = re.compile(r"^\W*(?:and|but|so|also|what about|how about|and what about|what of|and how about)\b", re.I)
+TURNS_TO = re.compile(r"\W*(?:and\s+|but\s+)?(?:what|how) about\s+(?:the\s+)?", re.I)
 WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.I)
 PEOPLE = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "their", "theirs"})
 THINGS = frozenset({"it", "them"})
@@ -108,6 +109,9 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
         before = text[max(0, m.start - 30):m.start]
         if SOURCE_BEFORE.search(before) or SOURCE_AFTER.match(after):
             add(sources, m.actor)
+            continue
+        if TURNS_TO.fullmatch(text[:m.start]):
+            add(asked, m.actor)  # "What about the TUC?": the opener turns to someone; its "about" names no topic
             continue
         if PREP_TOPIC.search(before) and not re.search(VIEW_NOUN + r"\s+of\s+(?:the\s+)?$", before, re.I):
             add(topic, m.actor)  # "what did the RCN say about the Hewitt Review": the review is the topic
@@ -213,6 +217,15 @@ def expand_acronyms(words: list[str], acronyms: dict[str, str]) -> list[str]:
     return [short for short, long in acronyms.items() if f" {long} " in joined and short not in words]
 
 
+TITLE_BEFORE = re.compile(r"(?:(?<![\w'’])(?:" + "|".join(sorted(TITLES - {"the"})) + r")\.?\s+)+$", re.I)
+
+
+def titled(text: str, start: int) -> int:
+    """Where a name starts with its form of address: "Sir Patrick Vallance", not "Patrick Vallance"."""
+    m = TITLE_BEFORE.search(text[:start])
+    return m.start() if m else start
+
+
 def name_words(text: str, actors: Actors, whose: Sequence[str]) -> set[str]:
     """Words of the names of the actors whose views are asked for ("the BMA", "the bereaved families"):
     who is asked about is not what about. A name that is part of the topic stays in it."""
@@ -222,7 +235,7 @@ def name_words(text: str, actors: Actors, whose: Sequence[str]) -> set[str]:
     for m in mentions:
         # A loose alias ("the report") of an actor also named in full is the topic, not the actor.
         if m.actor in whose and not (m.weak and m.actor in strong):
-            out.update(terms.words(text[m.start:m.end]))
+            out.update(terms.words(text[titled(text, m.start):m.end]))
     for start, end, names in actors.namesakes(text):
         if set(names) & set(whose):
             out.update(terms.words(text[start:end]))  # "the younger Bush" names someone; it is no topic
@@ -273,7 +286,7 @@ def without_asked(text: str, asked: list[str], actors: Actors) -> str:
     strong = {m.actor for m in mentions if not m.weak}
     for m in sorted(mentions, key=lambda m: -m.start):
         if m.actor in asked and not (m.weak and m.actor in strong):
-            out = out[:m.start] + out[m.end:]
+            out = out[:titled(out, m.start)] + out[m.end:]
     out = re.sub(r"\s+", " ", out).strip()
     return out if sum(w not in terms.STOPWORDS for w in terms.words(out)) >= 2 else text
 

@@ -147,3 +147,18 @@ def test_a_shared_given_name_and_surname_name_either_person():
     q = read("What did Amos Vane say about the levy?")
     assert set(q.actors) == {"Amos R. Vane", "Amos T. Vane"} and q.topic_words == ("levy",)
     assert CAST.namesakes("What did Amos Vane say?") == [(9, 18, ("Amos R. Vane", "Amos T. Vane"))]
+
+
+def test_what_about_an_actor_turns_to_them_on_the_earlier_topic():
+    q = read("What about the ministry?", ["What did the Lamplighters Union say about night shifts?"])
+    assert q.actors == ("Ministry of Lamps",) and "night" in q.topic_words
+    q = read("What about the Ministry of Lamps' view on the levy?")
+    assert q.actors == ("Ministry of Lamps",) and q.topic_words == ("levy",)
+
+
+def test_a_text_reports_an_actor_by_any_name_a_reader_would_use():
+    assert CAST.reported_in("Both Mayor Ada and the union spoke of the levy.", "Mayor Ada Quill")
+    assert CAST.reported_in("Ms Roe has long argued for it.", "Senator Jane Roe")
+    assert CAST.reported_in("The Ministry of Lamps disagreed.", "Ministry of Lamps")
+    assert not CAST.reported_in("Lamps were lit across the city.", "Ministry of Lamps")
+    assert not CAST.reported_in("Ada Lovelace wrote the first program.", "Mayor Ada Quill")
