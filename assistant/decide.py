@@ -270,8 +270,12 @@ class Judge:
         if q.actors and not q.comparison:
             # How close to the topic the asked actor's own best statement comes, against the best of all
             # (0 when it is the best; very negative when the actor says nothing on it).
+            # Their own documents count as theirs: a briefing describing a review's proposal is still the
+            # briefing's author speaking on it.
             topical = ranked.features @ retriever.topic_weights
-            own = topical[ranked.actor]
+            want = retriever.codes(q.actors)
+            own = topical[ranked.actor | np.isin(retriever.voice_code[ranked.rows], want)
+                          | np.isin(retriever.speaker_code[ranked.rows], want)]
             actor = float(own.max() - topical.max()) if len(own) else -1.0
         return best, dense, cover, rare, names, type_ok, actor
 

@@ -85,6 +85,14 @@ def test_and_x_answers_what_x_said_on_the_earlier_topic(seed_assistant):
     assert any("HARP" in t for t in texts(a)[:3])
 
 
+def test_a_publisher_describing_anothers_proposal_still_speaks_on_it(seed_assistant):
+    # The briefing's sentences on prevention describe the review's proposals (attributed to the review),
+    # but they are the publisher's own document: asked why, it is not "silent".
+    a = seed_assistant.ask("Why?", history=["What does the King's Fund think about prevention?"])
+    assert a.answered, a.message
+    assert all(q.publisher == "The King's Fund" for q in a.quotes[:2])
+
+
 def test_comparison_shows_each_actor(seed_assistant):
     a = seed_assistant.ask("Compare WA Communications and NHS Providers on prevention.")
     assert a.answered
