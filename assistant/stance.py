@@ -102,6 +102,8 @@ def valence(t: Token, lex: Lexicon) -> float:
     if t.pos_ in ("NOUN", "PROPN"):
         return 0.0
     v = lex.valence.get(lower, lex.valence.get(lemma))
+    if v is None and t.pos_ == "ADV" and lower.endswith("ly"):
+        v = lex.valence.get(lower[:-2])  # "worryingly" rates as "worrying"
     if v is None:
         cls = word_class(t, lex)
         v = CLASS_VALENCE.get(cls, 0.0) if cls else 0.0
@@ -110,10 +112,20 @@ def valence(t: Token, lex: Lexicon) -> float:
     return v
 
 
+def comment_adverb(t: Token) -> bool:
+    """An -ly adverb before the subject that modifies the whole clause ("Sadly, ...", "Quite shockingly, ...")."""
+    head = t.head
+    subject = next((c for c in head.children if c.dep_ in SUBJECTS), None)
+    return (t.dep_ == "advmod" and t.lower_.endswith("ly") and head.dep_ == "ROOT" and t.i < head.i
+            and (subject is None or t.i < subject.i))
+
+
 def polarity(tokens: list[Token], lex: Lexicon) -> float:
     """Summed polarity of evaluative words, each turned round when the parse negates it."""
     total = 0.0
     for t in tokens:
+        if t.lower_ == "alone" and t.dep_ == "advmod":
+            continue  # "in manufacturing alone": a focusing adverb, not loneliness
         v = valence(t, lex)
         if not v and any(c.dep_ == "advmod" and c.lower_ in lex.excess for c in t.children) and t.pos_ == "ADJ":
             v = EXCESS  # "far too short", "too little": more or less than is right
@@ -124,6 +136,8 @@ def polarity(tokens: list[Token], lex: Lexicon) -> float:
             continue
         if t.dep_ in ("acomp", "attr") and t.head.lemma_ == "be":
             v *= PREDICATIVE  # "X is appropriate": what the sentence says of its subject
+        elif comment_adverb(t):
+            v *= PREDICATIVE  # "Quite shockingly, the list has risen": the speaker's verdict on all of it
         negated = negations(t, lex) or negations(t.head, lex) and t.dep_ in ("dobj", "acomp", "attr", "xcomp", "amod")
         if any(c.dep_ == "det" and c.lower_ == "no" for c in t.children):
             negated = True
@@ -190,7 +204,12 @@ def of_sentence(sent: Span, lex: Lexicon | None = None, root: Token | None = Non
     # "fail to commit" negates what it governs, as "not" does.
     negs = sum(negations(t, lex) for t in acts) + sum(1 for t in acts if t.lemma_ == "fail" and t.i != acts[-1].i)
     stated = next((c for c in classes if c != "reports"), None)
-    own = polarity(main, lex)
+    # "We slashed the tax rate", "my administration cut the deficit": what the speaker did is not their
+    # complaint, so the valence of their own action verbs is not their attitude.
+    acting = subject is not None and (subject.lower_ in FIRST_PERSON or any(
+        c.dep_ == "poss" and c.lower_ in FIRST_PERSON for c in subject.children))
+    own = polarity([t for t in main if not (acting and t.pos_ == "VERB" and t.i in {a.i for a in acts}
+                                             and word_class(t, lex) is None)], lex)
     other = polarity([t for t in sent if t.i in contrast], lex) if contrast else 0.0
     # The contrasted clause's own predicate counts too: "..., but stops short of a commitment".
     turned = {word_class(t, lex) for c in root.children if c.i in contrast and c.dep_ in CLAUSES for t in chain(c)}

@@ -28,6 +28,14 @@ from assistant.parse import facts
     ("Ministers should set out a ten-year plan for the workforce.", "recommends"),
     ("Let us build the bridge together.", "recommends"),
     ("Pass the bill and send it to my desk.", "recommends"),
+    # a comment adverb is the speaker's verdict on the whole clause
+    ("Worryingly, the waiting list has grown to four million.", "concerned"),
+    ("Sadly, the night shelter closed in March.", "concerned"),
+    # what the speaker did: the valence of their own action verbs is not their attitude
+    ("Last year we cut the waiting list by a third.", "describes"),
+    ("My government slashed the tax on small firms.", "describes"),
+    ("We have built 4,000 homes, including 900 in the city alone.", "describes"),
+    ("The council cut the budget for libraries, which hampered the service.", "concerned"),
     # no evaluative signal
     ("The report runs to 40 pages and was published in May.", "describes"),
     ("This echoes the early history of the scheme, when pilots ran in three towns.", "describes"),
