@@ -173,6 +173,8 @@ class Actors:
             names = self._shared.get(terms.stem(t.norm))
             if not names or not t.raw[:1].isupper() or any(m.start <= t.start < m.end for m in found):
                 continue
+            if i == 0 and terms.zipf(t.norm) >= COMMON:
+                continue  # "Little is known ...": a question's first word is capitalised anyway
             given = {w for n in names for w in core_name(n)}
             first = i
             while first > 0 and toks[first - 1].raw[:1].isupper() and toks[first - 1].norm in given:

@@ -21,6 +21,8 @@ CAST = Actors([
     Actor("Tom Quill", (), (), "person", "catalog"),
     Actor("Amos R. Vane", (), (), "person", "catalog"),
     Actor("Amos T. Vane", (), (), "person", "catalog"),
+    Actor("Rosa Little", (), (), "person", "catalog"),
+    Actor("Ben Little", (), (), "person", "catalog"),
 ])
 ACRONYMS = {"nlr": "national lantern register"}
 
@@ -147,6 +149,8 @@ def test_a_shared_given_name_and_surname_name_either_person():
     q = read("What did Amos Vane say about the levy?")
     assert set(q.actors) == {"Amos R. Vane", "Amos T. Vane"} and q.topic_words == ("levy",)
     assert CAST.namesakes("What did Amos Vane say?") == [(9, 18, ("Amos R. Vane", "Amos T. Vane"))]
+    assert read("Little is known about the levy: what did the union say?").actors == ("Lamplighters Union",)
+    assert set(read("What did Little say about the levy?").actors) == {"Rosa Little", "Ben Little"}
 
 
 def test_what_about_an_actor_turns_to_them_on_the_earlier_topic():
