@@ -29,6 +29,10 @@ GENERIC = frozenset("""association associations department office committee coun
 inquiry health public review report agency board trust service services institute society fund
 families family people members organisation organisations body bodies party parties house
 congress senate parliament ministry authority authorities commission""".split())
+# The kinds of body among them: "the council" names the one council a corpus's cast has.
+BODY_KINDS = frozenset("""council committee department office union agency board trust ministry authority
+commission association institute society party""".split())
+BODY_STEMS = frozenset(terms.stem(w) for w in BODY_KINDS)
 LINK_WORDS = frozenset({"of", "for", "and", "the", "on", "in", "&", "to"})
 COMMON = 4.0  # a one-word name this common in English (wordfreq Zipf) must be capitalised to name someone
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
@@ -221,7 +225,8 @@ class Actors:
             name = self._partial.get(form)
             if name is None:
                 continue
-            if n == 1 and not toks[i].raw[:1].isupper() and terms.zipf(toks[i].norm) >= COMMON:
+            body = form[0] in BODY_STEMS and i > 0 and toks[i - 1].norm == "the"  # "the council"
+            if n == 1 and not toks[i].raw[:1].isupper() and terms.zipf(toks[i].norm) >= COMMON and not body:
                 continue  # a lone surname or "Treasury" is capitalised when it names someone
             return n, Mention(name, toks[i].start, name_end(toks[i + n - 1]), False, True)
         return None
@@ -294,8 +299,11 @@ def short_forms(name: str, kind: str) -> set[tuple[str, ...]]:
             form = toks[s:e]
             if form[0] in LINK_WORDS or form[-1] in LINK_WORDS or len(form) == len(toks):
                 continue
-            if len(form) == 1 and (form[0] in GENERIC or any(len(t) > 2 for t in toks if t != form[0])):
-                continue  # "Treasury" for "HM Treasury"; not "England" for "NHS England"
+            if len(form) == 1 and form[0] not in BODY_KINDS and (
+                    form[0] in GENERIC or any(len(t) > 2 for t in toks if t != form[0])):
+                continue  # "Treasury" for "HM Treasury"; not "England" for "NHS England", nor "health"
+            # A kind of body alone ("the council", "the union") names the one body of that kind in the cast
+            # (forms two bodies share are dropped in Actors._partials).
             out.add(tuple(terms.stem(t) for t in form))
     # A body's initials, and each part's of a joint name ("LGA", "WLGA"): people ask by acronym even where
     # the texts never use one.

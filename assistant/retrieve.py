@@ -36,6 +36,7 @@ DENSE_K = 100
 PASSAGE_K = 40
 BM25_K = 60
 ACTOR_K = 60  # best sentences of each asked actor, searched on their own
+ASIDE_WORDS = 6  # an aside is this short at most ("Thank you very much, my Lady.")
 FURNITURE_WORDS = 2  # a paragraph with no more content words than this is an aside, not a statement
 
 
@@ -134,9 +135,12 @@ class Retriever:
         self.content = self._content()
         # Furniture is never evidence: a repeated line, or a paragraph of a couple of words that says nothing
         # ("Yes.", "Try again.", "Thank you, my Lady."): a transcript's asides, a page's labels.
+        # A sentence that names its topic in a full clause ("The council has no view on compensation.") is
+        # a statement however few content words it has: asides are short.
         words_in_block = np.zeros(len(self.block_rows), np.float32)
         np.add.at(words_in_block, self.sentence_block, self.content * 12)
-        self.furniture = (self.content == 0) | ((self.content * 12 <= FURNITURE_WORDS) &
+        length = np.asarray([len(terms.words(index.text(s))) for s in sents], np.int32)
+        self.furniture = (self.content == 0) | ((self.content * 12 <= FURNITURE_WORDS) & (length <= ASIDE_WORDS) &
                                                 (words_in_block[self.sentence_block] <= FURNITURE_WORDS))
         # A sentence near the centre of the corpus is near every question ("The report is a long and
         # complex document ..."): its closeness to a question says little (hubness).

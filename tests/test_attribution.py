@@ -30,6 +30,10 @@ Delta Agency rejected the union's proposal for a phased approach in January. Del
 We strongly oppose the closure plan. Our members are worried about patient safety on the remaining wards.
 
 We welcome the agency's commitment to consult staff, but the timetable is far too short.
+
+## Pay
+
+The union has no view on pay.
 """
 
 ROE = """Madam President, I rise today to speak about the veterans fund.
@@ -196,4 +200,5 @@ def test_asides_and_repeated_lines_are_furniture_never_evidence(index):
     r = Retriever(index, {})
     flagged = {index.text(s) for s, f in zip(index.sentences, r.furniture) if f}
     assert {"Thank you.", "Yes."} <= flagged
-    assert not flagged & {"We say that the night shifts were unsafe.", "We strongly oppose the closure plan."}
+    assert not flagged & {"We say that the night shifts were unsafe.", "We strongly oppose the closure plan.",
+                          "The union has no view on pay."}  # short, but a statement in a full clause

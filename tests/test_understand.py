@@ -23,6 +23,7 @@ CAST = Actors([
     Actor("Amos T. Vane", (), (), "person", "catalog"),
     Actor("Rosa Little", (), (), "person", "catalog"),
     Actor("Ben Little", (), (), "person", "catalog"),
+    Actor("Highgate Parish Council", (), (), "organisation", "catalog"),
 ])
 ACRONYMS = {"nlr": "national lantern register"}
 
@@ -166,3 +167,9 @@ def test_a_text_reports_an_actor_by_any_name_a_reader_would_use():
     assert CAST.reported_in("The Ministry of Lamps disagreed.", "Ministry of Lamps")
     assert not CAST.reported_in("Lamps were lit across the city.", "Ministry of Lamps")
     assert not CAST.reported_in("Ada Lovelace wrote the first program.", "Mayor Ada Quill")
+
+
+def test_the_kind_of_body_names_the_one_body_of_that_kind():
+    assert read("What did the council say about the levy?").actors == ("Highgate Parish Council",)
+    two = Actors([*CAST.actors, Actor("Lowgate Town Council", (), (), "organisation", "catalog")])
+    assert understand("What did the council say about the levy?", [], two, ACRONYMS).actors == ()
