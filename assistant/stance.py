@@ -101,6 +101,8 @@ def valence(t: Token, lex: Lexicon) -> float:
         return lex.evaluative.get(lower, lex.evaluative.get(lemma, 0.0))
     if t.pos_ in ("NOUN", "PROPN"):
         return 0.0
+    if word_class(t, lex) == "reports":
+        return 0.0  # "have long argued that ...": a reporting verb passes on a view; VADER reads a quarrel
     v = lex.valence.get(lower, lex.valence.get(lemma))
     if v is None and t.pos_ == "ADV" and lower.endswith("ly"):
         v = lex.valence.get(lower[:-2])  # "worryingly" rates as "worrying"

@@ -36,6 +36,8 @@ from assistant.parse import facts
     ("My government slashed the tax on small firms.", "describes"),
     ("We have built 4,000 homes, including 900 in the city alone.", "describes"),
     ("The council cut the budget for libraries, which hampered the service.", "concerned"),
+    # a reporting verb passes a view on; it is no quarrel ("argue")
+    ("Our members have long argued that wider access improves health.", "describes"),
     # no evaluative signal
     ("The report runs to 40 pages and was published in May.", "describes"),
     ("This echoes the early history of the scheme, when pilots ran in three towns.", "describes"),
