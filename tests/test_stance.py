@@ -38,6 +38,11 @@ from assistant.parse import facts
     ("The council cut the budget for libraries, which hampered the service.", "concerned"),
     # a reporting verb passes a view on; it is no quarrel ("argue")
     ("Our members have long argued that wider access improves health.", "describes"),
+    # a response's bare verdicts on numbered items
+    ("Recommendation 4: Accepted.", "accepts"),
+    ("Recommendation 5: Not accepted.", "rejects"),
+    ("Accepted in part.", "mixed"),
+    ("Recommendation 6: Under consideration.", "describes"),
     # no evaluative signal
     ("The report runs to 40 pages and was published in May.", "describes"),
     ("This echoes the early history of the scheme, when pilots ran in three towns.", "describes"),
