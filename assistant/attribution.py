@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import terms
+from .actors import BODY_KINDS, key
 from .lexicon import load
 from .stance import chain, obligation, word_class
 
@@ -252,6 +253,8 @@ def resolve(f: Facts, actors: Actors, scene: Scene) -> tuple[str | None, str]:
         held = named_actor(f.holder, actors, f.holder_entities, scene.voice)
         if held and not f.agentive and actors.by_name[held].origin == "text":
             held = None  # "The Inquiry has heard that ...": a body the text names, not one stating a view
+        if held is None and f.head and scene.voice and f.head.lower() in key(scene.voice) and f.head.lower() in BODY_KINDS:
+            held = scene.voice  # "The council welcomes ..." in the council's own response: the publisher by its kind
         if held is None and f.head:
             held = scene.title_heads.get(f.head)
         if held is None and f.head in load().nouns and scene.subject:

@@ -219,3 +219,18 @@ def test_a_bare_verdict_in_a_response_is_its_publishers(tmp_path, fake_embedder)
     got = said(load_index(settings, fake_embedder.dim))
     assert got["Recommendation 1: Accepted."] == ("Ministry of Lamps", "accepts")
     assert got["Recommendation 2: Not accepted."] == ("Ministry of Lamps", "rejects")
+
+
+def test_a_publisher_named_by_its_kind_holds_its_own_view(tmp_path, fake_embedder):
+    src = tmp_path / "sources"
+    src.mkdir()
+    (src / "council.md").write_text("# Consultation response\n\nThe council welcomes the new street lamps.\n\n"
+                                    "The union opposes night shifts.\n")
+    (src / "catalog.toml").write_text('[[source]]\nfile = "council.md"\nid = "council"\n'
+                                      'publisher = "Highgate Parish Council"\n')
+    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
+    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
+    got = said(load_index(settings, fake_embedder.dim))
+    assert got["The council welcomes the new street lamps."] == ("Highgate Parish Council", "welcomes")
+    # another kind of body is not the publisher: the author describes its view
+    assert got["The union opposes night shifts."] == ("Highgate Parish Council", "describes")
