@@ -138,11 +138,14 @@ class Judge:
         df = self.index.df.get(stem, 0)
         return math.log(1 + self.n / (1 + df))
 
-    def unknown(self, q: Question, stem: str) -> bool:
+    def unknown(self, q: Question, stem: str, joined: set[str] | None = None) -> bool:
         """A topic term the corpus never uses that counts against answering: not part of a name the cast
-        has, not lent by the conversation, not a figure or a month (qualifiers, not topics)."""
-        return not (known(stem, self.index.df) or stem in self._name_stems or stem in q.carried
-                    or stem[:1].isdigit() or stem in calendar_stems() or stem in self.joined(q))
+        has, not lent by the conversation, not a figure or a month (qualifiers, not topics). `joined`:
+        self.joined(q), when the caller asks about several terms."""
+        if known(stem, self.index.df) or stem in self._name_stems or stem in q.carried or stem[:1].isdigit() \
+                or stem in calendar_stems():
+            return False
+        return stem not in (self.joined(q) if joined is None else joined)
 
     def joined(self, q: Question) -> set[str]:
         """Stems of the parts of a hyphenated word the corpus writes as one ("ring-fenced" / "ringfenced")."""
@@ -245,7 +248,7 @@ class Judge:
         if q.actors and not q.comparison:
             # "What did X say about T?" is answered by X's words, or by words reporting X: others' quotes on T
             # do not cover it.
-            want = retriever.codes(q.actors)
+            want = set(retriever.codes(q.actors).tolist())
             considered = [qt for qt in quotes if retriever.speaks_for(qt.row, want)
                           or any(self.index.actors.reported_in(qt.text, a) for a in q.actors)][:DEPTH]
         for qt in considered:
@@ -261,7 +264,8 @@ class Judge:
                     if on_topic and answers_type(q, text, set(s.kinds), s.actor):
                         type_ok = 1.0
                         break
-        absent = [w for t, w in weights.items() if self.unknown(q, t)]
+        joined = self.joined(q)
+        absent = [w for t, w in weights.items() if self.unknown(q, t, joined)]
         rare = sum(absent) / total if topic else 0.0
         names = self.unknown_names(q)
         best = float(ranked.score[0]) if len(ranked) else 0.0
@@ -299,8 +303,9 @@ class Judge:
             if missing:
                 return f"{NO_ANSWER} They never mention {', '.join(missing)}."
         if rare > 0:
+            joined = self.joined(q)
             missing = [w for w in q.topic_words
-                       if all(self.unknown(q, terms.stem(k)) and specificity(k) > 0.5 for k in terms.words(w))]
+                       if all(self.unknown(q, terms.stem(k), joined) and specificity(k) > 0.5 for k in terms.words(w))]
             if missing:
                 return f"{NO_ANSWER} They never mention {', '.join(missing)}."
         if q.actors and not q.comparison and cover == 0:

@@ -178,9 +178,10 @@ class Retriever:
             out[i] = min(content_words(t, names), 12) / 12
         return out
 
-    def speaks_for(self, row: int, codes: np.ndarray) -> bool:
+    def speaks_for(self, row: int, codes: set[int]) -> bool:
         """Whether a sentence is one of these actors' (by attribution, or in their own document)."""
-        return bool(np.isin([self.actor_code[row], self.voice_code[row], self.speaker_code[row]], codes).any())
+        return (int(self.actor_code[row]) in codes or int(self.voice_code[row]) in codes
+                or int(self.speaker_code[row]) in codes)
 
     def codes(self, names: Sequence[str]) -> np.ndarray:
         return np.asarray([self.code[n] for n in names if n in self.code], dtype=np.int32)
