@@ -135,6 +135,7 @@ class Actors:
         # A question is read several times (who is asked, which words name them, what the model reads):
         # the mentions of a text are found once.
         self.find = lru_cache(maxsize=4096)(self._find)
+        self.namesakes = lru_cache(maxsize=4096)(self._namesakes)
 
     # -- building --------------------------------------------------------------------------------
 
@@ -165,11 +166,11 @@ class Actors:
 
     # -- finding ---------------------------------------------------------------------------------
 
-    def namesakes(self, text: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    def _namesakes(self, text: str) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
         """Surnames in a question that several people of the cast share, with the people: (start, end,
         names). The span takes in a modifier after "the" ("the younger Bush"), which is part of the name."""
         if not self._shared:
-            return []
+            return ()
         toks = tokenize(text)
         found = self.find(text, question=True)
         out = []
@@ -188,7 +189,7 @@ class Actors:
             elif first >= 1 and toks[first - 1].norm == "the":
                 first -= 1
             out.append((toks[first].start, name_end(t), names))
-        return out
+        return tuple(out)
 
 
     def _find(self, text: str, question: bool = False) -> tuple[Mention, ...]:

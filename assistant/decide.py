@@ -248,9 +248,9 @@ class Judge:
         if q.actors and not q.comparison:
             # "What did X say about T?" is answered by X's words, or by words reporting X: others' quotes on T
             # do not cover it.
-            want = set(retriever.codes(q.actors).tolist())
-            considered = [qt for qt in quotes if retriever.speaks_for(qt.row, want)
-                          or any(self.index.actors.reported_in(qt.text, a) for a in q.actors)][:DEPTH]
+            own = retriever.theirs(np.asarray([qt.row for qt in quotes], np.int64), retriever.codes(q.actors))
+            considered = [qt for qt, mine in zip(quotes, own.tolist())
+                          if mine or any(self.index.actors.reported_in(qt.text, a) for a in q.actors)][:DEPTH]
         for qt in considered:
             held = self.block_terms(qt.source_id, qt.passage_start, qt.passage_end, qt.section)
             cover = max(cover, sum(w for t, w in weights.items() if t in held) / total if topic else 1.0)
@@ -277,9 +277,7 @@ class Judge:
             # Their own documents count as theirs: a briefing describing a review's proposal is still the
             # briefing's author speaking on it.
             topical = ranked.features @ retriever.topic_weights
-            want = retriever.codes(q.actors)
-            own = topical[ranked.actor | np.isin(retriever.voice_code[ranked.rows], want)
-                          | np.isin(retriever.speaker_code[ranked.rows], want)]
+            own = topical[retriever.theirs(ranked.rows, retriever.codes(q.actors))]
             actor = float(own.max() - topical.max()) if len(own) else -1.0
         return best, dense, cover, rare, names, type_ok, actor
 

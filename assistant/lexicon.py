@@ -68,3 +68,19 @@ def load() -> Lexicon:
         valence=vader_lexicon(), evaluative=data["evaluative"], negators=frozenset(data["negators"]), concessive=frozenset(data["concessive_marks"]), conditional=frozenset(data["conditional_marks"]),
         contrast=frozenset(data["contrast_words"]), obligation=frozenset(data["obligation"]), excess=frozenset(data["excess"]), doubt=frozenset(data["doubt_when_negated"]),
     )
+
+
+@lru_cache(maxsize=1)
+def attitude_stems() -> dict[str, str]:
+    """Stems of the attitude and reporting lexicon's words -> their class ("welcomed" -> welcomes,
+    "said" -> reports), for text read without a parse (questions, bare verdicts)."""
+    from . import terms
+
+    lex = load()
+    entries = [(" ".join(terms.stem(w) for w in word.split()), cls)
+               for table in (lex.verbs, lex.adjectives, lex.nouns) for word, cls in table.items()]
+    out = {k: cls for k, cls in entries if cls == "reports"}
+    for k, cls in entries:
+        if cls != "reports" and out.get(k, "reports") == "reports":
+            out[k] = cls  # an attitude wins over reporting ("call" is a call for something)
+    return out

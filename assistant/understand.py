@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from . import terms
 from .actors import TITLES, Actors
-from .lexicon import load
+from .lexicon import attitude_stems, load
 
 # A possessive actor followed by one of these is the actor whose view is asked for
 # ("NHS Providers' view on ..."); followed by anything else it names a topic ("Hewitt's proposal").
@@ -76,20 +75,6 @@ class Question:
     # Topic stems lent by the conversation: coverage reads them, but whether the corpus knows them at all
     # was judged when they were asked.
     carried: tuple[str, ...] = ()
-
-
-@lru_cache(maxsize=1)
-def attitude_stems() -> dict[str, str]:
-    """Stems of the attitude and reporting lexicon's words -> their class ("welcomed" -> welcomes,
-    "said" -> reports): how a question asks, not what it asks about."""
-    lex = load()
-    entries = [(" ".join(terms.stem(w) for w in word.split()), cls)
-               for table in (lex.verbs, lex.adjectives, lex.nouns) for word, cls in table.items()]
-    out = {k: cls for k, cls in entries if cls == "reports"}
-    for k, cls in entries:
-        if cls != "reports" and out.get(k, "reports") == "reports":
-            out[k] = cls  # an attitude wins over reporting ("call" is a call for something)
-    return out
 
 
 def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[str]]:

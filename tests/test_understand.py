@@ -149,7 +149,7 @@ def test_a_fraction_answers_how_many_but_an_ordinal_does_not():
 def test_a_shared_given_name_and_surname_name_either_person():
     q = read("What did Amos Vane say about the levy?")
     assert set(q.actors) == {"Amos R. Vane", "Amos T. Vane"} and q.topic_words == ("levy",)
-    assert CAST.namesakes("What did Amos Vane say?") == [(9, 18, ("Amos R. Vane", "Amos T. Vane"))]
+    assert CAST.namesakes("What did Amos Vane say?") == ((9, 18, ("Amos R. Vane", "Amos T. Vane")),)
     assert read("Little is known about the levy: what did the union say?").actors == ("Lamplighters Union",)
     assert set(read("What did Little say about the levy?").actors) == {"Rosa Little", "Ben Little"}
 
