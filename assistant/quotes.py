@@ -97,7 +97,18 @@ class QuoteMaker:
                 last += 1  # a very short sentence rarely says anything alone
             elif first > 0:
                 first -= 1
-        return rows[first], rows[last], rows[focus]
+        end = rows[last]
+        if last == len(rows) - 1 and last - first + 1 < MAX_QUOTE_SENTENCES and self.elaborated(end):
+            end += 1  # "... would work in practice." then a paragraph "Notably, ...": the detail is the answer
+        return rows[first], end, rows[focus]
+
+    def elaborated(self, row: int) -> bool:
+        """The paragraph after this sentence's opens by spelling it out ("Notably, ...", "For example, ...")."""
+        idx = self.index
+        nxt = row + 1
+        return (nxt < len(idx.sentences) and idx.sentences[nxt].source_id == idx.sentences[row].source_id
+                and idx.paragraph_of[nxt] == idx.paragraph_of[row] + 1
+                and bool(ELABORATES.match(idx.text(idx.sentences[nxt]))))
 
     def make(self, rows: list[int], scores: list[float], k: int, want: frozenset[str] = frozenset(),
              uncapped: frozenset[str] = frozenset()) -> list[Quote]:
@@ -160,9 +171,11 @@ class QuoteMaker:
         doc = idx.documents[p.source_id]
         s = idx.sentences[p.focus]
         start, end = idx.sentences[p.first].start, idx.sentences[p.last].end
+        # The passage is the focus sentence's paragraph, and the next one when the quote runs into it.
+        p_start, p_end = s.block_start, max(s.block_end, idx.sentences[p.last].block_end)
         return Quote(
             text=doc.text[start:end], start=start, end=end,
-            passage=doc.text[s.block_start:s.block_end], passage_start=s.block_start, passage_end=s.block_end,
+            passage=doc.text[p_start:p_end], passage_start=p_start, passage_end=p_end,
             source_id=p.source_id, title=doc.title, publisher=doc.publisher, published=doc.published,
             section=" > ".join(s.section), score=round(p.score, 4), actor=s.actor, stance=self.stance(p), row=p.focus,
         )
@@ -170,7 +183,8 @@ class QuoteMaker:
 
 @dataclass
 class Pick:
-    """A quote being assembled: sentence rows first..last (inclusive) of one paragraph."""
+    """A quote being assembled: sentence rows first..last (inclusive) of one paragraph (and the first
+    sentence of the next, when that one spells it out)."""
 
     source_id: str
     first: int

@@ -1,0 +1,42 @@
+"""Quote spans on a made-up text (fake embedder: spans depend on the text's structure, not on scores)."""
+
+from __future__ import annotations
+
+from assistant.quotes import QuoteMaker
+from assistant.settings import Settings
+from assistant.store import build_index, load_index
+
+TEXT = """# Lamp levy briefing
+
+The union backs reform of street lighting in principle. However, there are serious doubts about how the levy would work in practice.
+
+Notably, nobody can say how much the levy would raise in a year. The union will write to the ministry about it.
+
+The union also wants longer night shifts to end soon. The ministry has not replied to its letters.
+
+The union met the ministry twice this spring to discuss lamps.
+"""
+
+
+def test_a_paragraph_that_spells_out_the_last_sentence_joins_its_quote(tmp_path, fake_embedder):
+    src = tmp_path / "sources"
+    src.mkdir()
+    (src / "levy.md").write_text(TEXT)
+    (src / "catalog.toml").write_text('[[source]]\nfile = "levy.md"\nid = "levy"\npublisher = "Union of Lamplighters"\n')
+    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
+    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
+    index = load_index(settings, fake_embedder.dim)
+    row = {index.text(s): i for i, s in enumerate(index.sentences)}
+    maker = QuoteMaker(index)
+
+    doubts = row["However, there are serious doubts about how the levy would work in practice."]
+    quote = maker.make([doubts], [1.0], 1)[0]
+    assert quote.text.endswith("Notably, nobody can say how much the levy would raise in a year.")
+    doc = index.documents["levy"].text
+    assert doc[quote.start:quote.end] == quote.text
+    assert doc[quote.passage_start:quote.passage_end] == quote.passage and quote.start >= quote.passage_start
+    assert quote.passage.endswith("The union will write to the ministry about it.")
+
+    # A paragraph that does not open by spelling out the one before stays apart.
+    replied = row["The ministry has not replied to its letters."]
+    assert "met the ministry" not in maker.make([replied], [1.0], 1)[0].text
