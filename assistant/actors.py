@@ -89,6 +89,17 @@ def name_end(tok: Tok) -> int:
     return tok.end
 
 
+HYPHENS = "-‐‑"
+
+
+def compounded(text: str, start: int, end: int) -> bool:
+    """The name is part of a hyphenated word ("cross-government action", "a Government-led mission"):
+    a modifier that says what kind of thing it is, not who holds a view."""
+    before = start > 1 and text[start - 1] in HYPHENS and text[start - 2].isalpha()
+    after = end + 1 < len(text) and text[end] in HYPHENS and text[end + 1].isalpha()
+    return before or after
+
+
 def key(text: str) -> tuple[str, ...]:
     """A name as matched: its normalised words, without a leading "the" ("the Review" is "Review")."""
     toks = tuple(t.norm for t in tokenize(text))
@@ -204,7 +215,8 @@ class Actors:
                 i += 1
                 continue
             n, mention = m
-            out.append(mention)
+            if not compounded(text, toks[i].start, toks[i + n - 1].end):
+                out.append(mention)
             i += n
         return tuple(out)
 

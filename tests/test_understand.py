@@ -173,3 +173,10 @@ def test_the_kind_of_body_names_the_one_body_of_that_kind():
     assert read("What did the council say about the levy?").actors == ("Highgate Parish Council",)
     two = Actors([*CAST.actors, Actor("Lowgate Town Council", (), (), "organisation", "catalog")])
     assert understand("What did the council say about the levy?", [], two, ACRONYMS).actors == ()
+
+
+def test_a_name_inside_a_hyphenated_word_is_a_modifier_not_an_actor():
+    assert read("What did the union say about Treasury-led audits?").actors == ("Lamplighters Union",)
+    assert read("What does MoL say about cross-union pay talks?").actors == ("Ministry of Lamps",)
+    assert CAST.named_in("The union-wide ballot is planned.") == []
+    assert CAST.named_in("HM Treasury opposes the levy.") == ["HM Treasury"]
