@@ -180,3 +180,9 @@ def test_a_name_inside_a_hyphenated_word_is_a_modifier_not_an_actor():
     assert read("What does MoL say about cross-union pay talks?").actors == ("Ministry of Lamps",)
     assert CAST.named_in("The union-wide ballot is planned.") == []
     assert CAST.named_in("HM Treasury opposes the levy.") == ["HM Treasury"]
+
+
+@pytest.mark.parametrize("word", ["caveats", "misgivings", "qualms", "reservations", "concerns"])
+def test_words_for_a_reservation_frame_the_question_not_its_topic(word):
+    # Whether the corpus ever writes "caveats" says nothing about whether it answers the question.
+    assert read(f"Does the union have any {word} about the lamp levy?").topic == ("lamp", "levi")
