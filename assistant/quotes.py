@@ -98,17 +98,19 @@ class QuoteMaker:
             elif first > 0:
                 first -= 1
         end = rows[last]
-        if last == len(rows) - 1 and last - first + 1 < MAX_QUOTE_SENTENCES and self.elaborated(end):
-            end += 1  # "... would work in practice." then a paragraph "Notably, ...": the detail is the answer
+        if last == len(rows) - 1 and last - first + 1 < MAX_QUOTE_SENTENCES and self.continued(end):
+            end += 1
         return rows[first], end, rows[focus]
 
-    def elaborated(self, row: int) -> bool:
-        """The paragraph after this sentence's opens by spelling it out ("Notably, ...", "For example, ...")."""
+    def continued(self, row: int) -> bool:
+        """The next paragraph completes this sentence, the last of its own: it was introduced by it
+        ("Sir Julian said:") or opens by spelling it out ("... would work in practice." then "Notably, ...")."""
         idx = self.index
         nxt = row + 1
-        return (nxt < len(idx.sentences) and idx.sentences[nxt].source_id == idx.sentences[row].source_id
-                and idx.paragraph_of[nxt] == idx.paragraph_of[row] + 1
-                and bool(ELABORATES.match(idx.text(idx.sentences[nxt]))))
+        if nxt >= len(idx.sentences) or idx.sentences[nxt].source_id != idx.sentences[row].source_id \
+                or idx.paragraph_of[nxt] != idx.paragraph_of[row] + 1:
+            return False
+        return idx.text(idx.sentences[row]).rstrip().endswith(":") or bool(ELABORATES.match(idx.text(idx.sentences[nxt])))
 
     def make(self, rows: list[int], scores: list[float], k: int, want: frozenset[str] = frozenset(),
              uncapped: frozenset[str] = frozenset()) -> list[Quote]:

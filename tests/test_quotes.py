@@ -15,10 +15,14 @@ Notably, nobody can say how much the levy would raise in a year. The union will 
 The union also wants longer night shifts to end soon. The ministry has not replied to its letters.
 
 The union met the ministry twice this spring to discuss lamps.
+
+On the ministry's reply, Ada Quill, chair of the union, said:
+
+"The reply is late and it is thin. We expected better."
 """
 
 
-def test_a_paragraph_that_spells_out_the_last_sentence_joins_its_quote(tmp_path, fake_embedder):
+def test_a_paragraph_that_completes_the_last_sentence_joins_its_quote(tmp_path, fake_embedder):
     src = tmp_path / "sources"
     src.mkdir()
     (src / "levy.md").write_text(TEXT)
@@ -40,3 +44,7 @@ def test_a_paragraph_that_spells_out_the_last_sentence_joins_its_quote(tmp_path,
     # A paragraph that does not open by spelling out the one before stays apart.
     replied = row["The ministry has not replied to its letters."]
     assert "met the ministry" not in maker.make([replied], [1.0], 1)[0].text
+
+    # "X said:" introduces what was said: the quote shows it.
+    said = row["On the ministry's reply, Ada Quill, chair of the union, said:"]
+    assert '"The reply is late and it is thin.' in maker.make([said], [1.0], 1)[0].text
