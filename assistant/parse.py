@@ -118,7 +118,9 @@ def parse(texts: Iterable[str], batch_size: int = 64) -> Iterator[Facts]:
 
 
 def entity_kind(name: str) -> str:
-    """"person" when a name reads as a person's ("Senator Jane Roe", "Barack Obama"), else "organisation"."""
+    """"person" when a name reads as a person's ("Senator Jane Roe", "Barack Obama"), else "organisation".
+    A bracketed part is another name or a role ("Alexander Hamilton (Publius)"): the name is read without it."""
+    name = re.sub(r"\s*\([^)]*\)", " ", name).strip() or name
     toks = key(name)
     if not toks:
         return "organisation"

@@ -234,3 +234,14 @@ def test_a_publisher_named_by_its_kind_holds_its_own_view(tmp_path, fake_embedde
     assert got["The council welcomes the new street lamps."] == ("Highgate Parish Council", "welcomes")
     # another kind of body is not the publisher: the author describes its view
     assert got["The union opposes night shifts."] == ("Highgate Parish Council", "describes")
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("Amos Vane (Publius)", "person"),  # a pen name in brackets: still a person, so "Vane" names him
+    ("Senator Jane Roe", "person"),
+    ("Ministry of Lamps (MoL)", "organisation"),
+])
+def test_a_bracketed_pen_name_or_acronym_does_not_hide_what_kind_of_name_it_is(name, kind):
+    from assistant.parse import entity_kind
+
+    assert entity_kind(name) == kind
