@@ -71,13 +71,21 @@ def skipped(root: Token, lex: Lexicon) -> tuple[set[int], set[int]]:
     """Token indices of conceded clauses ("While we welcome X, ...") and of contrasted ones ("..., but Y")."""
     conceded: set[int] = set()
     contrast: set[int] = set()
+    for c in root.subtree:
+        # A conceded or conditional clause says no more at any depth ("... shows that the Review listened,
+        # even if it is not perfectly aligned with our ask").
+        if c.dep_ != "advcl" or c.i in conceded:
+            continue
+        marks = {g.lower_ for g in c.children if g.dep_ in ("mark", "advmod", "cc", "prep")}
+        if marks & lex.concessive or c.left_edge.lower_ in lex.concessive:
+            conceded.update(t.i for t in c.subtree)
+        elif marks & lex.conditional:
+            conceded.update(t.i for t in c.subtree)  # "if the supplier cannot show X": a condition, not a judgement
     for c in root.children:
         marks = {g.lower_ for g in c.children if g.dep_ in ("mark", "advmod", "cc", "prep")}
         first = c.left_edge.lower_
-        if c.dep_ == "advcl" and (marks & lex.concessive or first in lex.concessive):
-            conceded.update(t.i for t in c.subtree)
-        elif c.dep_ == "advcl" and marks & lex.conditional:
-            conceded.update(t.i for t in c.subtree)  # "if the supplier cannot show X": a condition, not a judgement
+        if c.dep_ == "advcl" and (marks & lex.concessive or first in lex.concessive or marks & lex.conditional):
+            continue  # conceded above
         elif c.dep_ == "prep" and c.lower_ in lex.concessive:
             conceded.update(t.i for t in c.subtree)  # "Despite X, ..."
         elif c.dep_ in CLAUSES and (marks & lex.contrast or first in lex.contrast):
@@ -100,7 +108,9 @@ def valence(t: Token, lex: Lexicon) -> float:
     if lower in lex.evaluative or lemma in lex.evaluative:
         return lex.evaluative.get(lower, lex.evaluative.get(lemma, 0.0))
     if t.pos_ in ("NOUN", "PROPN"):
-        return 0.0
+        if not predicated(t):
+            return 0.0
+        return min(lex.valence.get(lower, lex.valence.get(lemma, 0.0)), 0.0)
     if word_class(t, lex) == "reports":
         return 0.0  # "have long argued that ...": a reporting verb passes on a view; VADER reads a quarrel
     v = lex.valence.get(lower, lex.valence.get(lemma))
@@ -112,6 +122,15 @@ def valence(t: Token, lex: Lexicon) -> float:
     if v > 0 and t.pos_ not in ("ADJ", "ADV"):
         return 0.0
     return v
+
+
+def predicated(t: Token) -> bool:
+    """A noun the clause predicates of its subject or asserts to exist ("This is a risk to patients",
+    "there are inherent tensions", "there is a danger that ..."): then it judges, not names a topic."""
+    head = t.head
+    if head.lemma_ != "be" or t.dep_ not in ("attr", "nsubj"):
+        return False
+    return t.dep_ == "attr" or any(c.dep_ == "expl" for c in head.children)
 
 
 def comment_adverb(t: Token) -> bool:
@@ -140,7 +159,7 @@ def polarity(tokens: list[Token], lex: Lexicon) -> float:
             v *= PREDICATIVE  # "X is appropriate": what the sentence says of its subject
         elif comment_adverb(t):
             v *= PREDICATIVE  # "Quite shockingly, the list has risen": the speaker's verdict on all of it
-        negated = negations(t, lex) or negations(t.head, lex) and t.dep_ in ("dobj", "acomp", "attr", "xcomp", "amod")
+        negated = negations(t, lex) or negations(t.head, lex) and t.dep_ in ("dobj", "acomp", "attr", "xcomp", "amod", "advmod")
         if any(c.dep_ == "det" and c.lower_ == "no" for c in t.children):
             negated = True
         total += -v if negated else v

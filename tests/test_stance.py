@@ -24,6 +24,14 @@ from assistant.parse import facts
     ("Whilst we welcome the plan, its failure to fund social care is concerning.", "concerned"),
     ("We welcome the new funding, but the timetable is far too short.", "mixed"),
     ("The council supports the intent of the proposal but stops short of a commitment to fund it.", "mixed"),
+    ("The plan shows that the ministry listened, even if it is not perfectly aligned with our ask.", "describes"),
+    # a negative noun the clause asserts or predicates judges; as a topic it does not
+    ("There is a risk that lamp budgets could be stretched thin.", "concerned"),
+    ("There are inherent tensions in the new rota.", "concerned"),
+    ("The levy is a threat to small firms.", "concerned"),
+    ("The risk register was updated in March.", "describes"),
+    # a negated verb turns its manner adverb round
+    ("Our view remains that the guidance does not satisfactorily address night shifts.", "concerned"),
     # recommendations: modal, hortative, imperative
     ("Ministers should set out a ten-year plan for the workforce.", "recommends"),
     ("Let us build the bridge together.", "recommends"),
