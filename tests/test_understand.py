@@ -129,6 +129,8 @@ def test_a_word_is_known_to_a_corpus_that_has_the_word_it_derives_from():
     df.update({stem("ring"): 1, stem("fenced"): 1, stem("uni"): 1, stem("form"): 1})
     assert known(stem("ringfenced"), df)  # written apart in the corpus
     assert not known(stem("uniform"), df)  # parts too short to be words of their own
+    df.update({stem("vacant"): 2})
+    assert known(stem("vacancies"), df) and not known(stem("absence"), df)  # the state's noun and its adjective
 
 
 def test_the_noun_that_names_a_source_is_no_topic():
@@ -186,3 +188,22 @@ def test_a_name_inside_a_hyphenated_word_is_a_modifier_not_an_actor():
 def test_words_for_a_reservation_frame_the_question_not_its_topic(word):
     # Whether the corpus ever writes "caveats" says nothing about whether it answers the question.
     assert read(f"Does the union have any {word} about the lamp levy?").topic == ("lamp", "levi")
+
+
+def test_only_what_a_question_names_must_be_in_the_corpus():
+    # Verbs and predicative adjectives say something of the topic; a corpus may say it in other words.
+    # Nouns, and adjectives that classify a noun, name the topic itself.
+    from assistant.decide import predicates
+    from assistant.terms import stem
+
+    assert stem("widened") in predicates("Did the union want the levy widened?")
+    got = predicates("Did the ministry think the levy was affordable?")
+    assert stem("affordable") in got and stem("levy") not in got
+    assert stem("dental") not in predicates("What does the union say about the dental contract?")
+
+
+def test_the_possessor_of_a_view_is_asked_about_the_possessor_of_a_proposal_is_the_topic():
+    assert read("What was Roe's objection to the levy?").actors == ("Senator Jane Roe",)
+    assert read("What were the union's misgivings about night shifts?").actors == ("Lamplighters Union",)
+    q = read("Was Roe's proposal for a levy welcomed?")
+    assert q.actors == () and q.topic_actors == ("Senator Jane Roe",)
