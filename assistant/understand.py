@@ -15,9 +15,13 @@ from . import terms
 from .actors import TITLES, Actors
 from .lexicon import attitude_stems, load
 
-# A possessive actor followed by one of these is the actor whose view is asked for
-# ("NHS Providers' view on ..."); followed by anything else it names a topic ("Hewitt's proposal").
-VIEW_NOUN = r"(?:view|views|position|stance|take|verdict|reaction|response|opinion|assessment|reading|concerns?|criticism|attitude)"
+# A possessive actor followed by one of these is the actor whose view is asked for ("NHS Providers' view
+# on ...", "Hamilton's objection to ..."): the lexicon's nouns of a view held, not of a thing put forward;
+# followed by anything else, or by a proposal or pledge, it names a topic ("Hewitt's proposal").
+VIEW_NOUN = "(?:" + "|".join(sorted({
+    "view", "position", "stance", "take", "verdict", "reaction", "response", "opinion", "assessment", "reading",
+    "attitude", *(w for w, cls in load().nouns.items() if cls not in ("recommends", "accepts")),
+}, key=len, reverse=True)) + ")s?"
 # "according to X", "in X's reading": X is the source that reports, not necessarily the one whose position it is.
 SOURCE_BEFORE = re.compile(r"\b(according to|in the (?:view|eyes|opinion|reading) of|as reported by)\s+(?:the\s+)?$", re.I)
 SOURCE_AFTER = re.compile(r"^['’]s?\s+(reading|account|analysis|assessment|summary|briefing|take)\b", re.I)
