@@ -185,7 +185,10 @@ class Judge:
     def salience(self, q: Question) -> dict[str, float]:
         """Topic stems -> weight: rare in the corpus (idf) and specific in English."""
         spec = {terms.stem(k): specificity(k) for w in q.topic_words for k in terms.words(w)}
-        return {t: self.idf(t) * spec.get(t, 1.0) for t in q.topic if t}
+        # A month or a figure dates or sizes the topic ("the economy he took over in January 2009"): a passage
+        # on the topic answers it without repeating the date.
+        return {t: 0.0 if t[:1].isdigit() or t in calendar_stems() else self.idf(t) * spec.get(t, 1.0)
+                for t in q.topic if t}
 
     def names(self, q: Question) -> list[str]:
         """Names the question uses: two or more capitalised words ("Bank of England"), or one inside the
