@@ -159,6 +159,19 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
 
             clean_leftovers(settings.sources_dir)  # a change the last process did not finish is undone
             app.state.assistant = open_assistant(settings, build_if_needed=True, log=log.info)
+            from threading import Thread
+
+            from .parse import nlp
+
+            # The parser reads a question only when it has a term the corpus lacks (decide.predicates):
+            # loaded now, in the background, that first question does not wait a second for it.
+            def load_parser() -> None:
+                try:
+                    nlp()
+                except Exception as e:  # then the question that needs it says why (a ModelError)
+                    log.warning("parser not loaded: %s", e)
+
+            Thread(target=load_parser, name="load-parser", daemon=True).start()
         else:
             app.state.assistant = assistant
         from concurrent.futures import ThreadPoolExecutor

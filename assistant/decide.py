@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -95,7 +96,9 @@ def calendar_stems() -> frozenset[str]:
     return frozenset(terms.stem(w) for w in CALENDAR)
 
 
-@lru_cache(maxsize=65536)
+PARSING = threading.Lock()
+
+
 @lru_cache(maxsize=1024)
 def predicates(text: str) -> frozenset[str]:
     """Stems of the words a question uses only to say something of a thing: verbs, adverbs and predicative
@@ -104,13 +107,16 @@ def predicates(text: str) -> frozenset[str]:
     discuss. Parsed only for questions with a term the corpus lacks (3-6 ms)."""
     from .parse import nlp
 
+    with PARSING:  # one parse at a time: answer threads share the pipeline
+        doc = nlp()(text)
     kinds: dict[str, set[str]] = {}
-    for t in nlp()(text):
+    for t in doc:
         naming = t.pos_ in ("NOUN", "PROPN") or t.pos_ == "ADJ" and t.dep_ == "amod"
         kinds.setdefault(terms.stem(t.lower_), set()).add("names" if naming else t.pos_)
     return frozenset(st for st, pos in kinds.items() if pos <= {"VERB", "ADJ", "ADV", "AUX"})
 
 
+@lru_cache(maxsize=65536)
 def specificity(word: str) -> float:
     """How much a word singles a topic out in English at large: 1 for rare words, 0 for "the"."""
     return min(1.0, max(0.0, (EVERYDAY - terms.zipf(word)) / 3.0))

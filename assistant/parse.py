@@ -62,13 +62,25 @@ class Facts:
 
 @lru_cache(maxsize=1)
 def nlp():
-    """The spaCy pipeline, loaded once per process (about 1 s), from site-packages only."""
+    """The spaCy pipeline, loaded once per process (about 1 s), from site-packages only.
+
+    spaCy's thinc imports torch, when it is installed, only to see whether it is there; this pipeline
+    never uses it. Hidden while spaCy loads, torch stays out of a serving process (1.5 s and about
+    200 MB), and a later `import torch` (the torch runtime) still finds it."""
+    import sys
+
+    hide = "torch" not in sys.modules
+    if hide:
+        sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` raises ImportError
     try:
         import spacy
 
         return spacy.load(MODEL)
     except (ImportError, OSError) as e:
         raise ModelError(f"the spaCy pipeline {MODEL} is not installed ({e}); run scripts/setup") from None
+    finally:
+        if hide and sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
 
 
 # A response's verdict on a numbered item: "Recommendation 3: Not accepted.", "Accepted in part.", "Agreed."

@@ -45,6 +45,9 @@ def test_serving_never_imports_torch(seed_assistant, seed_settings):
         "a = open_assistant(s, build_if_needed=False, log=lambda m: None)\n"
         "assert type(a.embedder).__name__ == 'OnnxEmbedder', type(a.embedder)\n"
         "assert a.ask('Who rejected the 1% prevention shift?').quotes\n"
+        # a term the corpus lacks ('rethink') has the question parsed: spaCy loads, torch still does not
+        "assert a.ask('Did the BMA want the government to rethink the cut to ICB running costs?').answered\n"
+        "assert 'spacy' in sys.modules\n"
         "assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules, 'torch was imported'\n"
         "print('ok')\n"
     )
