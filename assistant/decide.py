@@ -71,6 +71,8 @@ def known(stem: str, df: Mapping[str, int]) -> bool:
     if df.get(stem, 0) > 0 or any(stem.endswith(e) and len(stem) - len(e) >= 3 and df.get(stem[:-len(e)], 0) > 0
                                   for e in DERIVED):
         return True
+    if df.get(stem + stem[-1:], 0) > 0:
+        return True  # "staffing" stems to "staf" (the stemmer undoubles after -ing), "staff" to "staff"
     if stem.endswith(("anc", "enc")) and df.get(stem[:-1] + "t", 0) > 0:
         return True  # "vacancies" / "vacant", "absence" / "absent": the noun of a state and its adjective
     # A compound the corpus writes apart or hyphenated ("ringfenced" / "ring-fenced"): two known words.

@@ -131,6 +131,8 @@ def test_a_word_is_known_to_a_corpus_that_has_the_word_it_derives_from():
     assert not known(stem("uniform"), df)  # parts too short to be words of their own
     df.update({stem("vacant"): 2})
     assert known(stem("vacancies"), df) and not known(stem("absence"), df)  # the state's noun and its adjective
+    df.update({stem("staff"): 4})
+    assert known(stem("staffing"), df)  # stemmed "staf": the stemmer undoubles a consonant after -ing
 
 
 def test_the_noun_that_names_a_source_is_no_topic():
