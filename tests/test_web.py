@@ -241,6 +241,15 @@ def test_abstention_is_shown_as_such(page):
     assert page.locator("#turn-1 blockquote").count() == 0
 
 
+def test_a_quote_that_runs_into_the_next_paragraph_shows_the_break(page):
+    page.goto("/")
+    ask(page, "What did Sir Julian Hartley say about the government response?", 1)
+    first = page.locator("#turn-1 blockquote").first
+    expect(first).to_contain_text("said:")
+    text = first.inner_text()
+    assert "said:\n" in text and "Ministers" in text.split("said:")[1]  # the break is shown, not collapsed
+
+
 def test_a_comparison_names_the_actor_who_is_silent(page):
     page.goto("/")
     ask(page, "Compare the BMA and the CQC on HARPs.", 1)
