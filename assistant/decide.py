@@ -107,10 +107,14 @@ def predicates(text: str) -> frozenset[str]:
     adjectives ("widening their power", "more uniform"). A corpus that never writes them may still answer
     it in other words; a thing it never names ("dentistry", "Brexit", "the dental contract") it does not
     discuss. Parsed only for questions with a term the corpus lacks (3-6 ms)."""
+    from .errors import ModelError
     from .parse import nlp
 
-    with PARSING:  # one parse at a time: answer threads share the pipeline
-        doc = nlp()(text)
+    try:
+        with PARSING:  # one parse at a time: answer threads share the pipeline
+            doc = nlp()(text)
+    except ModelError:
+        return frozenset()  # without the parser every missing term counts, as it did before it read them
     kinds: dict[str, set[str]] = {}
     for t in doc:
         naming = t.pos_ in ("NOUN", "PROPN") or t.pos_ == "ADJ" and t.dep_ == "amod"

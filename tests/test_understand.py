@@ -209,3 +209,14 @@ def test_the_possessor_of_a_view_is_asked_about_the_possessor_of_a_proposal_is_t
     assert read("What were the union's misgivings about night shifts?").actors == ("Lamplighters Union",)
     q = read("Was Roe's proposal for a levy welcomed?")
     assert q.actors == () and q.topic_actors == ("Senator Jane Roe",)
+
+
+def test_without_the_parser_every_missing_term_counts(monkeypatch):
+    from assistant import decide, parse
+    from assistant.errors import ModelError
+
+    def missing():
+        raise ModelError("the spaCy pipeline is not installed")
+
+    monkeypatch.setattr(parse, "nlp", missing)
+    assert decide.predicates.__wrapped__("Did the union want the levy widened?") == frozenset()
