@@ -102,6 +102,10 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
         if TURNS_TO.fullmatch(text[:m.start]):
             add(asked, m.actor)  # "What about the TUC?": the opener turns to someone; its "about" names no topic
             continue
+        if asked and COMPARE.search(text) and re.search(r"\b(?:with|versus|vs\.?)\s+(?:the\s+)?$", before, re.I) \
+                and not re.match(r"['’]", after):
+            add(asked, m.actor)  # "Compare the BMA with NHS Providers on ...": the second one compared
+            continue
         if PREP_TOPIC.search(before) and not re.search(VIEW_NOUN + r"\s+of\s+(?:the\s+)?$", before, re.I):
             add(topic, m.actor)  # "what did the RCN say about the Hewitt Review": the review is the topic
             continue
@@ -127,17 +131,21 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
         # "What did Hewitt's review recommend?" - a lone possessor of what says something is the one asked about
         # (not in "How long is Hewitt's report?").
         asked, topic = topic, []
-    if len(asked) > 1 and not COMPARE.search(text):
+    if len(asked) > 1:
         # "What do the LGA and WLGA ask the Inquiry to say ...": the actors named together first are asked
-        # about; one named after the verb is who they address.
+        # about; one named after the verb is who they address. In a comparison too: "Do X and Y agree on
+        # whether Hewitt settled ...", "Did X and Y back the plan to review NHS capital rules?" compare X
+        # and Y; when no two are named together ("X said ... while Y ..."), all are compared.
+        compared = bool(COMPARE.search(text))
         first = [m for m in mentions if m.actor in asked]
         group = [first[0].actor]
         for a, b in zip(first, first[1:]):
-            if not re.fullmatch(r"\W*(?:,|and|or|&)\s*(?:the\s+)?", text[a.end:b.start], re.I):
+            if not re.fullmatch(r"\W*(?:,|and|or|&|with|versus|vs\.?)\s*(?:the\s+)?", text[a.end:b.start], re.I):
                 break
             group.append(b.actor)
-        topic += [a for a in asked if a not in group]
-        asked = list(dict.fromkeys(group))
+        if not compared or len(set(group)) > 1:
+            topic += [a for a in asked if a not in group]
+            asked = list(dict.fromkeys(group))
     for start, end, names in actors.namesakes(text):
         # A surname several people share ("Bush"): one of them is asked about, unless it names a topic.
         after = text[end:end + 40]

@@ -220,3 +220,15 @@ def test_without_the_parser_every_missing_term_counts(monkeypatch):
 
     monkeypatch.setattr(parse, "nlp", missing)
     assert decide.predicates.__wrapped__("Did the union want the levy widened?") == frozenset()
+
+
+def test_a_comparison_compares_the_actors_named_together_and_reads_the_rest_as_topic():
+    q = read("Do the union and the MoL agree on whether Roe settled the levy?")
+    assert q.comparison and q.actors == ("Lamplighters Union", "Ministry of Lamps")
+    assert q.topic_actors == ("Senator Jane Roe",)
+    q = read("Did both the union and the MoL back the pledge to review HM Treasury lamp rules?")
+    assert q.actors == ("Lamplighters Union", "Ministry of Lamps") and "HM Treasury" in q.topic_actors
+    q = read("Compare the union with the Ministry of Lamps on night shifts.")
+    assert q.comparison and q.actors == ("Lamplighters Union", "Ministry of Lamps")
+    q = read("Did the union agree with Roe's plan for the levy?")  # a possessor after "with" is the topic
+    assert q.actors == ("Lamplighters Union",) and q.topic_actors == ("Senator Jane Roe",)
