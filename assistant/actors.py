@@ -241,6 +241,8 @@ class Actors:
             body = form[0] in BODY_STEMS and i > 0 and toks[i - 1].norm == "the"  # "the council"
             if n == 1 and not toks[i].raw[:1].isupper() and terms.zipf(toks[i].norm) >= COMMON and not body:
                 continue  # a lone surname or "Treasury" is capitalised when it names someone
+            if n == 1 and not toks[i].raw[:1].isupper() and toks[i].norm.endswith(("ed", "ing")):
+                continue  # "commissioned" shares a stem with "Commission" but is a verb, not a name
             return n, Mention(name, toks[i].start, name_end(toks[i + n - 1]), False, True)
         return None
 

@@ -24,7 +24,7 @@ VIEW_NOUN = "(?:" + "|".join(sorted({
 }, key=len, reverse=True)) + ")s?"
 # "according to X", "in X's reading": X is the source that reports, not necessarily the one whose position it is.
 SOURCE_BEFORE = re.compile(r"\b(according to|in the (?:view|eyes|opinion|reading) of|as reported by)\s+(?:the\s+)?$", re.I)
-SOURCE_AFTER = re.compile(r"^['’]s?\s+(reading|account|analysis|assessment|summary|briefing|take)\b", re.I)
+SOURCE_AFTER = re.compile(r"^['’]s?\s+(reading|account|analysis|summary|briefing)\b", re.I)
 WHO_ASKS = re.compile(r"^\W*(?:who|which (?:organisations?|organizations?|bodies|body|groups?|ministers?|people|person|"
                       r"company|companies|participants?|speakers?|presidents?|parties|party|senators?|members?))\b", re.I)
 PREP_TOPIC = re.compile(r"\b(about|on|regarding|concerning|towards|over|into|for|from|with|to|between|of|against)\s+(?:the\s+)?$", re.I)

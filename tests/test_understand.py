@@ -232,3 +232,11 @@ def test_a_comparison_compares_the_actors_named_together_and_reads_the_rest_as_t
     assert q.comparison and q.actors == ("Lamplighters Union", "Ministry of Lamps")
     q = read("Did the union agree with Roe's plan for the levy?")  # a possessor after "with" is the topic
     assert q.actors == ("Lamplighters Union",) and q.topic_actors == ("Senator Jane Roe",)
+
+
+def test_a_take_is_a_view_and_a_verb_is_not_a_shortened_name():
+    assert read("What's the union's take on night shifts?").actors == ("Lamplighters Union",)
+    cast = Actors([*CAST.actors, Actor("Lantern Quality Commission", (), (), "organisation", "catalog")])
+    q = understand("Who commissioned the lamp survey, and when?", [], cast, ACRONYMS)
+    assert "Lantern Quality Commission" not in q.topic_actors + q.actors
+    assert understand("What did the commission say about lamps?", [], cast, ACRONYMS).actors == ("Lantern Quality Commission",)
