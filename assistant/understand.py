@@ -240,11 +240,15 @@ def name_words(text: str, actors: Actors, whose: Sequence[str]) -> set[str]:
 
 
 def source_frame(text: str, actors: Actors) -> set[str]:
-    """"in The King's Fund's reading": the noun that makes an actor the source to read frames the
-    question; it is not what the question is about."""
+    """"in The King's Fund's reading", "according to Reagan's 1985 address": the noun that makes an actor
+    the source to read frames the question; it is not what the question is about."""
     out = set()
     for m in actors.find(text, question=True):
-        frame = SOURCE_AFTER.match(text[m.end:m.end + 40])
+        after = text[m.end:m.end + 40]
+        frame = SOURCE_AFTER.match(after)
+        if not frame and SOURCE_BEFORE.search(text[max(0, m.start - 30):m.start]):
+            # "According to Reagan's 1985 address, ...": the document the source speaks in
+            frame = re.match(r"['’]s?\s+(?:\d{4}\s+)?(\w+)", after)
         if frame:
             out.update(terms.words(frame.group(1)))
     return out

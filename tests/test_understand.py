@@ -138,6 +138,8 @@ def test_a_word_is_known_to_a_corpus_that_has_the_word_it_derives_from():
 def test_the_noun_that_names_a_source_is_no_topic():
     q = read("Does the ministry plan more night shifts, in the Lamplighters Union's reading?")
     assert q.sources == ("Lamplighters Union",) and "reading" not in q.topic_words and "night" in q.topic_words
+    q = read("According to Roe's 2024 address, how many lamps were lit?")
+    assert q.sources == ("Senator Jane Roe",) and "address" not in q.topic_words and "lamps" in q.topic_words
 
 
 def test_a_fraction_answers_how_many_but_an_ordinal_does_not():
