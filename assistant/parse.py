@@ -1,6 +1,7 @@
 """The NLP pipeline run at index time: spaCy's en_core_web_sm parses every sentence once, and what
 attribution, stance and answer types need of the parse is kept as plain facts in the index.
-Questions are never parsed (a parse costs about as much as a whole answer)."""
+A question is parsed only when one of its topic terms is missing from the corpus (decide.predicates):
+a parse costs about as much as a whole answer."""
 
 from __future__ import annotations
 

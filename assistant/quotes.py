@@ -86,7 +86,7 @@ class QuoteMaker:
                 if scores.get(rows[i], -1e9) >= score - NEIGHBOUR_MARGIN:
                     first, last = min(first, i), max(last, i)
                     break
-        if last == pos and pos + 1 < len(rows) and ELABORATES.match(idx.text(idx.sentences[rows[pos + 1]])):
+        if last == pos and pos + 1 < len(rows) and self.continued(rows[pos]):
             last = pos + 1  # "There are questions... Notably, ...": the detail is the answer
         if first == pos and pos > 0 and s.context and s.context == idx.text(idx.sentences[rows[pos - 1]]):
             first = pos - 1  # "This is a source of unease": show what "this" is
@@ -99,16 +99,16 @@ class QuoteMaker:
                 first -= 1
         end = rows[last]
         if last == len(rows) - 1 and last - first + 1 < MAX_QUOTE_SENTENCES and self.continued(end):
-            end += 1
+            end += 1  # the next paragraph completes the quote's last sentence
         return rows[first], end, rows[focus]
 
     def continued(self, row: int) -> bool:
-        """The next paragraph completes this sentence, the last of its own: it was introduced by it
-        ("Sir Julian said:") or opens by spelling it out ("... would work in practice." then "Notably, ...")."""
+        """The sentence after this one, in its paragraph or opening the next, completes it: it was introduced
+        by it ("Sir Julian said:") or spells it out ("... would work in practice." then "Notably, ...")."""
         idx = self.index
         nxt = row + 1
         if nxt >= len(idx.sentences) or idx.sentences[nxt].source_id != idx.sentences[row].source_id \
-                or idx.paragraph_of[nxt] != idx.paragraph_of[row] + 1:
+                or idx.paragraph_of[nxt] - idx.paragraph_of[row] not in (0, 1):
             return False
         return idx.text(idx.sentences[row]).rstrip().endswith(":") or bool(ELABORATES.match(idx.text(idx.sentences[nxt])))
 
@@ -186,7 +186,7 @@ class QuoteMaker:
 @dataclass
 class Pick:
     """A quote being assembled: sentence rows first..last (inclusive) of one paragraph (and the first
-    sentence of the next, when that one spells it out)."""
+    sentence of the next, when that one completes it: QuoteMaker.continued)."""
 
     source_id: str
     first: int

@@ -82,11 +82,11 @@ def skipped(root: Token, lex: Lexicon) -> tuple[set[int], set[int]]:
         elif marks & lex.conditional:
             conceded.update(t.i for t in c.subtree)  # "if the supplier cannot show X": a condition, not a judgement
     for c in root.children:
+        if c.i in conceded:
+            continue
         marks = {g.lower_ for g in c.children if g.dep_ in ("mark", "advmod", "cc", "prep")}
         first = c.left_edge.lower_
-        if c.dep_ == "advcl" and (marks & lex.concessive or first in lex.concessive or marks & lex.conditional):
-            continue  # conceded above
-        elif c.dep_ == "prep" and c.lower_ in lex.concessive:
+        if c.dep_ == "prep" and c.lower_ in lex.concessive:
             conceded.update(t.i for t in c.subtree)  # "Despite X, ..."
         elif c.dep_ in CLAUSES and (marks & lex.contrast or first in lex.contrast):
             contrast.update(t.i for t in c.subtree)

@@ -44,6 +44,8 @@ HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+|of\s+the\s+)?((?:[\w'’-]+\s*){
 AUXILIARY = frozenset("did do does were was are is have has had will would could can should".split())
 # Openers of an elliptical follow-up: "And the BMA?", "What about HARPs?", "But why?"
 CONTINUES = re.compile(r"^\W*(?:and|but|so|also|what about|how about|and what about|what of|and how about)\b", re.I)
+# What stands between two actors named together ("the BMA and NHS Providers", "X, Y"); {} takes more joins.
+TOGETHER = r"\W*(?:,|and|or|&{})\s*(?:the\s+)?"
 TURNS_TO = re.compile(r"\W*(?:and\s+|but\s+)?(?:what|how) about\s+(?:the\s+)?", re.I)
 WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.I)
 PEOPLE = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "their", "theirs"})
@@ -140,7 +142,7 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
         first = [m for m in mentions if m.actor in asked]
         group = [first[0].actor]
         for a, b in zip(first, first[1:]):
-            if not re.fullmatch(r"\W*(?:,|and|or|&|with|versus|vs\.?)\s*(?:the\s+)?", text[a.end:b.start], re.I):
+            if not re.fullmatch(TOGETHER.format(r"|with|versus|vs\.?"), text[a.end:b.start], re.I):
                 break
             group.append(b.actor)
         if not compared or len(set(group)) > 1:
@@ -276,7 +278,7 @@ def ends_on_shell(text: str) -> bool:
 def side_by_side(text: str, actors: Actors) -> bool:
     """Two actors named together ("the BMA and NHS Providers", "X or Y"): asked about side by side."""
     ms = actors.find(text, question=True)
-    return any(re.fullmatch(r"\W*(?:,|and|or|&)\s*(?:the\s+)?", text[a.end:b.start], re.I) for a, b in zip(ms, ms[1:]))
+    return any(re.fullmatch(TOGETHER.format(""), text[a.end:b.start], re.I) for a, b in zip(ms, ms[1:]))
 
 
 def without_asked(text: str, asked: list[str], actors: Actors) -> str:
