@@ -34,7 +34,11 @@ NUMBER_Q = re.compile(r"\b(how (?:many|much|long|big|large|often|high|low)|what(
                       r"(?:the\s+)?(?:[a-z-]+\s+)?(?:percentage|proportion|share|number|amount|size|length|rate|level|figure|"
                       r"total|cost|price)|by how much)\b", re.I)
 MONEY_Q = re.compile(r"\bhow much\b.*\b(cost|costs|costing|spend|spent|spending|fund|funding|funded|money|worth|budget|"
-                     r"invest|investment|pay|paid|price|allocat\w*|give|gave|given)\b|\bhow much (money|funding|cash)\b", re.I)
+                     r"invest|investment|pay|paid|price|allocat\w*|give|gave|given)\b|\bhow much (money|funding|cash)\b|"
+                     # "What salary did X propose?": one sum of money heads the wh-phrase, a verb follows it
+                     # ("Which fees are charged?" asks which, not how much)
+                     r"\bwhat\s+(?:[a-z-]+\s+)?(?:salary|wage|fee|price)\s+"
+                     r"(?:did|does|do|is|was|are|were|will|would|should|has|had|can|could)\b", re.I)
 DATE_Q = re.compile(r"\b(when|by when|what (?:year|date|month|day)|which (?:year|date|month)|how soon)\b", re.I)
 WHO_Q = re.compile(r"\b(who|which (?:minister|body|organisation|organization|person|people|company|group|bodies|"
                    r"organisations|chancellor|secretary|participants?|speakers?|president|senator))\b", re.I)

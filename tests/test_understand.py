@@ -92,6 +92,11 @@ def test_answer_types_from_the_clause_opening_wh_phrase():
     assert read("When was the levy introduced?").answer_type == "date"
     assert read("Across how many towns are lamps lit?").answer_type == "number"
     assert read("How should value for money be judged when buying lamps?").answer_type is None
+    # A sum of money heading the wh-phrase asks how much; the same noun elsewhere does not.
+    assert read("What salary did the council think lamplighters should be paid?").answer_type == "money"
+    assert read("What annual fee would the ministry charge for a lamp?").answer_type == "money"
+    assert read("What salary cuts did the union oppose?").answer_type is None
+    assert read("Which fees is the council raising?").answer_type is None
 
 
 def test_questions_are_hashable_and_equal_when_read_the_same():
