@@ -312,7 +312,7 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
     # The topic's words as written ("HARPs", not "harp"), for showing; matched by their stems.
     written = [m.group(0) for m in re.finditer(r"[A-Za-z0-9£][\w'’%£-]*", text)]
     topic_words = tuple(dict.fromkeys(
-        w.rstrip("'’") for w in written
+        re.sub(r"['’]s?$", "", w) for w in written
         if (k := terms.words(w)) and k[0] not in terms.STOPWORDS and k[0] not in names and k[0] not in FRAME
         and terms.stem(k[0]) not in frame))
     expanded = content + expand_acronyms(ws, acronyms)

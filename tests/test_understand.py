@@ -104,6 +104,11 @@ def test_questions_are_hashable_and_equal_when_read_the_same():
     assert a == b and hash(a) == hash(b) and replace(a, text="x") != a
 
 
+def test_topic_words_are_shown_without_a_possessive():
+    # "They never mention Almanac's" would name a word no source could hold.
+    assert "Almanac" in read("What is the Almanac's view on the levy?").topic_words
+
+
 def test_a_surname_two_people_share_asks_about_either():
     q = read("What did Quill say about the levy?")
     assert set(q.actors) == {"Mayor Ada Quill", "Tom Quill"} and not q.comparison
