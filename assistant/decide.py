@@ -312,6 +312,8 @@ class Judge:
             topical = ranked.features @ retriever.topic_weights
             own = topical[retriever.theirs(ranked.rows, retriever.codes(q.actors))]
             actor = float(own.max() - topical.max()) if len(own) else -1.0
+            if cover == 0 and sum(weights.values()) > 0:
+                actor = -1.0  # their closest statements hold not one of the topic's words: they say nothing on it
         return best, dense, cover, rare, names, type_ok, actor
 
     def decide(self, q: Question, ranked: Ranked, quotes: list[Quote], retriever) -> Decision:
@@ -327,8 +329,7 @@ class Judge:
 
     def why(self, q: Question, x: tuple[float, ...]) -> str:
         _, _, cover, rare, names, type_ok, actor = x
-        if not actor:
-            return f"{NO_ANSWER} They record no statement by {' and '.join(q.actors)} on this."
+        # What no source mentions is said first: nobody, not only the actor asked about, speaks of it.
         if names > 0:
             missing = [n for n in self.names(q) if not self.mentions(n)]
             if missing:
@@ -339,7 +340,7 @@ class Judge:
                        if all(self.unknown(q, terms.stem(k), joined) and specificity(k) > 0.5 for k in terms.words(w))]
             if missing:
                 return f"{NO_ANSWER} They never mention {', '.join(missing)}."
-        if q.actors and not q.comparison and cover == 0:
+        if not actor or q.actors and not q.comparison and cover == 0:
             return f"{NO_ANSWER} They record no statement by {' and '.join(q.actors)} on this."
         if not type_ok:
             what = {"money": "amount", "number": "figure", "date": "date", "who": "name"}.get(q.answer_type or "", "answer")

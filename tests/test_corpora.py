@@ -88,6 +88,15 @@ def test_a_speaker_is_silent_on_what_only_others_mention(speeches):
     assert not a.answered and "Ronald Reagan" in a.message
 
 
+def test_a_speaker_whose_words_never_touch_the_topic_is_silent_on_it(speeches):
+    # Only another speaker talks of insulin; the one asked about has statements close in meaning
+    # (health costs) that hold none of the topic's words: they say nothing on it.
+    a = speeches.ask("What did Reagan say about insulin?")
+    assert not a.answered and "Ronald Reagan" in a.message
+    a = speeches.ask("What did Biden say about insulin?")
+    assert a.answered and a.quotes[0].actor == "Joe Biden"
+
+
 def test_a_name_two_speakers_share_finds_either(speeches):
     a = speeches.ask("What did George Bush say about education?")
     assert a.answered and a.quotes[0].actor in {"George H. W. Bush", "George W. Bush"}
