@@ -207,12 +207,18 @@ def of_sentence(sent: Span, lex: Lexicon | None = None, root: Token | None = Non
     lex = lex or load()
     root = root if root is not None else sent.root
     conceded, contrast = skipped(root, lex)
-    main = [t for t in sent if t.i not in conceded and t.i not in contrast]
     acts = [t for t in chain(root) if t.i not in conceded]
-    # The subject noun of "Our concern is that ..." carries the attitude too.
     subject = next((c for c in root.children if c.dep_ in SUBJECTS), None)
+    # "The refusal to reconsider the cut is disappointing", "The decision to delay X is sensible": an
+    # evaluative adjective after "to be" is the verdict; the subject is what is judged, and its own words
+    # ("refusal", "cut", "delay") are not the writer's attitude.
+    verdict = root.lemma_ == "be" and any(t.pos_ == "ADJ" and (valence(t, lex) or word_class(t, lex)) for t in acts)
+    judged = {t.i for t in subject.subtree} if verdict and subject is not None else set()
+    main = [t for t in sent if t.i not in conceded and t.i not in contrast and t.i not in judged]
+    # The subject noun of "Our concern is that ..." carries the attitude too.
     # (and "The review's recommendations include: ...": a statement noun as subject is the act)
-    candidates = acts + ([subject] if subject is not None and (root.lemma_ == "be" or word_class(root, lex) is None) else [])
+    candidates = acts + ([subject] if subject is not None and not verdict
+                         and (root.lemma_ == "be" or word_class(root, lex) is None) else [])
     classes = [c for c in (word_class(t, lex) for t in candidates) if c]
     if not agent:
         classes = [c for t, c in zip(candidates, (word_class(t, lex) for t in candidates)) if c and t.pos_ == "ADJ"]

@@ -30,6 +30,9 @@ from assistant.parse import facts
     ("There are inherent tensions in the new rota.", "concerned"),
     ("The levy is a threat to small firms.", "concerned"),
     ("The risk register was updated in March.", "describes"),
+    # an evaluative adjective after "to be" is the verdict on its subject, whatever the subject's own words
+    ("The refusal to reconsider the cut to lamp budgets is disappointing.", "concerned"),
+    ("The decision to delay the toll road is sensible.", "supports"),
     # a negated verb turns its manner adverb round
     ("Our view remains that the guidance does not satisfactorily address night shifts.", "concerned"),
     # recommendations: modal, hortative, imperative
