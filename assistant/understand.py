@@ -25,8 +25,11 @@ VIEW_NOUN = "(?:" + "|".join(sorted({
 # "according to X", "in X's reading": X is the source that reports, not necessarily the one whose position it is.
 SOURCE_BEFORE = re.compile(r"\b(according to|in the (?:view|eyes|opinion|reading) of|as reported by)\s+(?:the\s+)?$", re.I)
 SOURCE_AFTER = re.compile(r"^['’]s?\s+(reading|account|analysis|summary|briefing)\b", re.I)
-WHO_ASKS = re.compile(r"^\W*(?:who|which (?:organisations?|organizations?|bodies|body|groups?|ministers?|people|person|"
-                      r"company|companies|participants?|speakers?|presidents?|parties|party|senators?|members?))\b", re.I)
+WHO_ASKS = re.compile(r"^\W*(?:who|(?:which|(?:did|does|do|has|have|had|was|were|is|are|will|would)\s+any) "
+                      r"(?:organisations?|organizations?|bodies|body|groups?|ministers?|people|person|"
+                      r"company|companies|participants?|speakers?|presidents?|parties|party|senators?|members?)|"
+                      # "Did anyone oppose X?" asks who did, as "Who opposed X?" does
+                      r"(?:did|does|do|has|have|had|will|would)\s+(?:anyone|anybody|someone|somebody))\b", re.I)
 PREP_TOPIC = re.compile(r"\b(about|on|regarding|concerning|towards|over|into|for|from|with|to|between|of|against)\s+(?:the\s+)?$", re.I)
 ATTRIBUTIVE = re.compile(r"^\s+(briefing|report|response|reply|proposals?|plan|paper|recommendations?|consultation|"
                          r"mandate|guidance|strategy|review|inquiry|process|reforms?|decision|model|survey)\b", re.I)

@@ -74,6 +74,10 @@ def test_comparisons_and_who_questions():
     q = read("Which organisations opposed the levy?")
     assert q.who_stance == "opposes" and q.actors == ()
     assert read("Who called for a national lantern register?").who_stance == "recommends"
+    # "Did anyone ...?" asks who did; "Did the union ...?" asks about the union
+    assert read("Did anyone oppose the levy?").who_stance == "opposes"
+    assert read("Has any organisation welcomed the lantern register?").who_stance == "welcomes"
+    assert read("Did the union oppose the levy?").who_stance is None
 
 
 def test_shortened_names_and_topics():
