@@ -392,4 +392,8 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
         return replace(q, followup=True)
     # What the model reads: the earlier question's topic with this one, as a person would read them together.
     dense = f"{' '.join(prev.topic_words)} {asked}" if needs_topic else f"{asked} {' '.join(carried)}"
+    if needs_topic and own.actors and not own.topic:
+        # "And the TUC?": the earlier question asked of someone else, read as the model reads any question
+        # about an actor (without the name): "What did say about how the Cygnus report came to light?"
+        dense = prev.dense_text
     return replace(q, text=f"{asked} ({' '.join(carried)})", dense_text=dense, followup=True)

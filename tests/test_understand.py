@@ -49,6 +49,11 @@ def test_and_x_asks_what_x_said_on_the_earlier_topic():
     assert q.actors == ("Ministry of Lamps",) and q.followup
     assert "register" in q.topic_words and "lantern" in q.text
     assert "Lamplighters" not in q.dense_text  # the earlier actor is not what the model should look for
+    # The model reads the earlier question as it read it then (the asked actor's name left out, as for any
+    # question about an actor), now asked of the new actor; not a bag of its topic words.
+    earlier = "What did the Lamplighters Union say about how the lamp report came to light?"
+    q = read("And the ministry?", [earlier])
+    assert q.dense_text == read(earlier).dense_text and "came to light" in q.dense_text
 
 
 def test_what_about_a_topic_keeps_the_earlier_actor():
