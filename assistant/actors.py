@@ -100,6 +100,20 @@ def compounded(text: str, start: int, end: int) -> bool:
     return before or after
 
 
+def inside_name(text: str, toks: list[Tok], i: int) -> bool:
+    """The match continues a capitalised name begun before it ("Local Government Association", "the
+    Welsh Government"): another body, not the one the alias names. Forms of address ("President Reagan"),
+    function words ("Did BMA ...") and a sentence's first word do not begin a name here."""
+    if i == 0 or not toks[i].raw[:1].isupper():
+        return False
+    prev = toks[i - 1]
+    if not prev.raw[:1].isupper() or text[prev.end:toks[i].start] != " " or prev.raw.endswith(("'s", "’s")):
+        return False
+    if prev.norm in terms.STOPWORDS or prev.norm in TITLES:
+        return False
+    return i - 1 > 0 and not re.search(r"[.!?:\n]\W*$", text[:prev.start])
+
+
 def key(text: str) -> tuple[str, ...]:
     """A name as matched: its normalised words, without a leading "the" ("the Review" is "Review")."""
     toks = tuple(t.norm for t in tokenize(text))
@@ -215,7 +229,7 @@ class Actors:
                 i += 1
                 continue
             n, mention = m
-            if not compounded(text, toks[i].start, toks[i + n - 1].end):
+            if not compounded(text, toks[i].start, toks[i + n - 1].end) and not inside_name(text, toks, i):
                 out.append(mention)
             i += n
         return tuple(out)

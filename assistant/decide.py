@@ -122,6 +122,39 @@ def predicates(text: str) -> frozenset[str]:
     return frozenset(st for st, pos in kinds.items() if pos <= {"VERB", "ADJ", "ADV", "AUX"})
 
 
+VIEW_NOUNS = frozenset({"view", "views", "position", "response", "reaction", "stance", "verdict", "take"})
+
+
+@lru_cache(maxsize=1024)
+def holders(text: str) -> tuple[tuple[int, int], ...]:
+    """Character spans of whoever a question asks the view of: the subject of its verb of saying or of
+    an attitude ("What did X say", "Has X recommended"), the possessor of a noun of a view ("X's
+    position"), the object of "according to". Parsed only for questions with a name no source holds."""
+    from .errors import ModelError
+    from .lexicon import load
+    from .parse import nlp
+
+    lex = load()
+    try:
+        with PARSING:
+            doc = nlp()(text)
+    except ModelError:
+        return ()
+    out = []
+    for t in doc:
+        lemma = t.lemma_.lower()
+        if lemma in lex.verbs or t.lower_ in lex.verbs:  # (the small model reads some verbs as nouns: "did X respond")
+            out += [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge)) for c in t.children
+                    if c.dep_ in ("nsubj", "nsubjpass")]
+        elif t.pos_ == "NOUN" and (lemma in lex.nouns or lemma in VIEW_NOUNS):
+            out += [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge)) for c in t.children if c.dep_ == "poss"]
+        elif t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
+            obj = next((c for c in doc[t.i + 1].children if c.dep_ == "pobj"), None)
+            if obj is not None:
+                out.append((obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge)))
+    return tuple(out)
+
+
 @lru_cache(maxsize=65536)
 def specificity(word: str) -> float:
     """How much a word singles a topic out in English at large: 1 for rare words, 0 for "the"."""
@@ -218,6 +251,8 @@ class Judge:
                      and re.sub(r"['’]s?$", "", w.lower()) not in CALENDAR]
             if words and len(words[-1]) > 2:
                 words[-1] = words[-1].rstrip(".")  # a full stop ends the question, not the name ("W." stays)
+            if words:
+                words[-1] = re.sub(r"['’]s?$", "", words[-1])  # "the Nuffield Trust's view": the name is "Nuffield Trust"
             if m.start() > 0 and words:
                 out.append(" ".join(words))
         taken = " ".join(out)
@@ -314,7 +349,24 @@ class Judge:
             actor = float(own.max() - topical.max()) if len(own) else -1.0
             if cover == 0 and sum(weights.values()) > 0:
                 actor = -1.0  # their closest statements hold not one of the topic's words: they say nothing on it
+        if self.silent_holder(q):
+            actor = -1.0  # "What did <a body no source records a view of> say ...?": nobody the sources know said it
         return best, dense, cover, rare, names, type_ok, actor
+
+    def silent_holder(self, q: Question) -> str | None:
+        """A name that is no actor's and is who the question asks the view of: "How did <the Royal College of
+        Nursing> respond?". A name the sources hold but attribute no view to counts only when the question
+        asks for a view and of no actor they know: it may still be reported doing something ("When did NHS
+        England write to employers?") or be a topic ("What did Roe make of the Dale minority's proposal?")."""
+        found = [n for n in self.names(q) if not self.mentions(n) or (not q.actors and not q.answer_type)]
+        if not found:
+            return None
+        spans = holders(q.asked)
+        for name in found:
+            at = q.asked.find(name)
+            if at >= 0 and any(at < b and a < at + len(name) for a, b in spans):  # (the parse may split the name)
+                return name
+        return None
 
     def decide(self, q: Question, ranked: Ranked, quotes: list[Quote], retriever) -> Decision:
         if not len(ranked) or not quotes:
@@ -341,7 +393,8 @@ class Judge:
             if missing:
                 return f"{NO_ANSWER} They never mention {', '.join(missing)}."
         if not actor or q.actors and not q.comparison and cover == 0:
-            return f"{NO_ANSWER} They record no statement by {' and '.join(q.actors)} on this."
+            who = " and ".join(q.actors) or self.silent_holder(q)
+            return f"{NO_ANSWER} They record no statement by {who} on this."
         if not type_ok:
             what = {"money": "amount", "number": "figure", "date": "date", "who": "name"}.get(q.answer_type or "", "answer")
             return f"{NO_ANSWER} The closest passages give no {what} for it."

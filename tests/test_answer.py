@@ -63,6 +63,15 @@ def test_questions_the_sources_do_not_answer_are_declined(seed_assistant, questi
     assert not a.answered and a.quotes == [] and "do not answer" in a.message
 
 
+def test_a_body_the_sources_record_no_view_of_is_said_to_be_silent(seed_assistant):
+    # Named in passing as a partner, never holding a view: nothing it thinks is recorded. (Its name holds
+    # "Government", an alias of another actor, which does not make it that actor.)
+    a = seed_assistant.ask("How did the Local Government Association react to the Hewitt Review?")
+    assert not a.answered and "Local Government Association" in a.message and "DHSC" not in a.message
+    a = seed_assistant.ask("What did the Royal College of Midwives say about integrated care boards?")
+    assert not a.answered and "Royal College of Midwives" in a.message
+
+
 def test_a_question_naming_an_actor_puts_that_actors_view_first(seed_assistant):
     a = seed_assistant.ask("What is NHS Providers' view of the plans for HARPs?")
     assert a.quotes[0].actor == "NHS Providers"

@@ -225,6 +225,28 @@ def test_only_what_a_question_names_must_be_in_the_corpus():
     assert stem("dental") not in predicates("What does the union say about the dental contract?")
 
 
+def test_an_alias_inside_a_longer_capitalised_name_is_another_body():
+    assert read("What did the Northern Lamplighters Union say about the levy?").actors == ()
+    assert read("What did the Lamplighters Union say about the levy?").actors == ("Lamplighters Union",)
+    assert read("Did Senator Jane Roe back the levy?").actors == ("Senator Jane Roe",)  # a title begins no name
+
+
+def test_whose_view_a_question_asks_for():
+    from assistant.decide import holders
+
+    def asks_of(text, name="Guild of Tinkers"):
+        # as the decision reads it: a holder span overlapping the name (the small model may split it)
+        at = text.find(name)
+        return any(at < b and a < at + len(name) for a, b in holders(text))
+
+    assert asks_of("What did the Guild of Tinkers say about the levy?")
+    assert asks_of("How did the Guild of Tinkers react to the levy?")
+    assert asks_of("What is the Guild of Tinkers' position on the levy?")
+    assert asks_of("According to the Guild of Tinkers, who pays the levy?")
+    assert not asks_of("What did the union say about the Guild of Tinkers?")
+    assert not asks_of("When was the Guild of Tinkers founded?")
+
+
 def test_the_possessor_of_a_view_is_asked_about_the_possessor_of_a_proposal_is_the_topic():
     assert read("What was Roe's objection to the levy?").actors == ("Senator Jane Roe",)
     assert read("What were the union's misgivings about night shifts?").actors == ("Lamplighters Union",)
