@@ -70,6 +70,14 @@ def load() -> Lexicon:
     )
 
 
+IRREGULAR_PAST = {
+    "say": ("said",), "tell": ("told",), "think": ("thought",), "write": ("wrote", "written"), "speak": ("spoke", "spoken"),
+    "feel": ("felt",), "know": ("knew", "known"), "understand": ("understood",), "find": ("found",),
+    "fight": ("fought",), "undertake": ("undertook", "undertaken"), "hold": ("held",), "put": ("put",),
+    "set out": ("set out",), "rule out": ("ruled out",), "turn down": ("turned down",), "push back": ("pushed back",),
+}
+
+
 @lru_cache(maxsize=1)
 def attitude_stems() -> dict[str, str]:
     """Stems of the attitude and reporting lexicon's words -> their class ("welcomed" -> welcomes,
@@ -79,6 +87,9 @@ def attitude_stems() -> dict[str, str]:
     lex = load()
     entries = [(" ".join(terms.stem(w) for w in word.split()), cls)
                for table in (lex.verbs, lex.adjectives, lex.nouns) for word, cls in table.items()]
+    # Irregular past forms a stemmer does not bring back ("Who said ...?", "Who fought the cuts?").
+    entries += [(" ".join(terms.stem(w) for w in (past, *word.split()[1:])), lex.verbs[word])
+                for word in lex.verbs for past in IRREGULAR_PAST.get(word.split()[0], ())]
     out = {k: cls for k, cls in entries if cls == "reports"}
     for k, cls in entries:
         if cls != "reports" and out.get(k, "reports") == "reports":

@@ -199,8 +199,17 @@ def answer_type(text: str) -> str | None:
 
 
 def who_stance(text: str) -> str | None:
-    """The stance a "who ..." question asks about ("Who welcomed fewer targets?" -> welcomes)."""
-    return asked_stance(text) if WHO_ASKS.match(text) else None
+    """The stance a "who ..." question asks about ("Who welcomed fewer targets?" -> welcomes), or
+    "reports" when it asks who spoke on a topic at all ("Which presidents talked about immigration?"):
+    each actor's best statement on it leads."""
+    m = WHO_ASKS.match(text)
+    if not m:
+        return None
+    found = asked_stance(text)
+    after = [w for w in terms.words(text[m.end():]) if w not in ("has", "have", "had")][:1]
+    if found is None and after and attitude_stems().get(terms.stem(after[0])) == "reports":
+        return "reports"  # the one asked about is who spoke ("Who said ...?"), not "Who did X say ...?"
+    return found
 
 
 def asked_stance(text: str) -> str | None:

@@ -79,6 +79,11 @@ def test_comparisons_and_who_questions():
     q = read("Which organisations opposed the levy?")
     assert q.who_stance == "opposes" and q.actors == ()
     assert read("Who called for a national lantern register?").who_stance == "recommends"
+    # who spoke on a topic at all: each actor's statement on it leads ("reports"); "Who did X say ...?" asks X
+    assert read("Which organisations talked about the levy?").who_stance == "reports"
+    assert read("Who said the levy was too high?").who_stance == "reports"
+    assert read("Who did Roe say should pay the levy?").who_stance is None
+    assert read("Who fought the levy?").who_stance == "opposes"  # an irregular past form
     # "Did anyone ...?" asks who did; "Did the union ...?" asks about the union
     assert read("Did anyone oppose the levy?").who_stance == "opposes"
     assert read("Has any organisation welcomed the lantern register?").who_stance == "welcomes"
