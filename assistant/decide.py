@@ -101,6 +101,9 @@ def calendar_stems() -> frozenset[str]:
 PARSING = threading.Lock()
 
 
+RELATIONAL = ("al", "ic", "ary", "ory", "ian", "ese")  # endings of adjectives made from nouns: they classify
+
+
 @lru_cache(maxsize=1024)
 def predicates(text: str) -> frozenset[str]:
     """Stems of the words a question uses only to say something of a thing: verbs, adverbs and predicative
@@ -117,7 +120,11 @@ def predicates(text: str) -> frozenset[str]:
         return frozenset()  # without the parser every missing term counts, as it did before it read them
     kinds: dict[str, set[str]] = {}
     for t in doc:
-        naming = t.pos_ in ("NOUN", "PROPN") or t.pos_ == "ADJ" and t.dep_ == "amod"
+        # An adjective before a noun names a kind of it when it classifies ("dental contract", "statutory sick
+        # pay", "Welsh councils": from a noun or a name, not graded); a quality ("people of modest means",
+        # "a careful approach") the corpus may put in other words.
+        classifying = t.text[:1].isupper() or t.lower_.endswith(RELATIONAL)
+        naming = t.pos_ in ("NOUN", "PROPN") or t.pos_ == "ADJ" and t.dep_ == "amod" and classifying
         kinds.setdefault(terms.stem(t.lower_), set()).add("names" if naming else t.pos_)
     return frozenset(st for st, pos in kinds.items() if pos <= {"VERB", "ADJ", "ADV", "AUX"})
 

@@ -228,6 +228,9 @@ def test_only_what_a_question_names_must_be_in_the_corpus():
     got = predicates("Did the ministry think the levy was affordable?")
     assert stem("affordable") in got and stem("levy") not in got
     assert stem("dental") not in predicates("What does the union say about the dental contract?")
+    # a quality before a noun may be put in other words; a classifying adjective names a kind of thing
+    assert stem("modest") in predicates("Would the levy hurt lamplighters of modest means?")
+    assert stem("statutory") not in predicates("What did the union say about statutory lamp pay?")
 
 
 def test_an_alias_inside_a_longer_capitalised_name_is_another_body():
