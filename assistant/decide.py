@@ -136,7 +136,8 @@ VIEW_NOUNS = frozenset({"view", "views", "position", "response", "reaction", "st
 def holders(text: str) -> tuple[tuple[int, int], ...]:
     """Character spans of whoever a question asks the view of: the subject of its verb of saying or of
     an attitude ("What did X say", "Has X recommended"), the possessor of a noun of a view ("X's
-    position"), the object of "according to". Parsed only for questions with a name no source holds."""
+    position"), the object of "according to". Parsed only for questions holding a capitalised name that
+    is no actor's (Judge.silent_holder)."""
     from .errors import ModelError
     from .lexicon import load
     from .parse import nlp
