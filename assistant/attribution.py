@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import terms
 from .actors import BODY_KINDS, key
+from .chunk import VIEW_HEADING  # a heading announcing whose view follows: "BMA view", "Our response"
 from .lexicon import load
 from .stance import chain, obligation, word_class
 
@@ -30,8 +31,6 @@ DEMONSTRATIVES = frozenset({"that", "this", "these", "those", "it"})
 FIRST_SINGULAR = frozenset({"i", "me", "my", "mine", "myself"})
 FIRST_PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
 THIRD = frozenset({"he", "she", "they", "it", "him", "her", "them", "his", "their", "its"})
-# A heading announcing whose view follows: "BMA view", "Our response", "NHS Providers' reaction".
-VIEW_HEADING = re.compile(r"\b(view|views|response|reaction|reactions|comment|comments|position|verdict|take|statement)\b", re.I)
 
 
 @dataclass(frozen=True)

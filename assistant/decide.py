@@ -104,19 +104,28 @@ PARSING = threading.Lock()
 RELATIONAL = ("al", "ic", "ary", "ory", "ian", "ese")  # endings of adjectives made from nouns: they classify
 
 
-@lru_cache(maxsize=1024)
-def predicates(text: str) -> frozenset[str]:
-    """Stems of the words a question uses only to say something of a thing: verbs, adverbs and predicative
-    adjectives ("widening their power", "more uniform"). A corpus that never writes them may still answer
-    it in other words; a thing it never names ("dentistry", "Brexit", "the dental contract") it does not
-    discuss. Parsed only for questions with a term the corpus lacks (3-6 ms)."""
+@lru_cache(maxsize=256)
+def parsed(text: str):
+    """A question's parse (3-6 ms), made once however many of the readings below need it; None without the
+    parser."""
     from .errors import ModelError
     from .parse import nlp
 
     try:
         with PARSING:  # one parse at a time: answer threads share the pipeline
-            doc = nlp()(text)
+            return nlp()(text)
     except ModelError:
+        return None
+
+
+@lru_cache(maxsize=1024)
+def predicates(text: str) -> frozenset[str]:
+    """Stems of the words a question uses only to say something of a thing: verbs, adverbs and predicative
+    adjectives ("widening their power", "more uniform"). A corpus that never writes them may still answer
+    it in other words; a thing it never names ("dentistry", "Brexit", "the dental contract") it does not
+    discuss. Parsed only for questions with a term the corpus lacks."""
+    doc = parsed(text)
+    if doc is None:
         return frozenset()  # without the parser every missing term counts, as it did before it read them
     kinds: dict[str, set[str]] = {}
     for t in doc:
@@ -129,24 +138,17 @@ def predicates(text: str) -> frozenset[str]:
     return frozenset(st for st, pos in kinds.items() if pos <= {"VERB", "ADJ", "ADV", "AUX"})
 
 
-VIEW_NOUNS = frozenset({"view", "views", "position", "response", "reaction", "stance", "verdict", "take"})
-
-
 @lru_cache(maxsize=1024)
 def holders(text: str) -> tuple[tuple[int, int], ...]:
     """Character spans of whoever a question asks the view of: the subject of its verb of saying or of
     an attitude ("What did X say", "Has X recommended"), the possessor of a noun of a view ("X's
     position"), the object of "according to". Parsed only for questions holding a capitalised name that
     is no actor's (Judge.silent_holder)."""
-    from .errors import ModelError
-    from .lexicon import load
-    from .parse import nlp
+    from .lexicon import load, view_nouns
 
     lex = load()
-    try:
-        with PARSING:
-            doc = nlp()(text)
-    except ModelError:
+    doc = parsed(text)
+    if doc is None:
         return ()
     out = []
     for t in doc:
@@ -154,7 +156,7 @@ def holders(text: str) -> tuple[tuple[int, int], ...]:
         if lemma in lex.verbs or t.lower_ in lex.verbs:  # (the small model reads some verbs as nouns: "did X respond")
             out += [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge)) for c in t.children
                     if c.dep_ in ("nsubj", "nsubjpass")]
-        elif t.pos_ == "NOUN" and (lemma in lex.nouns or lemma in VIEW_NOUNS):
+        elif t.pos_ == "NOUN" and (lemma in lex.nouns or lemma in view_nouns()):
             out += [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge)) for c in t.children if c.dep_ == "poss"]
         elif t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
             obj = next((c for c in doc[t.i + 1].children if c.dep_ == "pobj"), None)
@@ -203,6 +205,10 @@ class Judge:
         self._titles = [f" {' '.join(terms.words(d.title))} " for d in index.documents.values()]
         self._names = [f" {' '.join(terms.words(n))} " for a in index.actors.actors for n in (a.name, *a.aliases)]
         self._name_stems = {terms.stem(w) for n in self._names for w in n.split()}
+        # Read several times per answer (the decision's features, the silent speaker, the refusal's words):
+        # worked out once per question and per name.
+        self.names = lru_cache(maxsize=1024)(self._names_in)
+        self.mentions = lru_cache(maxsize=4096)(self._mentions)
 
     def idf(self, stem: str) -> float:
         df = self.index.df.get(stem, 0)
@@ -243,7 +249,7 @@ class Judge:
         return {t: 0.0 if t[:1].isdigit() or t in calendar_stems() else self.idf(t) * spec.get(t, 1.0)
                 for t in q.topic if t}
 
-    def names(self, q: Question) -> list[str]:
+    def _names_in(self, q: Question) -> tuple[str, ...]:
         """Names the question uses: two or more capitalised words ("Bank of England"), or one inside the
         question that is not an everyday word ("the Fuller stocktake"); forms of address aside."""
         # Actors the question names are known; what is left of it is read for names ("the BMA and the CQC
@@ -270,7 +276,7 @@ class Judge:
             if w not in taken and w.lower() not in TITLES and w.lower() not in CALENDAR and (
                     w.isupper() or terms.zipf(w.lower()) < EVERYDAY - 0.5):
                 out.append(w)
-        return out
+        return tuple(out)
 
     def unknown_names(self, q: Question) -> float:
         """Share of the names the question uses that no source contains."""
@@ -279,7 +285,7 @@ class Judge:
             return 0.0
         return sum(1 for n in found if not self.mentions(n)) / len(found)
 
-    def mentions(self, name: str) -> bool:
+    def _mentions(self, name: str) -> bool:
         """Whether a title, an actor's name or any sentence (with its heading) holds `name` as a phrase.
         Only the sentences holding its rarest word are read, found through the BM25 postings."""
         ms = self.index.actors.find(name, question=True)

@@ -70,6 +70,18 @@ def load() -> Lexicon:
     )
 
 
+# Nouns of a view someone holds: "X's position", "the BMA's take on ...", "Hamilton's objection to ...".
+VIEW_WORDS = frozenset({"view", "position", "stance", "take", "verdict", "reaction", "response", "opinion",
+                        "assessment", "reading", "attitude"})
+
+
+@lru_cache(maxsize=1)
+def view_nouns() -> frozenset[str]:
+    """VIEW_WORDS and the attitude lexicon's nouns of a view held (a concern, an objection, a welcome), not of
+    a thing put forward (a proposal, a pledge: "Hewitt's proposal" names a topic)."""
+    return VIEW_WORDS | {w for w, cls in load().nouns.items() if cls not in ("recommends", "accepts")}
+
+
 IRREGULAR_PAST = {
     "say": ("said",), "tell": ("told",), "think": ("thought",), "write": ("wrote", "written"), "speak": ("spoke", "spoken"),
     "feel": ("felt",), "know": ("knew", "known"), "understand": ("understood",), "find": ("found",),

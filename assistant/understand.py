@@ -13,15 +13,12 @@ from dataclasses import dataclass, replace
 
 from . import terms
 from .actors import TITLES, Actors
-from .lexicon import attitude_stems, load
+from .lexicon import attitude_stems, load, view_nouns
 
 # A possessive actor followed by one of these is the actor whose view is asked for ("NHS Providers' view
-# on ...", "Hamilton's objection to ..."): the lexicon's nouns of a view held, not of a thing put forward;
-# followed by anything else, or by a proposal or pledge, it names a topic ("Hewitt's proposal").
-VIEW_NOUN = "(?:" + "|".join(sorted({
-    "view", "position", "stance", "take", "verdict", "reaction", "response", "opinion", "assessment", "reading",
-    "attitude", *(w for w, cls in load().nouns.items() if cls not in ("recommends", "accepts")),
-}, key=len, reverse=True)) + ")s?"
+# on ...", "Hamilton's objection to ..."); followed by anything else, or by a proposal or pledge, it names a
+# topic ("Hewitt's proposal").
+VIEW_NOUN = "(?:" + "|".join(sorted(view_nouns(), key=len, reverse=True)) + ")s?"
 # "according to X", "in X's reading": X is the source that reports, not necessarily the one whose position it is.
 SOURCE_BEFORE = re.compile(r"\b(according to|in the (?:view|eyes|opinion|reading) of|as reported by)\s+(?:the\s+)?$", re.I)
 SOURCE_AFTER = re.compile(r"^['’]s?\s+(reading|account|analysis|summary|briefing)\b", re.I)
@@ -399,10 +396,13 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
         carried += extra
     if not carried:
         return replace(q, followup=True)
-    # What the model reads: the earlier question's topic with this one, as a person would read them together.
-    dense = f"{' '.join(prev.topic_words)} {asked}" if needs_topic else f"{asked} {' '.join(carried)}"
+    # What the model reads. "And the TUC?": the earlier question asked of someone else, as the model reads
+    # any question about an actor (without the name): "What did say about how the Cygnus report came to
+    # light?". Otherwise the earlier topic with this question, as a person would read them together.
     if needs_topic and own.actors and not own.topic:
-        # "And the TUC?": the earlier question asked of someone else, read as the model reads any question
-        # about an actor (without the name): "What did say about how the Cygnus report came to light?"
         dense = prev.dense_text
+    elif needs_topic:
+        dense = f"{' '.join(prev.topic_words)} {asked}"
+    else:
+        dense = f"{asked} {' '.join(carried)}"
     return replace(q, text=f"{asked} ({' '.join(carried)})", dense_text=dense, followup=True)
