@@ -64,6 +64,7 @@ class Citation(BaseModel):
 class QuoteOut(Citation):
     passage: str = Field(..., description="The paragraph the quote sits in.")
     actor: str | None = Field(None, description="Whose position the quote states.")
+    speaker: str | None = Field(None, description="Who speaks, when the quote is a spokesperson's words for the actor.")
     stance: str | None = Field(None, description="supports, welcomes, concerned, opposes, accepts, rejects, mixed, recommends or describes.")
 
 
@@ -155,7 +156,7 @@ KEY_SCHEMES = [Security(HTTPBearer(auto_error=False, scheme_name="bearer")),
 def quote_out(q: Quote) -> QuoteOut:
     return QuoteOut(text=q.text, start=q.start, end=q.end, passage=q.passage, source_id=q.source_id, title=q.title,
                     publisher=q.publisher, published=q.published, section=q.section, score=q.score, actor=q.actor,
-                    stance=q.stance, url=viewer_url(q.source_id, q.start, q.end))
+                    speaker=q.speaker, stance=q.stance, url=viewer_url(q.source_id, q.start, q.end))
 
 
 def source_out(index: Index, counts: dict[str, int], source_id: str) -> SourceOut:

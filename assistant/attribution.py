@@ -277,6 +277,34 @@ def resolve(f: Facts, actors: Actors, scene: Scene) -> tuple[str | None, str]:
     return scene.voice, f.stance
 
 
+QUOTE_MARKS = ('"', "\u201c")  # a paragraph opening with one is a quotation
+PERSONAL = re.compile(r"\b(?:he|she)\b", re.I)
+
+
+def introduction(f: Facts, text: str, actors: Actors, scene: Scene) -> tuple[str | None, str | None] | None:
+    """What a sentence introducing a quotation says of whose words follow ("Sir Julian Hartley, chief
+    executive of NHS Providers, said:", "He told the Inquiry:"): (the actor the words count for, the person
+    speaking when that actor is a body they speak for). (None, None) when the speaker is no one the cast
+    knows; None when the sentence introduces no quotation."""
+    if not text.rstrip().endswith(":") or not f.agentive or f.holder_kind not in ("name", "pronoun"):
+        return None
+    if f.holder_kind == "pronoun":
+        person = named_actor(f.holder, actors) or scene.previous
+        if person and actors.by_name[person].kind != "person" and PERSONAL.search(text):
+            person = None  # "He said:" after "evidence to the Inquiry": he is no body; someone the cast lacks
+        after = ""
+    else:
+        named = [m.actor for m in actors.find(f.holder or "")]
+        person = named[0] if named else named_actor(f.holder, actors, f.holder_entities)
+        after = text[text.find(f.holder) + len(f.holder):] if f.holder and f.holder in text else ""
+    # "..., chief executive of NHS Providers, said:": the body the speaker is introduced as speaking for.
+    bodies = [a for a in actors.named_in(after) if a != person and actors.by_name[a].kind != "person"]
+    body = scene.voice if scene.voice in bodies else (bodies[0] if bodies else None)
+    if body and person and actors.by_name[person].kind == "person":
+        return body, person
+    return (person or body), None
+
+
 def main_label(sentences) -> str:
     """The transcript label that speaks most in a document: its turns are the document's voice."""
     counts: dict[str, int] = {}
@@ -305,8 +333,10 @@ def title_heads(title: str, actors: Actors) -> dict[str, str]:
 
 
 def attribute_document(title: str, publisher: str, speaker: str, sentences, facts: list[Facts],
-                       actors: Actors) -> list[tuple[str | None, str]]:
-    """(actor, stance) of each sentence of one document, in order (sentences: chunk.Sentence)."""
+                       actors: Actors) -> list[tuple[str | None, str, str | None]]:
+    """(actor, stance, person) of each sentence of one document, in order (sentences: chunk.Sentence).
+    The person is set in a quotation of someone speaking for the actor (a spokesperson in a press
+    statement): the words count as the body's position and are that person's."""
     voice, own = voices(publisher, speaker)
     voice = (actors.canonical(voice) or voice) if voice else None
     own = (actors.canonical(own) or own) if own else None
@@ -314,22 +344,37 @@ def attribute_document(title: str, publisher: str, speaker: str, sentences, fact
     others = [a for a in actors.named_in(title) if a not in (voice, own)]
     subject = others[0] if len(set(others)) == 1 else None
     main = main_label(sentences)
-    out: list[tuple[str | None, str]] = []
+    out: list[tuple[str | None, str, str | None]] = []
     previous: str | None = None
     lead: tuple[str | None, str] | None = None
     last_section = None
+    # Paragraphs in quotation marks after "X said:" are X's words, "we" and "I" included, until a
+    # paragraph that is not a quotation.
+    introduced: tuple[str | None, str | None] | None = None
+    quoting: tuple[str | None, str | None] | None = None
+    block = None
     for s, f in zip(sentences, facts):
         if s.section != last_section:
-            previous, lead, last_section = None, None, s.section
+            previous, lead, last_section, introduced, quoting = None, None, s.section, None, None
+        if s.block_start != block:
+            block = s.block_start
+            quoting = (introduced or quoting) if s.text.lstrip().startswith(QUOTE_MARKS) else None
+            introduced = None
         v, me = voice, own
         if s.speaker and s.speaker != main:
             v = me = actors.canonical(s.speaker) or s.speaker  # another speaker's turn: the chair interrupting
         scene = Scene(v, me, previous, lead[0] if s.item and lead else None, heading_actor(s.section, actors, v), heads,
                       subject)
         actor, stance = resolve(f, actors, scene)
+        person = None
+        if quoting and actor in (v, me, None):  # not "Hewitt proposed X" inside the quotation: that is Hewitt's
+            actor, person = quoting
+            if actor is None:  # the words of someone the cast does not know: the author reports them
+                actor, stance = v, "describes"
         if s.item and lead and stance == "describes":
             stance = lead[1]  # "We are concerned about: - X": the item carries its lead-in's stance
-        out.append((actor, stance))
+        out.append((actor, stance, person))
+        introduced = None if s.item else introduction(f, s.text, actors, scene)
         if not s.item:
             lead = (actor, stance) if s.text.rstrip().endswith(":") else None
         # A later "she" or "it states" refers to whoever this sentence reports, else to its actor.

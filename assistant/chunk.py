@@ -149,6 +149,8 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 STAGE_DIRECTION = re.compile(r"^\([A-Z][^()]{0,30}\)\s+(?=[A-Z\"“‘'])")
+# "He said:" is short but a sentence: it introduces the quotation that follows (attribution reads it).
+INTRODUCTION = re.compile(r"(?:He|She|They|I|We)\s+[a-z]+:")
 
 
 def merge_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -164,7 +166,7 @@ def merge_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
     out: list[tuple[int, int]] = []
     for s, e in split:
         piece = text[s:e]
-        if out and (len(piece.split()) < 3 or piece[:1].islower()):
+        if out and (len(piece.split()) < 3 and not INTRODUCTION.fullmatch(piece) or piece[:1].islower()):
             out[-1] = (out[-1][0], e)
         else:
             out.append((s, e))

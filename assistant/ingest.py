@@ -137,6 +137,9 @@ def words(text: str) -> int:
     return len(text.split())
 
 
+SUBJECT_PRONOUNS = frozenset({"i", "we", "he", "she", "they", "it"})
+
+
 def is_heading_line(text: str) -> bool:
     """A short, title-like line: no sentence punctuation, starts with a capital or number."""
     t = text.strip()
@@ -148,6 +151,8 @@ def is_heading_line(text: str) -> bool:
         return words(t) <= 8
     if t.endswith(TERMINAL) or t.endswith(","):
         return False
+    if t.endswith(":") and t.split()[0].lower() in SUBJECT_PRONOUNS:
+        return False  # "He said:", "We recommend:": a sentence introducing what follows, not a title
     if DATE_LINE.match(t) or PHONE.match(t):
         return False
     first = t.lstrip("\"'“‘(")[:1]
@@ -155,8 +160,9 @@ def is_heading_line(text: str) -> bool:
 
 
 def is_label(text: str) -> bool:
+    """"Words by:", "Share:": a page's label. "He said:" is a sentence introducing a quotation."""
     t = text.strip()
-    return t.endswith(":") and words(t) <= 3
+    return t.endswith(":") and words(t) <= 3 and t.split()[0].lower() not in SUBJECT_PRONOUNS
 
 
 def split_front_matter(raw: str) -> tuple[dict[str, str], str]:

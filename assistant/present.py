@@ -38,7 +38,7 @@ def answer_dict(a: Answer) -> dict:
             "message": a.message, "took_ms": a.took_ms,
             "quotes": [{"text": q.text, "start": q.start, "end": q.end, "passage": q.passage, "source_id": q.source_id,
                         "title": q.title, "publisher": q.publisher, "published": q.published, "section": q.section,
-                        "score": q.score, "actor": q.actor, "stance": q.stance,
+                        "score": q.score, "actor": q.actor, "speaker": q.speaker, "stance": q.stance,
                         "url": viewer_url(q.source_id, q.start, q.end)} for q in a.quotes]}
 
 
@@ -48,7 +48,9 @@ def short_citation(q: Quote) -> str:
 
 
 def who(q: Quote) -> str:
-    return f"{q.actor} ({q.stance})" if q.actor and q.stance and q.stance != "describes" else (q.actor or "")
+    """Whose words: "NHS Providers (welcomes), Julian Hartley"."""
+    held = f"{q.actor} ({q.stance})" if q.actor and q.stance and q.stance != "describes" else (q.actor or "")
+    return f"{held}, {q.speaker}" if held and q.speaker else held
 
 
 def citation_text(q: Quote, url: str) -> str:

@@ -43,6 +43,7 @@ class Quote:
     actor: str | None
     stance: str | None
     row: int  # the sentence row the quote was built around
+    speaker: str | None = None  # the person whose words these are, when they speak for the actor
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -70,14 +71,15 @@ class QuoteMaker:
         pos = rows.index(row)
         first = last = focus = pos
 
-        def actor(i: int) -> str | None:
-            return idx.sentences[rows[i]].actor
+        def wanted(i: int) -> bool:
+            one = idx.sentences[rows[i]]
+            return one.actor in want or one.person in want
 
         neighbours = [i for i in (pos + 1, pos - 1) if 0 <= i < len(rows)]
-        if want and actor(pos) not in want:
+        if want and not wanted(pos):
             # "Hewitt proposed X." then "We are concerned...": the asked actor's view completes the quote.
             for i in (pos + 1, pos - 1, pos + 2, pos - 2):
-                if 0 <= i < len(rows) and actor(i) in want:
+                if 0 <= i < len(rows) and wanted(i):
                     first, last, focus = min(first, i), max(last, i), i
                     break
         if first == last:
@@ -180,6 +182,7 @@ class QuoteMaker:
             passage=doc.text[p_start:p_end], passage_start=p_start, passage_end=p_end,
             source_id=p.source_id, title=doc.title, publisher=doc.publisher, published=doc.published,
             section=" > ".join(s.section), score=round(p.score, 4), actor=s.actor, stance=self.stance(p), row=p.focus,
+            speaker=s.person,
         )
 
 

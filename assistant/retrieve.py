@@ -125,9 +125,11 @@ class Retriever:
         self.speaker = {d.id: (actors.canonical(d.speaker) or d.speaker) if d.speaker else None
                         for d in index.documents.values()}
         names = sorted({a.name for a in actors.actors} | {s.actor for s in sents if s.actor}
-                       | {v for v in self.voice.values() if v})
+                       | {s.person for s in sents if s.person} | {v for v in self.voice.values() if v})
         self.code = {a: i for i, a in enumerate(names)}
         self.actor_code = np.asarray([self.code.get(s.actor, -1) for s in sents], dtype=np.int32)
+        # A spokesperson's quoted words are the body's position and the person's own statement.
+        self.person_code = np.asarray([self.code.get(s.person, -1) for s in sents], dtype=np.int32)
         self.voice_code = np.asarray([self.code.get(self.voice.get(s.source_id), -1) for s in sents], dtype=np.int32)
         self.speaker_code = np.asarray([self.code.get(self.speaker.get(s.source_id), -1) for s in sents], dtype=np.int32)
         self.kinds = {k: np.asarray([k in s.kinds for s in sents], bool) for k in ("number", "money", "date", "who")}
@@ -150,10 +152,11 @@ class Retriever:
         else:
             self.generic = np.zeros(0, np.float32)
         self.rows_of_actor: dict[int, np.ndarray] = {}
-        for code in set(self.actor_code.tolist()) | set(self.voice_code.tolist()) | set(self.speaker_code.tolist()):
+        for code in (set(self.actor_code.tolist()) | set(self.person_code.tolist()) | set(self.voice_code.tolist())
+                     | set(self.speaker_code.tolist())):
             if code >= 0:
                 self.rows_of_actor[code] = np.flatnonzero(
-                    (self.actor_code == code) | (self.voice_code == code) | (self.speaker_code == code)).astype(np.int64)
+                    self.states(code) | (self.voice_code == code) | (self.speaker_code == code)).astype(np.int64)
         self.n = n
 
     def _content(self) -> tuple[np.ndarray, np.ndarray]:
@@ -176,11 +179,14 @@ class Retriever:
                 out[i] = min(content_words(w, names), 12) / 12
         return out, np.asarray([len(w) for w in words], np.int32)
 
+    def states(self, codes, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Which sentence rows state these actors' positions: attributed to them, or spoken by them for a body."""
+        return np.isin(self.actor_code[rows], codes) | np.isin(self.person_code[rows], codes)
+
     def theirs(self, rows: np.ndarray, codes: np.ndarray) -> np.ndarray:
         """Which sentence rows are these actors' own: attributed to them or in their own documents (the
         same union as rows_of_actor)."""
-        return (np.isin(self.actor_code[rows], codes) | np.isin(self.voice_code[rows], codes)
-                | np.isin(self.speaker_code[rows], codes))
+        return self.states(codes, rows) | np.isin(self.voice_code[rows], codes) | np.isin(self.speaker_code[rows], codes)
 
     def codes(self, names: Sequence[str]) -> np.ndarray:
         return np.asarray([self.code[n] for n in names if n in self.code], dtype=np.int32)
@@ -192,7 +198,7 @@ class Retriever:
         if filters.sources:
             keep &= np.isin(self.index.source_of_sentence, list(filters.sources))
         if filters.actors:
-            keep &= np.isin(self.actor_code, self.codes(sorted(filters.actors)))
+            keep &= self.states(self.codes(sorted(filters.actors)))
         return np.flatnonzero(keep).astype(np.int64)
 
     def rank(self, q: Question, qvec: np.ndarray, filters: Filters = Filters(),
@@ -252,7 +258,7 @@ class Retriever:
         np.maximum.at(best, blocks, base.astype(np.float32))
         f[:, 0], f[:, 1], f[:, 2], f[:, 3], f[:, 4] = dense, dense_chunk, bs, bc, best[blocks]
         if len(want):
-            f[:, 5] = np.isin(self.actor_code[rows], want)
+            f[:, 5] = self.states(want, rows)
         if len(documents_of):
             f[:, 6] = np.isin(self.voice_code[rows], documents_of) | np.isin(self.speaker_code[rows], documents_of)
         if q.answer_type:

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
     from .embed import Embedder
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 # Bump when the text given to the embedder changes, so old vectors are not reused.
 EMBED_RECIPE = 2
 CURRENT = "current"
@@ -79,6 +79,7 @@ class SentenceRow:
     stance: str = "describes"  # the stance of its actor (stance.py)
     kinds: tuple[str, ...] = ()  # answer types it holds: number, money, date, who (from the parse)
     facts: tuple = ()  # its parse facts (parse.Facts.to_json), reused while its text is unchanged
+    person: str | None = None  # who speaks, in a quotation of a spokesperson for the actor (attribution.py)
 
 
 @dataclass
@@ -135,6 +136,18 @@ def user_actors_fingerprint(settings: Settings) -> str:
     return Actors(read_user_actors(settings.actors_path())).fingerprint()
 
 
+def reading_recipe() -> str:
+    """The code that turns files into text, paragraphs and sentences: an index read by other code is stale
+    (its offsets may not match the text the sources now give)."""
+    import hashlib
+    from importlib import resources
+
+    h = hashlib.sha256()
+    for name in ("ingest.py", "chunk.py"):
+        h.update(resources.files("assistant").joinpath(name).read_bytes())
+    return h.hexdigest()[:12]
+
+
 def expected_manifest_keys(settings: Settings) -> dict[str, Any]:
     return {
         "format": FORMAT_VERSION,
@@ -144,6 +157,7 @@ def expected_manifest_keys(settings: Settings) -> dict[str, Any]:
         "embed_recipe": EMBED_RECIPE,
         "model": settings.model,
         "chunking": asdict(ChunkParams()),
+        "reading": reading_recipe(),
         "actors": user_actors_fingerprint(settings),
         "parser": recipe(),
     }
@@ -296,10 +310,10 @@ def build_index(
                 doc_keys = skeys[pos:pos + len(c.sentences)]
                 pos += len(c.sentences)
                 attributed = attribute_document(doc.title, doc.publisher, doc.speaker, c.sentences, doc_facts, actors)
-                for s, f, key, (actor, stance) in zip(c.sentences, doc_facts, doc_keys, attributed):
+                for s, f, key, (actor, stance, person) in zip(c.sentences, doc_facts, doc_keys, attributed):
                     sentence_rows.append(SentenceRow(
                         doc.id, base + s.chunk, s.section, s.start, s.end, s.block_start, s.block_end, s.context,
-                        actor, key, embed_key(s.text), s.item, stance, f.kinds, tuple(f.to_json())))
+                        actor, key, embed_key(s.text), s.item, stance, f.kinds, tuple(f.to_json()), person))
             fresh = dict(zip((k for k, _ in todo), encoding.result()))
         # Only texts not embedded before went to the model.
         keyed = [(r.key, r.source_id) for r in chunk_rows] + [(r.key, r.source_id) for r in sentence_rows]
@@ -639,7 +653,7 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
                   for r in read_jsonl(build / "chunks.jsonl")]
         sentences = [SentenceRow(r["source_id"], r["chunk"], tuple(r["section"]), r["start"], r["end"],
                                  r["block_start"], r["block_end"], r["context"], r["actor"], r["key"], r["bare_key"],
-                                 r["item"], r["stance"], tuple(r["kinds"]))
+                                 r["item"], r["stance"], tuple(r["kinds"]), person=r["person"])
                      for r in read_jsonl(build / "sentences.jsonl")]
         actors = Actors.from_json(json.loads((build / "actors.json").read_text(encoding="utf-8")))
         cvec = read_vector_index(build / "chunks.faiss")

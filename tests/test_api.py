@@ -8,7 +8,7 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 QUOTE_FIELDS = {"text", "start", "end", "passage", "source_id", "title", "publisher", "published", "section",
-                "score", "actor", "stance", "url"}
+                "score", "actor", "speaker", "stance", "url"}
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +81,14 @@ def test_filters(http):
     assert {q["source_id"] for q in a["quotes"]} == {"kings-fund-hewitt-takeaways"}
     a = ask(http, question="What was said about prevention?", actors=["NHS Providers"], top_k=8)
     assert a["quotes"] and {q["actor"] for q in a["quotes"]} == {"NHS Providers"}
+
+
+def test_a_spokespersons_words_are_the_bodys_position_and_name_the_speaker(http):
+    # NHS Providers' press statement: its chief executive's quoted words
+    a = ask(http, question="What did Julian Hartley say about long-term funding?")
+    top = a["quotes"][0]
+    assert (top["actor"], top["speaker"]) == ("NHS Providers", "Julian Hartley")
+    assert top["text"].lstrip().startswith(("\"", "\u201c"))
 
 
 def test_unanswerable_question_is_declined(http):

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from assistant.retrieve import Retriever
 from assistant.settings import Settings
 from assistant.store import build_index, load_index
 
@@ -245,3 +246,54 @@ def test_a_bracketed_pen_name_or_acronym_does_not_hide_what_kind_of_name_it_is(n
     from assistant.parse import entity_kind
 
     assert entity_kind(name) == kind
+
+
+PRESS = """# Lamp Society statement on the lantern levy
+
+## Press statement
+
+Responding to the ministry's levy plan, Dr Ada Quill, chair of the Lamp Society, said:
+
+"We cannot support a levy that falls on the smallest workshops. I urge ministers to think again.
+
+"The Lantern Commission proposed a lighter levy, and that proposal deserved a hearing."
+
+The statement was issued on 3 May.
+
+Professor Ivo Stern gave evidence to the committee in March. He said:
+
+"I think the levy will close half the workshops."
+
+A witness told the Lantern Commission about the cost. She said:
+
+"We will have to close by June."
+"""
+
+
+def test_quoted_paragraphs_after_an_introduction_are_the_speakers_words(tmp_path, fake_embedder):
+    # A press statement: the chair's quoted words are the society's position and hers; a quotation of a
+    # witness the society reports ("He said:") is not the society's first person.
+    src = tmp_path / "sources"
+    src.mkdir()
+    (src / "press.md").write_text(PRESS)
+    (src / "catalog.toml").write_text('[[source]]\nfile = "press.md"\nid = "press"\npublisher = "Lamp Society"\n')
+    (src / "actors.json").write_text(json.dumps([{"name": "Ada Quill", "kind": "person"},
+                                                 {"name": "Ivo Stern", "kind": "person"},
+                                                 {"name": "Lantern Commission"}]))
+    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
+    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
+    index = load_index(settings, fake_embedder.dim)
+    got = {index.text(s): (s.actor, s.stance, s.person) for s in index.sentences}
+    assert got['"We cannot support a levy that falls on the smallest workshops.'] == ("Lamp Society", "opposes", "Ada Quill")
+    assert got["I urge ministers to think again."][::2] == ("Lamp Society", "Ada Quill")
+    # inside the quotation, a view the speaker reports stays its holder's
+    assert got['"The Lantern Commission proposed a lighter levy, and that proposal deserved a hearing."'][0] == "Lantern Commission"
+    # the quotation ends with the first paragraph that is not one
+    assert got["The statement was issued on 3 May."][2] is None
+    assert got['"I think the levy will close half the workshops."'][::2] == ("Ivo Stern", None)
+    # "she" is no body the sentence before names: an unknown witness, whose "we" the society only reports
+    assert got['"We will have to close by June."'] == ("Lamp Society", "describes", None)
+    # her words (and the line introducing them) are found when she is asked about, though the society
+    # is their actor
+    r = Retriever(index, {"actor": 1.0})
+    assert r.states(r.codes(["Ada Quill"])).sum() == 3

@@ -28,6 +28,12 @@ def test_heading_followed_by_capitalised_paragraph_is_not_joined():
     assert text == "BMA view\n\nWe welcome this."
 
 
+def test_a_line_introducing_a_quotation_is_a_paragraph_not_a_heading():
+    text, blocks = assemble(finish(text_to_blocks("Key findings\n\nThe plan works.\n\nHe said:\n\n\"It works.\"")))
+    assert [b.kind for b in blocks] == ["heading", "paragraph", "paragraph", "paragraph"]
+    assert "He said:" in text
+
+
 def test_repeated_page_header_and_newsletter_footer_are_dropped():
     raw = ("Site banner: the first 100 days\nSite banner: the first 100 days\n\nThe real title\n\n"
            "Words by:\nApril 5, 2023\n\nA real paragraph of the article that says something useful.\n\n"

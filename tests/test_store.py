@@ -65,6 +65,14 @@ def test_reused_vectors_are_the_ones_of_their_own_rows(tiny_settings, fake_embed
         assert np.allclose(index.sentence_vectors.reconstruct(i), want, atol=1e-6)
 
 
+def test_an_index_read_by_other_text_code_is_stale(tiny_settings, fake_embedder, monkeypatch):
+    # Upgrading the code that renders files to text changes offsets: the index is rebuilt, not trusted.
+    build(tiny_settings, fake_embedder)
+    assert index_status(tiny_settings) == "ok"
+    monkeypatch.setattr("assistant.store.reading_recipe", lambda: "other-reader")
+    assert index_status(tiny_settings).startswith("stale: reading")
+
+
 def test_a_changed_model_setting_is_a_mismatch(tiny_settings, fake_embedder):
     build(tiny_settings, fake_embedder)
     other = tiny_settings.model_copy(update={"model": "another-model"})
