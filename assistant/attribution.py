@@ -223,6 +223,15 @@ def named_actor(text: str | None, actors: Actors, entities: tuple[str, ...] = ()
     return None
 
 
+def heads_name(head: str | None, actor) -> bool:
+    """The holder phrase's head word is part of the actor's name ("the government", "DHSC"), not a thing
+    the name only qualifies ("aspects of the government's response")."""
+    if not head:
+        return False
+    stem = terms.stem(head)
+    return any(stem in {terms.stem(w) for w in key(n)} for n in (actor.name, *actor.aliases, *actor.weak_aliases))
+
+
 @dataclass(frozen=True)
 class Scene:
     """What surrounds a sentence: the document's voices and the sentences before."""
@@ -252,6 +261,8 @@ def resolve(f: Facts, actors: Actors, scene: Scene) -> tuple[str | None, str]:
         held = named_actor(f.holder, actors, f.holder_entities, scene.voice)
         if held and not f.agentive and actors.by_name[held].origin == "text":
             held = None  # "The Inquiry has heard that ...": a body the text names, not one stating a view
+        if held and not f.agentive and f.stance != "describes" and not heads_name(f.head, actors.by_name[held]):
+            held = None  # "Several aspects of the government's response are positive": the author's verdict on a thing
         if held is None and f.head and scene.voice and f.head.lower() in key(scene.voice) and f.head.lower() in BODY_KINDS:
             held = scene.voice  # "The council welcomes ..." in the council's own response: the publisher by its kind
         if held is None and f.head:

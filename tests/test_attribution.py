@@ -222,6 +222,21 @@ def test_a_bare_verdict_in_a_response_is_its_publishers(tmp_path, fake_embedder)
     assert got["Recommendation 2: Not accepted."] == ("Ministry of Lamps", "rejects")
 
 
+def test_a_verdict_on_a_thing_an_actor_owns_is_the_authors(tmp_path, fake_embedder):
+    src = tmp_path / "sources"
+    src.mkdir()
+    (src / "note.md").write_text("# Widget Watch on the lamp plan\n\n"
+                                 "Several parts of the Ministry of Lamps' plan are broadly positive.\n\n"
+                                 "The Ministry of Lamps is right to act.\n")
+    (src / "catalog.toml").write_text('[[source]]\nfile = "note.md"\nid = "note"\npublisher = "Widget Watch"\n')
+    (src / "actors.json").write_text(json.dumps([{"name": "Ministry of Lamps", "aliases": ["the ministry"]}]))
+    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
+    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
+    got = said(load_index(settings, fake_embedder.dim))
+    assert got["Several parts of the Ministry of Lamps' plan are broadly positive."] == ("Widget Watch", "supports")
+    assert got["The Ministry of Lamps is right to act."][0] == "Ministry of Lamps"  # the name is the subject's head
+
+
 def test_a_publisher_named_by_its_kind_holds_its_own_view(tmp_path, fake_embedder):
     src = tmp_path / "sources"
     src.mkdir()
