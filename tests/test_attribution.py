@@ -57,7 +57,7 @@ RESPONSE = """# Widget Watch on the Ministry of Lamps response to the Lantern Co
 
 The Ministry of Lamps (MoL) accepted two of the Lantern Commission's recommendations. The Ministry of Lamps also rejected a levy on lanterns.
 
-The response rejects the call for a national lantern register, citing its cost.
+The response rejects the call for a national lantern register, citing its cost. It will come as no surprise that the levy was dropped.
 
 It is not clear how the Ministry will fund the new inspections.
 """
@@ -161,6 +161,8 @@ def test_a_response_and_its_acronym(index):
     assert got["The response rejects the call for a national lantern register, citing its cost."] == (
         "Ministry of Lamps", "rejects")
     assert got["It is not clear how the Ministry will fund the new inspections."] == ("Widget Watch", "concerned")
+    # an extraposed "it" frames the author's claim; it is not the Ministry the sentence before reported
+    assert got["It will come as no surprise that the levy was dropped."][0] == "Widget Watch"
     ministry = index.actors.by_name["Ministry of Lamps"]
     assert "MoL" in ministry.aliases
 
