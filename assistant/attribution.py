@@ -155,7 +155,8 @@ def holder(sent: Span) -> Holder:
         return Holder(agentive=False)
     if lower == "it" and root.lemma_ == "be" and any(c.dep_ in ("acomp", "ccomp", "xcomp", "attr") for c in root.children):
         return Holder(agentive=agentive)  # "It is not clear how ...": no one, the frame of a claim
-    if lower == "it" and not agentive and any(c.dep_ == "ccomp" and c.i > root.i and any(g.dep_ == "mark" for g in c.children)
+    if lower == "it" and not agentive and any(c.dep_ in ("ccomp", "advcl") and c.i > root.i
+                                              and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
                                               for c in root.children):
         return Holder(agentive=agentive)  # "It will come as no surprise that ...", "It seems that ...": the same frame
     if lower in THIRD:
