@@ -294,16 +294,26 @@ def side_by_side(text: str, actors: Actors) -> bool:
     return any(re.fullmatch(TOGETHER.format(""), text[a.end:b.start], re.I) for a, b in zip(ms, ms[1:]))
 
 
-def without_asked(text: str, asked: list[str], actors: Actors) -> str:
+def without_asked(text: str, asked: list[str], actors: Actors, sources: Sequence[str] = ()) -> str:
     """The question as the model reads it: without the names of the actors it asks about, which would
-    pull every sentence of theirs close (who holds a view is matched through attribution instead)."""
+    pull every sentence of theirs close (who holds a view is matched through attribution instead), nor
+    the source it names with its frame ("According to X,", "in X's reading"): which documents to read is
+    matched through their publisher, and the frame's words are in none of the answers."""
     out = text
     mentions = actors.find(text, question=True)
     strong = {m.actor for m in mentions if not m.weak}
     for m in sorted(mentions, key=lambda m: -m.start):
-        if m.actor in asked and not (m.weak and m.actor in strong):
+        if m.actor in sources:
+            before = SOURCE_BEFORE.search(out[:m.start])
+            after = SOURCE_AFTER.match(out[m.end:])
+            start = before.start() if before else re.search(r"(?:\bthe\s+)?$", out[:m.start], re.I).start()
+            end = m.end + after.end() if after else m.end
+            if after:
+                start = re.search(r"(?:\bin\s+)?$", out[:start]).start()  # "in X's reading"
+            out = out[:start].rstrip(" ,") + (" " if start and end < len(out) else "") + out[end:].lstrip(" ,")
+        elif m.actor in asked and not (m.weak and m.actor in strong):
             out = out[:titled(out, m.start)] + out[m.end:]
-    out = re.sub(r"\s+", " ", out).strip()
+    out = re.sub(r"\s+([?.!,])", r"\1", re.sub(r"\s+", " ", out)).strip()
     return out if sum(w not in terms.STOPWORDS for w in terms.words(out)) >= 2 else text
 
 
@@ -340,7 +350,7 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
         counted = tuple(terms.stem(w) for w in ws + expand_acronyms(ws, acronyms))
     topic_keys = [k for w in topic_words for k in terms.words(w)]
     return Question(
-        asked=text, text=text, dense_text=without_asked(text, asked, actors),
+        asked=text, text=text, dense_text=without_asked(text, asked, actors, sources),
         tokens=tuple(terms.stem(w) for w in expanded),
         topic=tuple(dict.fromkeys(terms.stem(w) for w in topic_keys + expand_acronyms(topic_keys, acronyms))),
         topic_words=topic_words,

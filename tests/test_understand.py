@@ -292,3 +292,14 @@ def test_a_take_is_a_view_and_a_verb_is_not_a_shortened_name():
     q = understand("Who commissioned the lamp survey, and when?", [], cast, ACRONYMS)
     assert "Lantern Quality Commission" not in q.topic_actors + q.actors
     assert understand("What did the commission say about lamps?", [], cast, ACRONYMS).actors == ("Lantern Quality Commission",)
+
+
+@pytest.mark.parametrize(("question", "dense"), [
+    ("According to the Lamplighters Union, what went wrong with the night shifts?", "what went wrong with the night shifts?"),
+    ("Is the levy fair, in the Lamplighters Union's reading?", "Is the levy fair?"),
+    ("In the view of HM Treasury, will the register pay for itself?", "will the register pay for itself?"),
+])
+def test_the_source_a_question_names_is_not_what_the_model_looks_for(question, dense):
+    # Which documents to read is matched through their publisher; the frame's words are in no answer.
+    q = read(question)
+    assert q.sources and q.dense_text == dense
