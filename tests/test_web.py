@@ -248,6 +248,8 @@ def test_a_quote_that_runs_into_the_next_paragraph_shows_the_break(page):
     expect(first).to_contain_text("said:")
     text = first.inner_text()
     assert "said:\n" in text and "Ministers" in text.split("said:")[1]  # the break is shown, not collapsed
+    # his quoted words are NHS Providers' position, tagged with him as the one who speaks
+    expect(page.locator("#turn-1 .tag.speaker").first).to_have_text("Julian Hartley")
 
 
 def test_a_comparison_names_the_actor_who_is_silent(page):
