@@ -107,9 +107,13 @@ def main_predicate(sent: Span) -> Token:
     lex = load()
     # "The Inquiry is focusing on X, and the Treasury submits that ...", "This includes a shift, to which
     # she recommends ...": when the main predicate takes no attitude, a clause whose own subject does states it.
+    # A relative clause does not when the main clause is the speaker's own ("we presented a proposal ...,
+    # one where nobody gets everything they want"): it only describes a thing they speak of.
+    own = any(c.dep_ in SUBJECTS and c.lower_ in FIRST_SINGULAR | FIRST_PLURAL for c in root.children)
+    clauses = ("conj", "ccomp", "parataxis") if own else ("conj", "relcl", "ccomp", "parataxis")
     if not any(word_class(t, lex) for t in chain(root)):
         for t in sent:
-            if (t is not root and t.pos_ == "VERB" and t.dep_ in ("conj", "relcl", "ccomp", "parataxis")
+            if (t is not root and t.pos_ == "VERB" and t.dep_ in clauses
                     and any(g.dep_ in SUBJECTS and g.pos_ in ("PRON", "PROPN", "NOUN") and g.lower_ not in DEMONSTRATIVES
                             and g.tag_ not in ("WP", "WDT") for g in t.children)
                     and any(word_class(x, lex) not in (None, "reports") for x in chain(t))):

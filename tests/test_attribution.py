@@ -51,6 +51,8 @@ POE = """Friends, thank you for coming tonight.
 I believe the veterans fund has served its purpose, and I will ask the legislature to wind it down.
 
 Senator Jane Roe has said she will fight this. She is wrong about the cost.
+
+We sent the legislature a plan that both parties should back, one where nobody gets everything they want.
 """
 
 RESPONSE = """# Widget Watch on the Ministry of Lamps response to the Lantern Commission
@@ -152,6 +154,9 @@ def test_people_who_say_i_hold_their_own_statements(index):
     # Someone the speaker reports holds what is reported; a pronoun takes the sentence before's actor.
     assert got["My colleague Governor Sam Poe argues that the fund should be closed next year."][0] == "Governor Sam Poe"
     assert got["Senator Jane Roe has said she will fight this."][0] == "Senator Jane Roe"
+    # "they" in a relative clause of the speaker's own sentence is not whom the sentence is by
+    assert got["We sent the legislature a plan that both parties should back, one where nobody gets everything "
+               "they want."][0] == "Governor Sam Poe"
 
 
 def test_a_response_and_its_acronym(index):
