@@ -270,13 +270,17 @@ def resolve(f: Facts, actors: Actors, scene: Scene) -> tuple[str | None, str]:
         if held and not f.agentive and actors.by_name[held].origin == "text":
             held = None  # "The Inquiry has heard that ...": a body the text names, not one stating a view
         if held and not f.agentive and f.stance != "describes" and not heads_name(f.head, actors.by_name[held]):
-            held = None  # "Several aspects of the government's response are positive": the author's verdict on a thing
+            # "Several aspects of the government's response are positive", "Woefully inadequate was the
+            # assessment of Matt Hancock": the author's verdict on a thing someone owns
+            return scene.voice, f.stance
         if held is None and f.head and scene.voice and f.head.lower() in key(scene.voice) and f.head.lower() in BODY_KINDS:
             held = scene.voice  # "The council welcomes ..." in the council's own response: the publisher by its kind
         if held is None and f.head:
             held = scene.title_heads.get(f.head)
-        if held is None and f.head in load().nouns and scene.subject:
-            held = scene.subject  # "The recommendations include:" in a briefing on someone's report
+        if held is None and load().nouns.get(f.head) == "recommends" and scene.subject:
+            # "The recommendations include:" in a briefing on someone's report (but "The key point is" and
+            # "One challenge is" are the author's own)
+            held = scene.subject
     if held:
         return held, f.stance
     if f.according:

@@ -244,6 +244,23 @@ def test_a_verdict_on_a_thing_an_actor_owns_is_the_authors(tmp_path, fake_embedd
     assert got["The Ministry of Lamps is right to act."][0] == "Ministry of Lamps"  # the name is the subject's head
 
 
+def test_a_briefing_on_a_report_gives_the_report_its_proposals_and_keeps_its_own_points(tmp_path, fake_embedder):
+    src = tmp_path / "sources"
+    src.mkdir()
+    (src / "brief.md").write_text("# Widget Watch briefing on the Lantern Commission report\n\n"
+                                  "The recommendations include a national register of lanterns.\n\n"
+                                  "The key point is that the register will cost too much.\n\n"
+                                  "One challenge is the pay of lamplighters.\n")
+    (src / "catalog.toml").write_text('[[source]]\nfile = "brief.md"\nid = "brief"\npublisher = "Widget Watch"\n')
+    (src / "actors.json").write_text(json.dumps([{"name": "Lantern Commission"}]))
+    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
+    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
+    got = said(load_index(settings, fake_embedder.dim))
+    assert got["The recommendations include a national register of lanterns."][0] == "Lantern Commission"
+    assert got["The key point is that the register will cost too much."][0] == "Widget Watch"
+    assert got["One challenge is the pay of lamplighters."][0] == "Widget Watch"
+
+
 def test_a_publisher_named_by_its_kind_holds_its_own_view(tmp_path, fake_embedder):
     src = tmp_path / "sources"
     src.mkdir()
