@@ -164,7 +164,7 @@ def holder(sent: Span) -> Holder:
                                               for c in root.children):
         return Holder(agentive=agentive)  # "It will come as no surprise that ...", "It seems that ...": the same frame
     if lower in THIRD:
-        return Holder(subj.text, "pronoun", agentive, None, antecedent(sent, subj))
+        return Holder(subj.text, "pronoun", agentive, None, antecedent(sent, subj), head=lower)
     if subj.pos_ in ("PRON", "DET") or subj.dep_ == "expl":
         return Holder(agentive=agentive)  # "This is ...", "There are ...", "It is clear that ..."
     lo, hi = core(subj)
@@ -231,6 +231,12 @@ def named_actor(text: str | None, actors: Actors, entities: tuple[str, ...] = ()
     return None
 
 
+def refers(pronoun: str | None, actor) -> bool:
+    """Whether a subject pronoun can refer to an actor: "it" to no person. ("She" may be a body's: a review
+    is known by its author's name.)"""
+    return actor is None or pronoun != "it" or actor.kind != "person"
+
+
 def heads_name(head: str | None, actor) -> bool:
     """The holder phrase's head word is part of the actor's name ("the government", "DHSC"), not a thing
     the name only qualifies ("aspects of the government's response")."""
@@ -263,8 +269,10 @@ def resolve(f: Facts, actors: Actors, scene: Scene) -> tuple[str | None, str]:
     elif f.holder_kind == "we":
         held = scene.voice or scene.speaker
     elif f.holder_kind == "pronoun":
-        # "It then backs away from that", "She calls for ...": whoever the sentence before reported.
-        held = named_actor(f.holder, actors, (), scene.voice) or scene.previous or (scene.voice if f.agentive else None)
+        # "It then backs away from that", "She calls for ...": whoever the sentence before reported, if the
+        # pronoun can be them ("it" is no person).
+        before = scene.previous if scene.previous and refers(f.head, actors.by_name.get(scene.previous)) else None
+        held = named_actor(f.holder, actors, (), scene.voice) or before or (scene.voice if f.agentive else None)
     elif f.holder_kind == "name":
         held = named_actor(f.holder, actors, f.holder_entities, scene.voice)
         if held and not f.agentive and actors.by_name[held].origin == "text":

@@ -261,6 +261,21 @@ def test_a_briefing_on_a_report_gives_the_report_its_proposals_and_keeps_its_own
     assert got["One challenge is the pay of lamplighters."][0] == "Widget Watch"
 
 
+def test_it_is_never_the_person_the_sentence_before_reported(tmp_path, fake_embedder):
+    src = tmp_path / "sources"
+    src.mkdir()
+    (src / "note.md").write_text("# Widget Watch on the lamp plan\n\n"
+                                 "Dr Ada Quill warned that the plan came too late. "
+                                 "Even then it was focused on managing the dark, rather than lighting the streets.\n")
+    (src / "catalog.toml").write_text('[[source]]\nfile = "note.md"\nid = "note"\npublisher = "Widget Watch"\n')
+    (src / "actors.json").write_text(json.dumps([{"name": "Ada Quill", "kind": "person"}]))
+    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
+    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
+    got = said(load_index(settings, fake_embedder.dim))
+    assert got["Dr Ada Quill warned that the plan came too late."][0] == "Ada Quill"
+    assert got["Even then it was focused on managing the dark, rather than lighting the streets."][0] == "Widget Watch"
+
+
 def test_a_publisher_named_by_its_kind_holds_its_own_view(tmp_path, fake_embedder):
     src = tmp_path / "sources"
     src.mkdir()
