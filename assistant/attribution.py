@@ -30,6 +30,9 @@ SUBJECTS = ("nsubj", "nsubjpass", "csubj", "csubjpass")
 DEMONSTRATIVES = frozenset({"that", "this", "these", "those", "it"})
 FIRST_SINGULAR = frozenset({"i", "me", "my", "mine", "myself"})
 FIRST_PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
+# Predicates that say what the subject is or has, not what it does or says.
+STATIVE = frozenset({"be", "have", "seem", "appear", "remain", "become", "depend", "lie", "belong", "consist",
+                     "contain", "exist", "lead", "mean", "matter"})
 THIRD = frozenset({"he", "she", "they", "it", "him", "her", "them", "his", "their", "its"})
 
 
@@ -164,6 +167,10 @@ def holder(sent: Span) -> Holder:
                                               for c in root.children):
         return Holder(agentive=agentive)  # "It will come as no surprise that ...", "It seems that ...": the same frame
     if lower in THIRD:
+        if not agentive and root.lemma_ in STATIVE:
+            # "They will have the same authority", "They do not depend on ...": the author says what someone
+            # or something is or has; no one's view is reported
+            return Holder(agentive=agentive)
         return Holder(subj.text, "pronoun", agentive, None, antecedent(sent, subj), head=lower)
     if subj.pos_ in ("PRON", "DET") or subj.dep_ == "expl":
         return Holder(agentive=agentive)  # "This is ...", "There are ...", "It is clear that ..."

@@ -154,6 +154,8 @@ def test_people_who_say_i_hold_their_own_statements(index):
     # Someone the speaker reports holds what is reported; a pronoun takes the sentence before's actor.
     assert got["My colleague Governor Sam Poe argues that the fund should be closed next year."][0] == "Governor Sam Poe"
     assert got["Senator Jane Roe has said she will fight this."][0] == "Senator Jane Roe"
+    # ... but what a pronoun is or has is the speaker's description of them, not their view
+    assert got["She is wrong about the cost."][0] == "Governor Sam Poe"
     # "they" in a relative clause of the speaker's own sentence is not whom the sentence is by
     assert got["We sent the legislature a plan that both parties should back, one where nobody gets everything "
                "they want."][0] == "Governor Sam Poe"
