@@ -141,9 +141,11 @@ def holder(sent: Span) -> Holder:
     if subj is None:
         return Holder(agentive=agentive)
     doc = sent.doc
-    if subj.lemma_.lower() in lex.nouns and (root.lemma_ != "be" or any(c.dep_ in ("ccomp", "attr", "xcomp") for c in root.children)):
+    if subj.lemma_.lower() in lex.nouns and (root.lemma_ not in STATIVE or root.lemma_ == "be" and any(
+            c.dep_ in ("ccomp", "attr", "xcomp") for c in root.children)):
         # "Our concern is that ...", "The BMA's view is ...", "The review's recommendations include":
-        # the possessor holds it. ("The Review's recommendation ... is in line with our position" does not.)
+        # the possessor holds it. ("The Review's recommendation ... is in line with our position" and "The
+        # opinions of the court will have the force of law" do not.)
         owner = next((c for c in subj.children if c.dep_ == "poss"), None)
         if owner is None:
             of = next((c for c in subj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
