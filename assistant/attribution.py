@@ -417,7 +417,8 @@ def attribute_document(title: str, publisher: str, speaker: str, sentences, fact
         introduced = None if s.item else introduction(f, s.text, actors, scene)
         if not s.item:
             lead = (actor, stance) if s.text.rstrip().endswith(":") else None
-        # A later "she" or "it states" refers to whoever this sentence reports, else to its actor.
+        # A later "she" or "it states" refers to whoever this sentence reports (the first named: the subject
+        # side comes first), else to its actor.
         named = [a for a in actors.named_in(s.text) if a != v]
-        previous = actor if actor != v or not named else named[-1]
+        previous = actor if actor != v or not named else named[0]
     return out

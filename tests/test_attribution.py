@@ -283,6 +283,22 @@ def test_it_is_never_the_person_the_sentence_before_reported(tmp_path, fake_embe
     assert got["Even then it was focused on managing the dark, rather than lighting the streets."][0] == "Widget Watch"
 
 
+def test_a_pronoun_refers_to_the_first_actor_the_authors_sentence_before_named(tmp_path, fake_embedder):
+    # the sentence's subject side comes first ("the ministry's commitment to a review of the Lamp Fund"):
+    # "it" is the ministry, not the fund the phrase ends with
+    src = tmp_path / "sources"
+    src.mkdir()
+    (src / "note.md").write_text("# Widget Watch on the lamp plan\n\n"
+                                 "Other points include the Ministry of Lamps' commitment to a review of the Lamp Fund. "
+                                 "It also commits to brighter lamps.\n")
+    (src / "catalog.toml").write_text('[[source]]\nfile = "note.md"\nid = "note"\npublisher = "Widget Watch"\n')
+    (src / "actors.json").write_text(json.dumps([{"name": "Ministry of Lamps"}, {"name": "Lamp Fund"}]))
+    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
+    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
+    got = said(load_index(settings, fake_embedder.dim))
+    assert got["It also commits to brighter lamps."][0] == "Ministry of Lamps"
+
+
 def test_a_publisher_named_by_its_kind_holds_its_own_view(tmp_path, fake_embedder):
     src = tmp_path / "sources"
     src.mkdir()
