@@ -108,7 +108,7 @@ def format_answer(answer) -> str:
         lines.append(f"({answer.message})")  # e.g. an actor of a comparison who says nothing on the topic
     for i, q in enumerate(answer.quotes, 1):
         body = textwrap.fill(q.text, width=88, initial_indent="    “", subsequent_indent="     ") + "”"
-        who = f" [{q.actor}{', ' + q.stance if q.stance else ''}]" if q.actor else ""
+        who = f" [{q.actor}{', ' + q.stance if q.stance else ''}{'; ' + q.speaker if q.speaker else ''}]" if q.actor else ""
         lines.append(f"{i}. {q.publisher or q.source_id} — {q.title}{who}")
         if q.section:
             lines.append(f"   § {q.section}")

@@ -202,7 +202,7 @@ def run(assistant, rows: list[dict], k: int = 10, progress: Callable[[int, int],
             "latency_ms": a.took_ms,
             "results": [
                 {"text": q.text, "source_id": q.source_id, "start": q.start, "end": q.end, "passage": q.passage,
-                 "section": q.section, "score": q.score, "actor": q.actor, "stance": q.stance}
+                 "section": q.section, "score": q.score, "actor": q.actor, "speaker": q.speaker, "stance": q.stance}
                 for q in a.quotes
             ],
         })
