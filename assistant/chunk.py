@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .ingest import Block, Document
+from .ingest import SUBJECT_PRONOUNS, Block, Document
 
 CountTokens = Callable[[str], int]
 
@@ -150,7 +150,7 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 STAGE_DIRECTION = re.compile(r"^\([A-Z][^()]{0,30}\)\s+(?=[A-Z\"“‘'])")
 # "He said:" is short but a sentence: it introduces the quotation that follows (attribution reads it).
-INTRODUCTION = re.compile(r"(?:He|She|They|I|We)\s+[a-z]+:")
+INTRODUCTION = re.compile(rf"(?:{'|'.join(SUBJECT_PRONOUNS)})\s+[a-z]+:", re.I)
 
 
 def merge_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
