@@ -140,6 +140,8 @@ def holder(sent: Span) -> Holder:
     subj = subject(root)
     if subj is None:
         return Holder(agentive=agentive)
+    if root.lemma_ == "be" and any(t.dep_ == "acomp" and t.lemma_.lower() in lex.judging for t in acts):
+        return Holder(agentive=agentive)  # "Ministers' commitment to X is welcome": the speaker's verdict on it
     doc = sent.doc
     if subj.lemma_.lower() in lex.nouns and (root.lemma_ not in STATIVE or root.lemma_ == "be" and any(
             c.dep_ in ("ccomp", "attr", "xcomp") for c in root.children)):

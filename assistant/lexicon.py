@@ -30,6 +30,7 @@ NEGATED = {"welcomes": "concerned", "supports": "opposes", "accepts": "rejects",
 class Lexicon:
     verbs: dict[str, str]  # lemma (or "lemma particle") -> class
     adjectives: dict[str, str]
+    judging: frozenset[str]  # adjectives that judge their subject ("X is welcome"), not its holder's attitude
     nouns: dict[str, str]
     valence: dict[str, float]  # lower-cased word -> polarity (VADER's lexicon)
     evaluative: dict[str, float]  # the supplement: policy-register judgements, and VADER words that only frame
@@ -64,7 +65,8 @@ def vader_lexicon() -> dict[str, float]:
 def load() -> Lexicon:
     data = json.loads(resources.files("assistant").joinpath("data/lexicon.json").read_text(encoding="utf-8"))
     return Lexicon(
-        verbs=_invert(data["verbs"]), adjectives=_invert(data["adjectives"]), nouns=_invert(data["nouns"]),
+        verbs=_invert(data["verbs"]), adjectives=_invert(data["adjectives"]),
+        judging=frozenset(data["judging_adjectives"]), nouns=_invert(data["nouns"]),
         valence=vader_lexicon(), evaluative=data["evaluative"], negators=frozenset(data["negators"]), concessive=frozenset(data["concessive_marks"]), conditional=frozenset(data["conditional_marks"]),
         contrast=frozenset(data["contrast_words"]), obligation=frozenset(data["obligation"]), excess=frozenset(data["excess"]), doubt=frozenset(data["doubt_when_negated"]),
     )

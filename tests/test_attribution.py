@@ -238,7 +238,8 @@ def test_a_verdict_on_a_thing_an_actor_owns_is_the_authors(tmp_path, fake_embedd
                                  "Several parts of the Ministry of Lamps' plan are broadly positive.\n\n"
                                  "The Ministry of Lamps is right to act.\n\n"
                                  "The Ministry of Lamps' view is that lamps are safe.\n\n"
-                                 "The opinions of the Ministry of Lamps will have the force of law, a grave danger.\n")
+                                 "The opinions of the Ministry of Lamps will have the force of law, a grave danger.\n\n"
+                                 "The Ministry of Lamps' commitment to brighter streets is welcome.\n")
     (src / "catalog.toml").write_text('[[source]]\nfile = "note.md"\nid = "note"\npublisher = "Widget Watch"\n')
     (src / "actors.json").write_text(json.dumps([{"name": "Ministry of Lamps", "aliases": ["the ministry"]}]))
     settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
@@ -249,6 +250,8 @@ def test_a_verdict_on_a_thing_an_actor_owns_is_the_authors(tmp_path, fake_embedd
     # a view noun's owner holds what the view is, not what it has
     assert got["The Ministry of Lamps' view is that lamps are safe."][0] == "Ministry of Lamps"
     assert got["The opinions of the Ministry of Lamps will have the force of law, a grave danger."][0] == "Widget Watch"
+    # "X is welcome" judges X: the author welcomes it
+    assert got["The Ministry of Lamps' commitment to brighter streets is welcome."] == ("Widget Watch", "welcomes")
 
 
 def test_a_briefing_on_a_report_gives_the_report_its_proposals_and_keeps_its_own_points(tmp_path, fake_embedder):
