@@ -137,13 +137,13 @@ def user_actors_fingerprint(settings: Settings) -> str:
 
 
 def reading_recipe() -> str:
-    """The code that turns files into text, paragraphs and sentences: an index read by other code is stale
-    (its offsets may not match the text the sources now give)."""
+    """The code that turns files into text, paragraphs, sentences and BM25 terms: an index read by other
+    code is stale (its offsets may not match the text the sources now give, nor its terms a question's)."""
     import hashlib
     from importlib import resources
 
     h = hashlib.sha256()
-    for name in ("ingest.py", "chunk.py"):
+    for name in ("ingest.py", "chunk.py", "terms.py"):  # terms: the BM25 tokens
         h.update(resources.files("assistant").joinpath(name).read_bytes())
     return h.hexdigest()[:12]
 
