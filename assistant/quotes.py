@@ -128,6 +128,14 @@ class QuoteMaker:
             first, last, focus = self.span(row, score, by_row, want)
             sid = idx.sentences[row].source_id
             clash = next((p for p in picks if p.source_id == sid and first <= p.last and p.first <= last), None)
+            if clash is not None and not clash.first <= row <= clash.last:
+                # Its sentence is not in the chosen quote, only some of its neighbours are: when the two cannot
+                # become one, it is quoted without them.
+                lo, hi = min(first, clash.first), max(last, clash.last)
+                if not (idx.sentences[lo].block_start == idx.sentences[hi].block_start and hi - lo < MAX_QUOTE_SENTENCES):
+                    first, last = (clash.last + 1, last) if row > clash.last else (first, clash.first - 1)
+                    focus = focus if first <= focus <= last else row
+                    clash = None
             if clash is not None:
                 # Runs into a quote already chosen: in the same paragraph and short enough, the two
                 # become one quote; otherwise this one is dropped.

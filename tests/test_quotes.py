@@ -48,3 +48,28 @@ def test_a_paragraph_that_completes_the_last_sentence_joins_its_quote(tmp_path, 
     # "X said:" introduces what was said: the quote shows it.
     said = row["On the ministry's reply, Ada Quill, chair of the union, said:"]
     assert '"The reply is late and it is thin.' in maker.make([said], [1.0], 1)[0].text
+
+
+def test_a_sentence_whose_neighbours_are_already_quoted_is_still_quoted(tmp_path, fake_embedder):
+    # The first quote takes "The plan is late." with the sentence after it; the next best sentence would
+    # be quoted with that same sentence before it and the one after, too long to join the first: it is
+    # quoted without the overlap, not dropped.
+    src = tmp_path / "sources"
+    src.mkdir()
+    (src / "plan.md").write_text(
+        "# Lamp plan\n\nThe plan is late. The ministry published it in May after long delays and much argument. "
+        "It also proposes a levy on every lamp in the kingdom from next year onwards. "
+        "Notably, nobody can say how much the levy would raise in a year.\n")
+    (src / "catalog.toml").write_text('[[source]]\nfile = "plan.md"\nid = "plan"\npublisher = "Union of Lamplighters"\n')
+    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
+    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
+    index = load_index(settings, fake_embedder.dim)
+    row = {index.text(s): i for i, s in enumerate(index.sentences)}
+    maker = QuoteMaker(index)
+    late, levy = row["The plan is late."], row["It also proposes a levy on every lamp in the kingdom from next year onwards."]
+    by_row = {late: 1.0, levy: 0.95}
+    assert maker.span(levy, 0.95, by_row, frozenset())[0] < levy  # alone, its quote would open a sentence earlier
+    quotes = maker.make([late, levy], [1.0, 0.95], 3)
+    assert len(quotes) == 2
+    assert quotes[0].text.startswith("The plan is late.") and "proposes" not in quotes[0].text
+    assert quotes[1].text.startswith("It also proposes a levy")
