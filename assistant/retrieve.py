@@ -14,6 +14,7 @@ import numpy as np
 
 from . import terms
 from .actors import TITLES
+from .attribution import QUOTE_MARKS
 from .store import Index
 from .understand import Question
 
@@ -132,6 +133,15 @@ class Retriever:
         self.person_code = np.asarray([self.code.get(s.person, -1) for s in sents], dtype=np.int32)
         self.voice_code = np.asarray([self.code.get(self.voice.get(s.source_id), -1) for s in sents], dtype=np.int32)
         self.speaker_code = np.asarray([self.code.get(self.speaker.get(s.source_id), -1) for s in sents], dtype=np.int32)
+        # A line introducing a quotation ("Sir Julian Hartley, chief executive of NHS Providers, said:") says
+        # who speaks; the quotation after it says what.
+        self.introduces = np.zeros(n, bool)
+        for i in range(n - 1):
+            nxt = sents[i + 1]
+            if (nxt.source_id == sents[i].source_id and nxt.block_start != sents[i].block_start
+                    and index.text(sents[i]).rstrip().endswith(":")
+                    and index.text(nxt).lstrip().startswith(QUOTE_MARKS)):
+                self.introduces[i] = True
         self.kinds = {k: np.asarray([k in s.kinds for s in sents], bool) for k in ("number", "money", "date", "who")}
         self.content, length = self._content()
         # Furniture is never evidence: a repeated line, or a paragraph of a couple of words that says nothing
@@ -232,6 +242,8 @@ class Retriever:
         if allowed is not None:
             rows = np.intersect1d(rows, allowed)
         rows = rows[~self.furniture[rows]]
+        if q.answer_type != "who":
+            rows = rows[~self.introduces[rows]]  # "X said:" tells who speaks, which only a who-question asks
         if len(rows) == 0:
             return Ranked(rows, np.zeros(0, np.float32), np.zeros(0, np.float32), np.zeros(0, bool),
                           np.zeros((0, len(FEATURES)), np.float32))

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from assistant.retrieve import Retriever
 from assistant.settings import Settings
 from assistant.store import build_index, load_index
+from assistant.understand import understand
 
 GAMMA = """---
 title: Gamma Nurses Union briefing on the ward closure plan
@@ -377,3 +379,11 @@ def test_quoted_paragraphs_after_an_introduction_are_the_speakers_words(tmp_path
     # is their actor
     r = Retriever(index, {"actor": 1.0})
     assert r.states(r.codes(["Ada Quill"])).sum() == 3
+    # the lines introducing a quotation say who speaks: only a who-question reads them
+    intro = [index.text(index.sentences[i]) for i in np.flatnonzero(r.introduces)]
+    assert intro == ["Responding to the ministry's levy plan, Dr Ada Quill, chair of the Lamp Society, said:",
+                     "He said:", "She said:"]
+    first = next(i for i, s in enumerate(index.sentences) if index.text(s) == intro[0])
+    for question, kept in (("What did Ada Quill say about the levy?", False), ("Who spoke for the Lamp Society?", True)):
+        q = understand(question, [], index.actors, index.acronyms)
+        assert (first in r.rank(q, fake_embedder.encode_query(q.dense_text)).rows.tolist()) is kept
