@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -106,7 +107,7 @@ class Server:
                  "--sources", str(sources), "--index", str(index)],
                 stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
 
-    def wait(self, timeout: float = 180) -> "Server":
+    def wait(self, timeout: float = 180) -> Server:
         import time
 
         import httpx
@@ -158,3 +159,17 @@ def browser():
         b.close()
 
 
+def one_document(tmp_path: Path, embedder, file: str, text: str, publisher: str, actors: list | None = None):
+    """The index of one made-up document (its id the file's stem) by `publisher`, with an actors.json when
+    `actors` is given: what the tests of attribution and quotes build their corpora with."""
+    from assistant.store import build_index, load_index
+
+    src = tmp_path / "sources"
+    src.mkdir()
+    (src / file).write_text(text)
+    (src / "catalog.toml").write_text(f'[[source]]\nfile = "{file}"\nid = "{Path(file).stem}"\npublisher = "{publisher}"\n')
+    if actors is not None:
+        (src / "actors.json").write_text(json.dumps(actors))
+    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
+    build_index(settings, embedder, progress=False, log=lambda m: None)
+    return load_index(settings, embedder.dim)

@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import pytest
+from conftest import one_document
 
 from assistant.retrieve import Retriever
 from assistant.settings import Settings
@@ -219,34 +220,24 @@ def test_asides_and_repeated_lines_are_furniture_never_evidence(index):
 def test_a_bare_verdict_in_a_response_is_its_publishers(tmp_path, fake_embedder):
     # "Recommendation 2: Not accepted." names no holder: the response's publisher gives the verdict, not the
     # body whose recommendation it is (the one other actor the title names).
-    src = tmp_path / "sources"
-    src.mkdir()
-    (src / "reply.md").write_text("# Ministry of Lamps response to the Lantern Commission\n\n"
-                                  "Recommendation 1: Accepted. The ministry will fund new lamps.\n\n"
-                                  "Recommendation 2: Not accepted. A levy would cost too much.\n")
-    (src / "catalog.toml").write_text('[[source]]\nfile = "reply.md"\nid = "reply"\npublisher = "Ministry of Lamps"\n')
-    (src / "actors.json").write_text(json.dumps([{"name": "Lantern Commission"}]))
-    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
-    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
-    got = said(load_index(settings, fake_embedder.dim))
+    text = ("# Ministry of Lamps response to the Lantern Commission\n\n"
+            "Recommendation 1: Accepted. The ministry will fund new lamps.\n\n"
+            "Recommendation 2: Not accepted. A levy would cost too much.\n")
+    actors = [{"name": "Lantern Commission"}]
+    got = said(one_document(tmp_path, fake_embedder, "reply.md", text, "Ministry of Lamps", actors))
     assert got["Recommendation 1: Accepted."] == ("Ministry of Lamps", "accepts")
     assert got["Recommendation 2: Not accepted."] == ("Ministry of Lamps", "rejects")
 
 
 def test_a_verdict_on_a_thing_an_actor_owns_is_the_authors(tmp_path, fake_embedder):
-    src = tmp_path / "sources"
-    src.mkdir()
-    (src / "note.md").write_text("# Widget Watch on the lamp plan\n\n"
-                                 "Several parts of the Ministry of Lamps' plan are broadly positive.\n\n"
-                                 "The Ministry of Lamps is right to act.\n\n"
-                                 "The Ministry of Lamps' view is that lamps are safe.\n\n"
-                                 "The opinions of the Ministry of Lamps will have the force of law, a grave danger.\n\n"
-                                 "The Ministry of Lamps' commitment to brighter streets is welcome.\n")
-    (src / "catalog.toml").write_text('[[source]]\nfile = "note.md"\nid = "note"\npublisher = "Widget Watch"\n')
-    (src / "actors.json").write_text(json.dumps([{"name": "Ministry of Lamps", "aliases": ["the ministry"]}]))
-    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
-    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
-    got = said(load_index(settings, fake_embedder.dim))
+    text = ("# Widget Watch on the lamp plan\n\n"
+            "Several parts of the Ministry of Lamps' plan are broadly positive.\n\n"
+            "The Ministry of Lamps is right to act.\n\n"
+            "The Ministry of Lamps' view is that lamps are safe.\n\n"
+            "The opinions of the Ministry of Lamps will have the force of law, a grave danger.\n\n"
+            "The Ministry of Lamps' commitment to brighter streets is welcome.\n")
+    actors = [{"name": "Ministry of Lamps", "aliases": ["the ministry"]}]
+    got = said(one_document(tmp_path, fake_embedder, "note.md", text, "Widget Watch", actors))
     assert got["Several parts of the Ministry of Lamps' plan are broadly positive."] == ("Widget Watch", "supports")
     assert got["The Ministry of Lamps is right to act."][0] == "Ministry of Lamps"  # the name is the subject's head
     # a view noun's owner holds what the view is, not what it has
@@ -257,33 +248,23 @@ def test_a_verdict_on_a_thing_an_actor_owns_is_the_authors(tmp_path, fake_embedd
 
 
 def test_a_briefing_on_a_report_gives_the_report_its_proposals_and_keeps_its_own_points(tmp_path, fake_embedder):
-    src = tmp_path / "sources"
-    src.mkdir()
-    (src / "brief.md").write_text("# Widget Watch briefing on the Lantern Commission report\n\n"
-                                  "The recommendations include a national register of lanterns.\n\n"
-                                  "The key point is that the register will cost too much.\n\n"
-                                  "One challenge is the pay of lamplighters.\n")
-    (src / "catalog.toml").write_text('[[source]]\nfile = "brief.md"\nid = "brief"\npublisher = "Widget Watch"\n')
-    (src / "actors.json").write_text(json.dumps([{"name": "Lantern Commission"}]))
-    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
-    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
-    got = said(load_index(settings, fake_embedder.dim))
+    text = ("# Widget Watch briefing on the Lantern Commission report\n\n"
+            "The recommendations include a national register of lanterns.\n\n"
+            "The key point is that the register will cost too much.\n\n"
+            "One challenge is the pay of lamplighters.\n")
+    actors = [{"name": "Lantern Commission"}]
+    got = said(one_document(tmp_path, fake_embedder, "brief.md", text, "Widget Watch", actors))
     assert got["The recommendations include a national register of lanterns."][0] == "Lantern Commission"
     assert got["The key point is that the register will cost too much."][0] == "Widget Watch"
     assert got["One challenge is the pay of lamplighters."][0] == "Widget Watch"
 
 
 def test_it_is_never_the_person_the_sentence_before_reported(tmp_path, fake_embedder):
-    src = tmp_path / "sources"
-    src.mkdir()
-    (src / "note.md").write_text("# Widget Watch on the lamp plan\n\n"
-                                 "Dr Ada Quill warned that the plan came too late. "
-                                 "Even then it was focused on managing the dark, rather than lighting the streets.\n")
-    (src / "catalog.toml").write_text('[[source]]\nfile = "note.md"\nid = "note"\npublisher = "Widget Watch"\n')
-    (src / "actors.json").write_text(json.dumps([{"name": "Ada Quill", "kind": "person"}]))
-    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
-    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
-    got = said(load_index(settings, fake_embedder.dim))
+    text = ("# Widget Watch on the lamp plan\n\n"
+            "Dr Ada Quill warned that the plan came too late. "
+            "Even then it was focused on managing the dark, rather than lighting the streets.\n")
+    actors = [{"name": "Ada Quill", "kind": "person"}]
+    got = said(one_document(tmp_path, fake_embedder, "note.md", text, "Widget Watch", actors))
     assert got["Dr Ada Quill warned that the plan came too late."][0] == "Ada Quill"
     assert got["Even then it was focused on managing the dark, rather than lighting the streets."][0] == "Widget Watch"
 
@@ -291,29 +272,18 @@ def test_it_is_never_the_person_the_sentence_before_reported(tmp_path, fake_embe
 def test_a_pronoun_refers_to_the_first_actor_the_authors_sentence_before_named(tmp_path, fake_embedder):
     # the sentence's subject side comes first ("the ministry's commitment to a review of the Lamp Fund"):
     # "it" is the ministry, not the fund the phrase ends with
-    src = tmp_path / "sources"
-    src.mkdir()
-    (src / "note.md").write_text("# Widget Watch on the lamp plan\n\n"
-                                 "Other points include the Ministry of Lamps' commitment to a review of the Lamp Fund. "
-                                 "It also commits to brighter lamps.\n")
-    (src / "catalog.toml").write_text('[[source]]\nfile = "note.md"\nid = "note"\npublisher = "Widget Watch"\n')
-    (src / "actors.json").write_text(json.dumps([{"name": "Ministry of Lamps"}, {"name": "Lamp Fund"}]))
-    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
-    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
-    got = said(load_index(settings, fake_embedder.dim))
+    text = ("# Widget Watch on the lamp plan\n\n"
+            "Other points include the Ministry of Lamps' commitment to a review of the Lamp Fund. "
+            "It also commits to brighter lamps.\n")
+    actors = [{"name": "Ministry of Lamps"}, {"name": "Lamp Fund"}]
+    got = said(one_document(tmp_path, fake_embedder, "note.md", text, "Widget Watch", actors))
     assert got["It also commits to brighter lamps."][0] == "Ministry of Lamps"
 
 
 def test_a_publisher_named_by_its_kind_holds_its_own_view(tmp_path, fake_embedder):
-    src = tmp_path / "sources"
-    src.mkdir()
-    (src / "council.md").write_text("# Consultation response\n\nThe council welcomes the new street lamps.\n\n"
-                                    "The union opposes night shifts.\n")
-    (src / "catalog.toml").write_text('[[source]]\nfile = "council.md"\nid = "council"\n'
-                                      'publisher = "Highgate Parish Council"\n')
-    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
-    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
-    got = said(load_index(settings, fake_embedder.dim))
+    text = ("# Consultation response\n\nThe council welcomes the new street lamps.\n\n"
+            "The union opposes night shifts.\n")
+    got = said(one_document(tmp_path, fake_embedder, "council.md", text, "Highgate Parish Council"))
     assert got["The council welcomes the new street lamps."] == ("Highgate Parish Council", "welcomes")
     # another kind of body is not the publisher: the author describes its view
     assert got["The union opposes night shifts."] == ("Highgate Parish Council", "describes")
@@ -355,16 +325,9 @@ A witness told the Lantern Commission about the cost. She said:
 def test_quoted_paragraphs_after_an_introduction_are_the_speakers_words(tmp_path, fake_embedder):
     # A press statement: the chair's quoted words are the society's position and hers; a quotation of a
     # witness the society reports ("He said:") is not the society's first person.
-    src = tmp_path / "sources"
-    src.mkdir()
-    (src / "press.md").write_text(PRESS)
-    (src / "catalog.toml").write_text('[[source]]\nfile = "press.md"\nid = "press"\npublisher = "Lamp Society"\n')
-    (src / "actors.json").write_text(json.dumps([{"name": "Ada Quill", "kind": "person"},
-                                                 {"name": "Ivo Stern", "kind": "person"},
-                                                 {"name": "Lantern Commission"}]))
-    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
-    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
-    index = load_index(settings, fake_embedder.dim)
+    actors = [{"name": "Ada Quill", "kind": "person"}, {"name": "Ivo Stern", "kind": "person"},
+              {"name": "Lantern Commission"}]
+    index = one_document(tmp_path, fake_embedder, "press.md", PRESS, "Lamp Society", actors)
     got = {index.text(s): (s.actor, s.stance, s.person) for s in index.sentences}
     assert got['"We cannot support a levy that falls on the smallest workshops.'] == ("Lamp Society", "opposes", "Ada Quill")
     assert got["I urge ministers to think again."][::2] == ("Lamp Society", "Ada Quill")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from conftest import one_document
+
 from assistant.quotes import QuoteMaker
-from assistant.settings import Settings
-from assistant.store import build_index, load_index
 
 TEXT = """# Lamp levy briefing
 
@@ -23,13 +23,7 @@ On the ministry's reply, Ada Quill, chair of the union, said:
 
 
 def test_a_paragraph_that_completes_the_last_sentence_joins_its_quote(tmp_path, fake_embedder):
-    src = tmp_path / "sources"
-    src.mkdir()
-    (src / "levy.md").write_text(TEXT)
-    (src / "catalog.toml").write_text('[[source]]\nfile = "levy.md"\nid = "levy"\npublisher = "Union of Lamplighters"\n')
-    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
-    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
-    index = load_index(settings, fake_embedder.dim)
+    index = one_document(tmp_path, fake_embedder, "levy.md", TEXT, "Union of Lamplighters")
     row = {index.text(s): i for i, s in enumerate(index.sentences)}
     maker = QuoteMaker(index)
 
@@ -54,16 +48,10 @@ def test_a_sentence_whose_neighbours_are_already_quoted_is_still_quoted(tmp_path
     # The first quote takes "The plan is late." with the sentence after it; the next best sentence would
     # be quoted with that same sentence before it and the one after, too long to join the first: it is
     # quoted without the overlap, not dropped.
-    src = tmp_path / "sources"
-    src.mkdir()
-    (src / "plan.md").write_text(
-        "# Lamp plan\n\nThe plan is late. The ministry published it in May after long delays and much argument. "
-        "It also proposes a levy on every lamp in the kingdom from next year onwards. "
-        "Notably, nobody can say how much the levy would raise in a year.\n")
-    (src / "catalog.toml").write_text('[[source]]\nfile = "plan.md"\nid = "plan"\npublisher = "Union of Lamplighters"\n')
-    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
-    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
-    index = load_index(settings, fake_embedder.dim)
+    text = ("# Lamp plan\n\nThe plan is late. The ministry published it in May after long delays and much argument. "
+            "It also proposes a levy on every lamp in the kingdom from next year onwards. "
+            "Notably, nobody can say how much the levy would raise in a year.\n")
+    index = one_document(tmp_path, fake_embedder, "plan.md", text, "Union of Lamplighters")
     row = {index.text(s): i for i, s in enumerate(index.sentences)}
     maker = QuoteMaker(index)
     late, levy = row["The plan is late."], row["It also proposes a levy on every lamp in the kingdom from next year onwards."]
