@@ -196,16 +196,26 @@ def antecedent(sent: Span, pronoun: Token) -> str | None:
     return None
 
 
-def according(doc: Doc) -> str | None:
-    """"According to X, ..." names X as the holder."""
+def according_object(doc: Doc) -> Token | None:
+    """The X of "according to X" (the parse attaches "to" to "according" or leaves it next to it)."""
     for t in doc:
         if t.lower_ == "according":
             to = next((c for c in t.children if c.lower_ == "to"), None)
+            if to is None and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
+                to = doc[t.i + 1]
             obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
             if obj is not None:
-                lo, hi = phrase(obj)
-                return doc[lo:hi + 1].text
+                return obj
     return None
+
+
+def according(doc: Doc) -> str | None:
+    """"According to X, ..." names X as the holder."""
+    obj = according_object(doc)
+    if obj is None:
+        return None
+    lo, hi = phrase(obj)
+    return doc[lo:hi + 1].text
 
 
 def first_person(doc: Doc) -> bool:
@@ -319,7 +329,13 @@ def resolve(f: Facts, actors: Actors, scene: Scene) -> tuple[str | None, str]:
     return scene.voice, f.stance
 
 
-QUOTE_MARKS = ('"', "\u201c")  # a paragraph opening with one is a quotation
+QUOTE_MARKS = ('"', "\u201c")
+
+
+def is_quotation(text: str) -> bool:
+    """A paragraph (given by its first sentence) opening with a quotation mark is a quotation."""
+    return text.lstrip().startswith(QUOTE_MARKS)
+
 PERSONAL = re.compile(r"\b(?:he|she)\b", re.I)
 
 
@@ -404,7 +420,7 @@ def attribute_document(title: str, publisher: str, speaker: str, sentences, fact
             previous, lead, last_section, introduced, quoting = None, None, s.section, None, None
         if s.block_start != block:
             block = s.block_start
-            quoting = (introduced or quoting) if s.text.lstrip().startswith(QUOTE_MARKS) else None
+            quoting = (introduced or quoting) if is_quotation(s.text) else None
             introduced = None
         v, me = voice, own
         if s.speaker and s.speaker != main:

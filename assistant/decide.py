@@ -22,6 +22,7 @@ import numpy as np
 
 from . import terms
 from .actors import TITLES
+from .attribution import according_object
 from .quotes import Quote
 from .retrieve import Ranked
 from .store import Index, bm25_text
@@ -158,10 +159,9 @@ def holders(text: str) -> tuple[tuple[int, int], ...]:
                     if c.dep_ in ("nsubj", "nsubjpass")]
         elif t.pos_ == "NOUN" and (lemma in lex.nouns or lemma in view_nouns()):
             out += [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge)) for c in t.children if c.dep_ == "poss"]
-        elif t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
-            obj = next((c for c in doc[t.i + 1].children if c.dep_ == "pobj"), None)
-            if obj is not None:
-                out.append((obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge)))
+    obj = according_object(doc)
+    if obj is not None:
+        out.append((obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge)))
     return tuple(out)
 
 

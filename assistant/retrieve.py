@@ -14,7 +14,7 @@ import numpy as np
 
 from . import terms
 from .actors import TITLES
-from .attribution import QUOTE_MARKS
+from .attribution import is_quotation
 from .store import Index
 from .understand import Question
 
@@ -140,7 +140,7 @@ class Retriever:
             nxt = sents[i + 1]
             if (nxt.source_id == sents[i].source_id and nxt.block_start != sents[i].block_start
                     and index.text(sents[i]).rstrip().endswith(":")
-                    and index.text(nxt).lstrip().startswith(QUOTE_MARKS)):
+                    and is_quotation(index.text(nxt))):
                 self.introduces[i] = True
         self.kinds = {k: np.asarray([k in s.kinds for s in sents], bool) for k in ("number", "money", "date", "who")}
         self.content, length = self._content()
