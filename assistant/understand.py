@@ -27,6 +27,12 @@ WHO_ASKS = re.compile(r"^\W*(?:who|(?:which|(?:did|does|do|has|have|had|was|were
                       r"company|companies|participants?|speakers?|presidents?|parties|party|senators?|members?)|"
                       # "Did anyone oppose X?" asks who did, as "Who opposed X?" does
                       r"(?:did|does|do|has|have|had|will|would)\s+(?:anyone|anybody|someone|somebody))\b", re.I)
+# A clause the question subordinates ("How did X react when ministers refused to ...?", "... after the
+# government published its reply"): the actors in it set the scene; someone else's view is asked about.
+# (Not a question word: "By when did Hewitt want ...")
+SUBORDINATE = re.compile(r"\w\s+(?:when|whenever|after|because|although|though|whereas|while|if|unless|once|since|"
+                         r"before|until)\s+(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|"
+                         r"should)\b)[^,;:?]*$", re.I)
 PREP_TOPIC = re.compile(r"\b(about|on|regarding|concerning|towards|over|into|for|from|with|to|between|of|against)\s+(?:the\s+)?$", re.I)
 ATTRIBUTIVE = re.compile(r"^\s+(briefing|report|response|reply|proposals?|plan|paper|recommendations?|consultation|"
                          r"mandate|guidance|strategy|review|inquiry|process|reforms?|decision|model|survey)\b", re.I)
@@ -111,6 +117,9 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
         if asked and COMPARE.search(text) and re.search(r"\b(?:with|versus|vs\.?)\s+(?:the\s+)?$", before, re.I) \
                 and not re.match(r"['’]", after):
             add(asked, m.actor)  # "Compare the BMA with NHS Providers on ...": the second one compared
+            continue
+        if SUBORDINATE.search(text[:m.start]):
+            add(topic, m.actor)
             continue
         if PREP_TOPIC.search(before) and not re.search(VIEW_NOUN + r"\s+of\s+(?:the\s+)?$", before, re.I):
             add(topic, m.actor)  # "what did the RCN say about the Hewitt Review": the review is the topic

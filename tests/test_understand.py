@@ -262,6 +262,15 @@ def test_the_possessor_of_a_view_is_asked_about_the_possessor_of_a_proposal_is_t
     assert q.actors == () and q.topic_actors == ("Senator Jane Roe",)
 
 
+def test_an_actor_in_a_subordinate_clause_sets_the_scene_and_is_not_asked_about():
+    q = read("How did the lamplighters react when the Ministry of Lamps refused to revisit the levy?")
+    assert q.actors == () and q.topic_actors == ("Ministry of Lamps",)
+    q = read("Were the lamplighters consulted before HM Treasury set the levy?")
+    assert q.actors == () and q.topic_actors == ("HM Treasury",)
+    assert read("By when did Roe want the register in place?").actors == ("Senator Jane Roe",)  # a question word
+    assert read("If the union opposes the levy, what does it want instead?").actors == ("Lamplighters Union",)
+
+
 def test_without_the_parser_every_missing_term_counts(monkeypatch):
     from assistant import decide, parse
     from assistant.errors import ModelError
