@@ -209,8 +209,8 @@ def who_stance(text: str) -> str | None:
     "reports" when it asks who spoke on a topic at all ("Which presidents talked about immigration?"):
     each actor's best statement on it leads."""
     m = WHO_ASKS.match(text)
-    if not m:
-        return None
+    if not m or re.match(r"\s+(?:did|does|do|will|would|can|could|should|might)\b", text[m.end():], re.I):
+        return None  # "Who does the union say should ..., and does it back X?": the one asked for is no holder
     found = asked_stance(text)
     after = [w for w in terms.words(text[m.end():]) if w not in ("has", "have", "had")][:1]
     if found is None and after and attitude_stems().get(terms.stem(after[0])) == "reports":
