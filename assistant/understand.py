@@ -218,9 +218,13 @@ def who_stance(text: str) -> str | None:
     return found
 
 
+MODALS = frozenset("will would shall should can could may might must".split())
+
+
 def asked_stance(text: str) -> str | None:
     """The first attitude word of a question, as a stance ("What reservations ...", "Did X welcome ...")."""
-    stems = [terms.stem(w) for w in terms.words(text)]
+    # A modal is no attitude, though "will" stems as "willing" does ("neither force nor will").
+    stems = [terms.stem(w) for w in terms.words(text) if w not in MODALS]
     table = {k: v for k, v in attitude_stems().items() if v != "reports"}
     for i, st in enumerate(stems):
         pair = " ".join(stems[i:i + 2])

@@ -86,6 +86,7 @@ def test_comparisons_and_who_questions():
     # the one asked for is the object of the actor's words, not a holder of the stance a later clause names
     assert read("Who does the union say should set the levy, and does it back Roe's plan?").who_stance is None
     assert read("Which bodies did the union criticise?").who_stance is None
+    assert read("Who described the levy as a tax on goodwill and will?").who_stance == "reports"  # no "willing"
     assert read("Who fought the levy?").who_stance == "opposes"  # an irregular past form
     # "Did anyone ...?" asks who did; "Did the union ...?" asks about the union
     assert read("Did anyone oppose the levy?").who_stance == "opposes"
