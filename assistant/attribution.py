@@ -136,6 +136,9 @@ def holder(sent: Span) -> Holder:
     lex = load()
     root = main_predicate(sent)
     acts = chain(root)
+    # "X retains his interest and is keen to drive ...": a predicate sharing the subject takes the attitude
+    acts += [t for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
+             and not any(g.dep_ in SUBJECTS for g in c.children) for t in chain(c)]
     agentive = any(word_class(t, lex) for t in acts)
     subj = subject(root)
     if subj is None:
@@ -258,15 +261,6 @@ def refers(pronoun: str | None, actor) -> bool:
     return actor is None or pronoun != "it" or actor.kind != "person"
 
 
-def heads_name(head: str | None, actor) -> bool:
-    """The holder phrase's head word is part of the actor's name ("the government", "DHSC"), not a thing
-    the name only qualifies ("aspects of the government's response")."""
-    if not head:
-        return False
-    stem = terms.stem(head)
-    return any(stem in {terms.stem(w) for w in key(n)} for n in (actor.name, *actor.aliases, *actor.weak_aliases))
-
-
 @dataclass(frozen=True)
 class Scene:
     """What surrounds a sentence: the document's voices and the sentences before."""
@@ -298,9 +292,10 @@ def resolve(f: Facts, actors: Actors, scene: Scene) -> tuple[str | None, str]:
         held = named_actor(f.holder, actors, f.holder_entities, scene.voice)
         if held and not f.agentive and actors.by_name[held].origin == "text":
             held = None  # "The Inquiry has heard that ...": a body the text names, not one stating a view
-        if held and not f.agentive and f.stance != "describes" and not heads_name(f.head, actors.by_name[held]):
+        if held and not f.agentive and f.stance != "describes":
             # "Several aspects of the government's response are positive", "Woefully inadequate was the
-            # assessment of Matt Hancock": the author's verdict on a thing someone owns
+            # assessment of Matt Hancock", "The report is generally lacking": what the predicate says is not
+            # an attitude of its subject's, so the evaluation in it is the author's verdict
             return scene.voice, f.stance
         if held is None and f.head and scene.voice and f.head.lower() in key(scene.voice) and f.head.lower() in BODY_KINDS:
             held = scene.voice  # "The council welcomes ..." in the council's own response: the publisher by its kind

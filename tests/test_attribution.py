@@ -229,17 +229,22 @@ def test_a_bare_verdict_in_a_response_is_its_publishers(tmp_path, fake_embedder)
     assert got["Recommendation 2: Not accepted."] == ("Ministry of Lamps", "rejects")
 
 
-def test_a_verdict_on_a_thing_an_actor_owns_is_the_authors(tmp_path, fake_embedder):
+def test_a_verdict_on_an_actor_or_a_thing_it_owns_is_the_authors(tmp_path, fake_embedder):
     text = ("# Widget Watch on the lamp plan\n\n"
             "Several parts of the Ministry of Lamps' plan are broadly positive.\n\n"
-            "The Ministry of Lamps is right to act.\n\n"
+            "The Ministry of Lamps is sorely lacking in ambition.\n\n"
+            "The Ministry of Lamps retains its interest in lamps and is keen to see brighter streets.\n\n"
             "The Ministry of Lamps' view is that lamps are safe.\n\n"
             "The opinions of the Ministry of Lamps will have the force of law, a grave danger.\n\n"
             "The Ministry of Lamps' commitment to brighter streets is welcome.\n")
     actors = [{"name": "Ministry of Lamps", "aliases": ["the ministry"]}]
     got = said(one_document(tmp_path, fake_embedder, "note.md", text, "Widget Watch", actors))
     assert got["Several parts of the Ministry of Lamps' plan are broadly positive."] == ("Widget Watch", "supports")
-    assert got["The Ministry of Lamps is right to act."][0] == "Ministry of Lamps"  # the name is the subject's head
+    # a verdict on the actor itself is the author's too: its subject holds no view in it
+    assert got["The Ministry of Lamps is sorely lacking in ambition."] == ("Widget Watch", "concerned")
+    # an attitude in a predicate sharing the subject is the subject's
+    assert got["The Ministry of Lamps retains its interest in lamps and is keen to see brighter streets."][0] == \
+        "Ministry of Lamps"
     # a view noun's owner holds what the view is, not what it has
     assert got["The Ministry of Lamps' view is that lamps are safe."][0] == "Ministry of Lamps"
     assert got["The opinions of the Ministry of Lamps will have the force of law, a grave danger."][0] == "Widget Watch"
