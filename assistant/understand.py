@@ -121,6 +121,10 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
         if SUBORDINATE.search(text[:m.start]):
             add(topic, m.actor)
             continue
+        if COMPARE.search(text) and re.search(r"\b(?:with|to|from|versus|vs\.?)\s+(?:the\s+)?$", before, re.I) \
+                and re.match(r"['’]s?\s+" + VIEW_NOUN + r"\b", after, re.I):
+            add(asked, m.actor)  # "How does that compare with Roe's view?": the view's owner is compared
+            continue
         if PREP_TOPIC.search(before) and not re.search(VIEW_NOUN + r"\s+of\s+(?:the\s+)?$", before, re.I):
             add(topic, m.actor)  # "what did the RCN say about the Hewitt Review": the review is the topic
             continue
@@ -401,7 +405,10 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
         # asked about before is not who a shared surname means now.
         rest = tuple(a for a in own.actors if a not in prev.actors or a not in shared)
         q = replace(q, actors=rest, comparison=own.comparison and len(rest) >= 2)
-    if needs_actors and prev.actors:
+    if needs_topic and COMPARE.search(asked) and own.actors and prev.actors and not set(own.actors) & set(prev.actors):
+        # "How does that compare with Roe's view?": those asked about before, side by side with the one named now
+        q = replace(q, actors=prev.actors + own.actors, comparison=True)
+    elif needs_actors and prev.actors:
         q = replace(q, actors=prev.actors, comparison=prev.comparison, who_stance=q.who_stance or prev.who_stance)
         carried += [a for a in prev.actors if a not in q.asked]
     elif needs_actors and prev.who_stance and not q.who_stance:

@@ -57,6 +57,13 @@ def test_a_comparison_of_speakers_who_never_share_a_sentence(speeches):
     assert {"Ronald Reagan", "Joe Biden"} <= {q.actor for q in a.quotes[:4]}
 
 
+def test_that_compared_with_another_speaker_sets_the_two_side_by_side(speeches):
+    a = speeches.ask("How does that compare with Reagan's view?", history=["What did Clinton propose on welfare reform?"])
+    assert a.answered
+    assert {"Bill Clinton", "Ronald Reagan"} <= {q.actor for q in a.quotes[:3]}
+    assert all("welfare" in q.text.lower() for q in a.quotes[:3])
+
+
 def test_the_opening_salutation_never_answers(speeches):
     for question in ("What did Trump say to Congress?", "What did Biden tell the country?",
                      "What did Reagan say in his address?"):

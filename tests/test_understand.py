@@ -275,6 +275,15 @@ def test_an_actor_in_a_subordinate_clause_sets_the_scene_and_is_not_asked_about(
     assert read("If the union opposes the levy, what does it want instead?").actors == ("Lamplighters Union",)
 
 
+def test_that_compared_with_someone_else_compares_them_with_those_asked_about_before():
+    q = read("How does that compare with Roe's view?", ["What did the union say about the levy?"])
+    assert q.comparison and q.actors == ("Lamplighters Union", "Senator Jane Roe") and "levy" in q.topic_words
+    q = read("How does the union's view of the levy differ from Roe's position?")
+    assert q.comparison and q.actors == ("Lamplighters Union", "Senator Jane Roe")
+    # a view someone holds on another's plan is still only the topic
+    assert read("What did the union say about Roe's view of the levy?").actors == ("Lamplighters Union",)
+
+
 def test_without_the_parser_every_missing_term_counts(monkeypatch):
     from assistant import decide, parse
     from assistant.errors import ModelError

@@ -1,0 +1,30 @@
+"""Deciding whether the sources answer: what of a question's topic a passage covers. No model needed."""
+
+from __future__ import annotations
+
+from conftest import one_document
+
+from assistant.answer import Assistant
+from assistant.decide import DECISION_FEATURES
+from assistant.settings import Settings
+
+TEXT = """# Widget Watch on the lamp courts
+
+The judicial powers of the lamp courts are too wide.
+
+Lamplighters want better clinical representation on the board.
+"""
+
+
+def test_a_topic_word_is_covered_by_a_word_of_the_same_root(tmp_path, fake_embedder):
+    # "judiciary" asked, "judicial" written; "clinicians" asked, "clinical" written: the wording need not match
+    index = one_document(tmp_path, fake_embedder, "courts.md", TEXT, "Widget Watch")
+    a = Assistant(Settings(sources_dir=tmp_path / "sources", index_dir=tmp_path / "index", model="fake"),
+                  index, fake_embedder, None)
+    assert "judici" in a.judge.kin("judiciari") and "clinic" in a.judge.kin("clinician")
+    assert not a.judge.kin("lamp")  # too short to tell a root from a word
+    for question in ("What does Widget Watch think of the judiciary?", "Are clinicians represented?"):
+        q = a.understand(question)
+        ranked = a.retriever.rank(q, fake_embedder.encode_query(q.dense_text))
+        features = a.judge.features(q, ranked, a.select(q, ranked, 3), a.retriever)
+        assert features[DECISION_FEATURES.index("cover")] == 1.0, question
