@@ -24,7 +24,10 @@ SOURCE_BEFORE = re.compile(r"\b(according to|in the (?:view|eyes|opinion|reading
 SOURCE_AFTER = re.compile(r"^['’]s?\s+(reading|account|analysis|summary|briefing)\b", re.I)
 WHO_ASKS = re.compile(r"^\W*(?:who|(?:which|(?:did|does|do|has|have|had|was|were|is|are|will|would)\s+any) "
                       r"(?:organisations?|organizations?|bodies|body|groups?|ministers?|people|person|"
-                      r"company|companies|participants?|speakers?|presidents?|parties|party|senators?|members?)|"
+                      r"company|companies|participants?|speakers?|presidents?|parties|party|senators?|members?|"
+                      r"writers?|authors?|witness(?:es)?|experts?|critics?|commentators?|respondents?|leaders?|"
+                      r"politicians?|officials?|governments?|countries|country|unions?|charities|charity|"
+                      r"campaigners?|departments?|agencies|agency|institutions?|candidates?|MPs?)|"
                       # "Did anyone oppose X?" asks who did, as "Who opposed X?" does
                       r"(?:did|does|do|has|have|had|will|would)\s+(?:anyone|anybody|someone|somebody))\b", re.I)
 # A clause the question subordinates ("How did X react when ministers refused to ...?", "... after the
@@ -48,8 +51,11 @@ MONEY_Q = re.compile(r"\bhow much\b.*\b(cost|costs|costing|spend|spent|spending|
 DATE_Q = re.compile(r"\b(when|by when|what (?:year|date|month|day)|which (?:year|date|month)|how soon)\b", re.I)
 WHO_Q = re.compile(r"\b(who|which (?:minister|body|organisation|organization|person|people|company|group|bodies|"
                    r"organisations|chancellor|secretary|participants?|speakers?|president|senator))\b", re.I)
-COMPARE = re.compile(r"\b(both|each|differ|differs|difference|different|compare|compared|comparison|versus|vs\.?|while|"
-                     r"whereas|agree|disagree|same)\b", re.I)
+# Words that set actors side by side: how a comparison asks, not what about.
+COMPARE_WORDS = "both each differ differs difference different compare compared comparison versus vs while whereas " \
+                "agree disagree same".split()
+COMPARE = re.compile(r"\b(" + "|".join(COMPARE_WORDS) + r")\b\.?", re.I)
+COMPARE_STEMS = frozenset(terms.stem(w) for w in COMPARE_WORDS)
 HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+|of\s+the\s+)?((?:[\w'’-]+\s*){1,5})", re.I)
 AUXILIARY = frozenset("did do does were was are is have has had will would could can should".split())
 # Openers of an elliptical follow-up: "And the BMA?", "What about HARPs?", "But why?"
@@ -366,6 +372,9 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
         ws = ws[:4]
         counted = tuple(terms.stem(w) for w in ws + expand_acronyms(ws, acronyms))
     topic_keys = [k for w in topic_words for k in terms.words(w)]
+    comparison = len(asked) >= 2 and bool(COMPARE.search(text) or side_by_side(text, actors))
+    if comparison:
+        expanded = [w for w in expanded if terms.stem(w) not in COMPARE_STEMS]
     return Question(
         asked=text, text=text, dense_text=without_asked(text, asked, actors, sources),
         tokens=tuple(terms.stem(w) for w in expanded),
@@ -373,7 +382,7 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
         topic_words=topic_words,
         actors=tuple(asked), topic_actors=tuple(topic_actors), sources=tuple(sources),
         answer_type=kind, counted=counted,
-        comparison=len(asked) >= 2 and bool(COMPARE.search(text) or side_by_side(text, actors)),
+        comparison=comparison,
         who_stance=who_stance(text),
     )
 
@@ -386,6 +395,16 @@ def elliptical(q: Question) -> tuple[bool, bool]:
     needs_topic = not q.topic or pointer or (thin and (things or ends_on_shell(q.asked)))
     needs_actors = (needs_topic or short or (people and thin)) and not q.actors and not q.sources
     return needs_actors, needs_topic
+
+
+def conversation_actors(history: Sequence[str], actors: Actors, turns: int = 3) -> tuple[str, ...]:
+    """The actors the last few turns asked about, the earliest first ("What did X say about T?", "And Y?")."""
+    found: list[str] = []
+    for turn in reversed(history[-turns:]):
+        for a in reversed(split_actors(turn, actors)[0]):
+            if a not in found:
+                found.append(a)
+    return tuple(reversed(found))
 
 
 def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dict[str, str]) -> Question:
@@ -405,9 +424,14 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
         # asked about before is not who a shared surname means now.
         rest = tuple(a for a in own.actors if a not in prev.actors or a not in shared)
         q = replace(q, actors=rest, comparison=own.comparison and len(rest) >= 2)
+    talked_of = conversation_actors(history, actors) if needs_actors and COMPARE.search(asked) else ()
     if needs_topic and COMPARE.search(asked) and own.actors and prev.actors and not set(own.actors) & set(prev.actors):
         # "How does that compare with Roe's view?": those asked about before, side by side with the one named now
         q = replace(q, actors=prev.actors + own.actors, comparison=True)
+    elif len(talked_of) >= 2:
+        # "Do they agree?": those the conversation turned to, side by side
+        q = replace(q, actors=talked_of, comparison=True, tokens=tuple(t for t in q.tokens if t not in COMPARE_STEMS))
+        carried += [a for a in talked_of if a not in q.asked]
     elif needs_actors and prev.actors:
         q = replace(q, actors=prev.actors, comparison=prev.comparison, who_stance=q.who_stance or prev.who_stance)
         carried += [a for a in prev.actors if a not in q.asked]

@@ -81,6 +81,8 @@ def test_comparisons_and_who_questions():
     assert read("Who called for a national lantern register?").who_stance == "recommends"
     # who spoke on a topic at all: each actor's statement on it leads ("reports"); "Who did X say ...?" asks X
     assert read("Which organisations talked about the levy?").who_stance == "reports"
+    assert read("Which writers opposed the levy?").who_stance == "opposes"  # any kind of people or bodies
+    assert read("Which witnesses welcomed the register?").who_stance == "welcomes"
     assert read("Who said the levy was too high?").who_stance == "reports"
     assert read("Who did Roe say should pay the levy?").who_stance is None
     # the one asked for is the object of the actor's words, not a holder of the stance a later clause names
@@ -282,6 +284,16 @@ def test_that_compared_with_someone_else_compares_them_with_those_asked_about_be
     assert q.comparison and q.actors == ("Lamplighters Union", "Senator Jane Roe")
     # a view someone holds on another's plan is still only the topic
     assert read("What did the union say about Roe's view of the levy?").actors == ("Lamplighters Union",)
+
+
+def test_do_they_agree_compares_those_the_conversation_turned_to():
+    history = ["What did the union say about the levy?", "And Roe?"]
+    q = read("Do they agree?", history)
+    assert q.comparison and q.actors == ("Lamplighters Union", "Senator Jane Roe") and "levy" in q.topic_words
+    assert "levi" in q.tokens and "agre" not in q.tokens  # "agree" asks how they stand: no topic word to match
+    assert "agre" not in read("Do the union and Roe agree on the levy?").tokens
+    q = read("Do they agree?", ["What did the union say about the levy?"])  # one actor: nobody to compare
+    assert not q.comparison and q.actors == ("Lamplighters Union",)
 
 
 def test_without_the_parser_every_missing_term_counts(monkeypatch):
