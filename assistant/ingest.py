@@ -140,6 +140,13 @@ def words(text: str) -> int:
 SUBJECT_PRONOUNS = frozenset({"i", "we", "he", "she", "they", "it"})
 
 
+def title_case(text: str) -> bool:
+    """Every word of four letters or more capitalised, and three or more of them: how titles are set,
+    not sentences."""
+    long = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) >= 4]
+    return len(long) >= 3 and all(w[0].isupper() for w in long)
+
+
 def is_heading_line(text: str) -> bool:
     """A short, title-like line: no sentence punctuation, starts with a capital or number."""
     t = text.strip()
@@ -149,6 +156,8 @@ def is_heading_line(text: str) -> bool:
         return False
     if t.endswith("?"):
         return words(t) <= 8
+    if t.endswith(".") and ". " not in t and ": " not in t and title_case(t):
+        return True  # "The Judiciary Continued, and the Distribution of the Judicial Authority."
     if t.endswith(TERMINAL) or t.endswith(","):
         return False
     if t.endswith(":") and t.split()[0].lower() in SUBJECT_PRONOUNS:

@@ -34,6 +34,16 @@ def test_a_line_introducing_a_quotation_is_a_paragraph_not_a_heading():
     assert "He said:" in text
 
 
+def test_a_title_set_in_title_case_is_a_heading_even_with_a_full_stop():
+    raw = ("The Lamp Courts Continued, and the Powers of the Lantern Board.\n\n"
+           "Mr Quill: Thank you.\n\nLady Roe: Mr Quill.\n\nThe Lamp Board Meets Today.\n\nIt meets at noon.")
+    _, blocks = assemble(finish(text_to_blocks(raw)))
+    # a speaker's turn and a sentence stay paragraphs
+    assert [b.kind for b in blocks] == ["heading", "paragraph", "paragraph", "heading", "paragraph"]
+    _, blocks = assemble(finish(text_to_blocks("We welcome the Lantern Board.\n\nIt meets at noon.")))
+    assert [b.kind for b in blocks] == ["paragraph", "paragraph"]
+
+
 def test_repeated_page_header_and_newsletter_footer_are_dropped():
     raw = ("Site banner: the first 100 days\nSite banner: the first 100 days\n\nThe real title\n\n"
            "Words by:\nApril 5, 2023\n\nA real paragraph of the article that says something useful.\n\n"
