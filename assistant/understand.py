@@ -56,6 +56,8 @@ COMPARE_WORDS = "both each differ differs difference different compare compared 
                 "agree disagree same".split()
 COMPARE = re.compile(r"\b(" + "|".join(COMPARE_WORDS) + r")\b\.?", re.I)
 COMPARE_STEMS = frozenset(terms.stem(w) for w in COMPARE_WORDS)
+# Setting one actor beside another ("How does that compare with X's view?"); "Did X agree?" asks X's own view.
+SET_BESIDE = re.compile(r"\b(?:compare|compared|comparison|differ|differs|difference|different|versus|vs)\b", re.I)
 HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+|of\s+the\s+)?((?:[\w'’-]+\s*){1,5})", re.I)
 AUXILIARY = frozenset("did do does were was are is have has had will would could can should".split())
 # Openers of an elliptical follow-up: "And the BMA?", "What about HARPs?", "But why?"
@@ -425,7 +427,7 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
         rest = tuple(a for a in own.actors if a not in prev.actors or a not in shared)
         q = replace(q, actors=rest, comparison=own.comparison and len(rest) >= 2)
     talked_of = conversation_actors(history, actors) if needs_actors and COMPARE.search(asked) else ()
-    if needs_topic and COMPARE.search(asked) and own.actors and prev.actors and not set(own.actors) & set(prev.actors):
+    if needs_topic and SET_BESIDE.search(asked) and own.actors and prev.actors and not set(own.actors) & set(prev.actors):
         # "How does that compare with Roe's view?": those asked about before, side by side with the one named now
         q = replace(q, actors=prev.actors + own.actors, comparison=True)
     elif len(talked_of) >= 2:

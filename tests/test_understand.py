@@ -282,6 +282,8 @@ def test_that_compared_with_someone_else_compares_them_with_those_asked_about_be
     assert q.comparison and q.actors == ("Lamplighters Union", "Senator Jane Roe") and "levy" in q.topic_words
     q = read("How does the union's view of the levy differ from Roe's position?")
     assert q.comparison and q.actors == ("Lamplighters Union", "Senator Jane Roe")
+    q = read("Did Roe agree?", ["What did the union say about the levy?"])  # Roe's own view on it
+    assert q.actors == ("Senator Jane Roe",) and not q.comparison and "levy" in q.topic_words
     # a view someone holds on another's plan is still only the topic
     assert read("What did the union say about Roe's view of the levy?").actors == ("Lamplighters Union",)
 
