@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import json
 import re
 import tomllib
+import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".jsonl")
+SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".jsonl")
 CATALOG = "catalog.toml"
 # Files in the sources folder that configure it rather than being sources.
 CONFIG_FILES = {CATALOG, "actors.json", "readme.md", ".gitkeep"}
@@ -459,6 +462,82 @@ def make_document(doc_id: str, file: str, blocks: list[RawBlock], meta: dict[str
     )
 
 
+# ---------------------------------------------------------------------------
+# Word files
+# ---------------------------------------------------------------------------
+
+# A .docx is a zip: refuse archives that would inflate beyond this, or by more than this ratio (zip bombs).
+MAX_UNZIPPED = 100_000_000
+MAX_RATIO = 100
+# mammoth holds a document's XML as a tree (about 30x its size in memory): 25 MB of XML is a very long
+# report (several thousand pages) and still a few hundred MB to convert.
+MAX_DOCUMENT_XML = 25_000_000
+
+
+def check_docx(data: bytes) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as e:
+        raise ValueError(f"a broken Word file ({e})") from None
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1_000_000:
+            raise ValueError(f"a Word file that inflates {info.file_size // max(1, info.compress_size)}-fold "
+                              f"({info.filename}): refused as a possible zip bomb")
+        if info.filename == "word/document.xml" and info.file_size > MAX_DOCUMENT_XML:
+            raise ValueError(f"a Word file whose text part is {info.file_size / 1e6:.0f} MB of XML; the limit is "
+                              f"{MAX_DOCUMENT_XML / 1e6:.0f} MB")
+    if total > MAX_UNZIPPED:
+        raise ValueError(f"a Word file that unpacks to {total / 1e6:.0f} MB: refused as a possible zip bomb")
+    try:
+        damaged = archive.testzip()
+    except (NotImplementedError, RuntimeError, EOFError, zlib.error) as e:
+        raise ValueError(f"a broken Word file ({type(e).__name__}: {e})") from None
+    if damaged is not None:
+        raise ValueError("a broken Word file (a damaged part inside)")
+
+
+def docx_to_html(data: bytes) -> bytes:
+    """A Word file as HTML (headings, paragraphs, lists), by mammoth: read like any HTML source."""
+    import mammoth
+
+    try:
+        result = mammoth.convert_to_html(io.BytesIO(data))
+    except Exception as e:  # noqa: BLE001 - mammoth raises many kinds for damaged documents
+        raise ValueError(f"a broken Word file ({type(e).__name__}: {e})") from None
+    core = docx_properties(data)
+    head = "".join(f'<meta name="{k}" content="{escape_attr(v)}">' for k, v in core.items() if k != "title")
+    title = f"<title>{escape_attr(core['title'])}</title>" if core.get("title") else ""
+    return f"<!doctype html><html><head>{title}{head}</head><body>{result.value}</body></html>".encode()
+
+
+def escape_attr(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def docx_properties(data: bytes) -> dict[str, str]:
+    """Title, author (as publisher) and date from a Word file's core properties, when it says them."""
+    from xml.etree import ElementTree
+
+    try:
+        xml = zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml")
+        root = ElementTree.fromstring(xml)
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile):
+        return {}
+    out = {}
+    for el in root:
+        tag = el.tag.rsplit("}", 1)[-1]
+        text = (el.text or "").strip()
+        if text and tag == "title":
+            out["title"] = text
+        elif text and tag == "creator":
+            out["author"] = text
+        elif text and tag == "created":
+            out["date"] = text[:10]
+    return out
+
+
 def read_catalog(folder: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:
     """Metadata by file path (relative to `folder`) from every catalog.toml in the tree: each
     describes the files of its own folder (`sources/uploads/catalog.toml` is written by the
@@ -507,6 +586,12 @@ def read_file(path: Path, rel: str, meta: dict[str, str], max_bytes: int) -> Ite
     try:
         if suffix == ".pdf":
             file_meta, blocks = pdf_to_blocks(path)
+            yield make_document(meta.get("id") or slug(path.stem), rel, blocks, {**file_meta, **meta})
+            return
+        if suffix == ".docx":
+            data = path.read_bytes()
+            check_docx(data)
+            file_meta, blocks = html_to_blocks(docx_to_html(data).decode())
             yield make_document(meta.get("id") or slug(path.stem), rel, blocks, {**file_meta, **meta})
             return
         text = decode_text(path.read_bytes())

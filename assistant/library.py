@@ -20,24 +20,17 @@ import secrets
 import shutil
 import tomllib
 import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UploadError
-from .ingest import CATALOG, Document, read_file, slug
+from .ingest import CATALOG, Document, check_docx, docx_to_html, read_file, slug
 
 UPLOADS = "uploads"
 KINDS = (".txt", ".md", ".html", ".pdf", ".docx", ".jsonl")
 META_FIELDS = ("title", "publisher", "published", "url", "speaker")
 MAX_META_CHARS = 500
-# A .docx is a zip: refuse archives that would inflate beyond this, or by more than this ratio (zip bombs).
-MAX_UNZIPPED = 100_000_000
-MAX_RATIO = 100
-# mammoth holds a document's XML as a tree (about 30x its size in memory): 25 MB of XML is a very long
-# report (several thousand pages) and still a few hundred MB to convert.
-MAX_DOCUMENT_XML = 25_000_000
 
 
 def size(n: float) -> str:
@@ -104,69 +97,6 @@ def check_pdf(data: bytes, limits: Limits) -> None:
         raise UploadError(f"a PDF of {pages} pages; the limit is {limits.max_pages} (ASSISTANT_MAX_UPLOAD_PAGES)", 413)
 
 
-def check_docx(data: bytes) -> None:
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    total = 0
-    for info in archive.infolist():
-        total += info.file_size
-        if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1_000_000:
-            raise UploadError(f"a Word file that inflates {info.file_size // max(1, info.compress_size)}-fold "
-                              f"({info.filename}): refused as a possible zip bomb")
-        if info.filename == "word/document.xml" and info.file_size > MAX_DOCUMENT_XML:
-            raise UploadError(f"a Word file whose text part is {info.file_size / 1e6:.0f} MB of XML; the limit is "
-                              f"{MAX_DOCUMENT_XML / 1e6:.0f} MB")
-    if total > MAX_UNZIPPED:
-        raise UploadError(f"a Word file that unpacks to {total / 1e6:.0f} MB: refused as a possible zip bomb")
-    try:
-        damaged = archive.testzip()
-    except (NotImplementedError, RuntimeError, EOFError, zlib.error) as e:
-        raise UploadError(f"a broken Word file ({type(e).__name__}: {e})") from None
-    if damaged is not None:
-        raise UploadError("a broken Word file (a damaged part inside)")
-
-
-def docx_to_html(data: bytes) -> bytes:
-    """A Word file as HTML (headings, paragraphs, lists), by mammoth: indexing reads the HTML."""
-    import mammoth
-
-    try:
-        result = mammoth.convert_to_html(io.BytesIO(data))
-    except Exception as e:  # noqa: BLE001 - mammoth raises many kinds for damaged documents
-        raise UploadError(f"a broken Word file ({type(e).__name__}: {e})") from None
-    core = docx_properties(data)
-    head = "".join(f'<meta name="{k}" content="{escape_attr(v)}">' for k, v in core.items() if k != "title")
-    title = f"<title>{escape_attr(core['title'])}</title>" if core.get("title") else ""
-    return f"<!doctype html><html><head>{title}{head}</head><body>{result.value}</body></html>".encode()
-
-
-def escape_attr(text: str) -> str:
-    import html
-
-    return html.escape(text, quote=True)
-
-
-def docx_properties(data: bytes) -> dict[str, str]:
-    """Title, author (as publisher) and date from a Word file's core properties, when it says them."""
-    from xml.etree import ElementTree
-
-    try:
-        xml = zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml")
-        root = ElementTree.fromstring(xml)
-    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile):
-        return {}
-    out = {}
-    for el in root:
-        tag = el.tag.rsplit("}", 1)[-1]
-        text = (el.text or "").strip()
-        if text and tag == "title":
-            out["title"] = text
-        elif text and tag == "creator":
-            out["author"] = text
-        elif text and tag == "created":
-            out["date"] = text[:10]
-    return out
-
-
 @dataclass(frozen=True)
 class Prepared:
     """An upload judged and read: the bytes to store, their kind and the documents indexing will find."""
@@ -185,8 +115,11 @@ def prepare(data: bytes, filename: str, meta: dict[str, str], limits: Limits, sc
     if kind == ".pdf":
         check_pdf(data, limits)
     elif kind == ".docx":
-        check_docx(data)
-        data, kind = docx_to_html(data), ".html"
+        try:
+            check_docx(data)
+            data, kind = docx_to_html(data), ".html"
+        except ValueError as e:
+            raise UploadError(str(e)) from None
     scratch.mkdir(parents=True, exist_ok=True)
     probe = scratch / f"probe{kind}"
     probe.write_bytes(data)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from assistant.ingest import clean_inline, load_sources, text_to_blocks, finish, assemble
 
 
@@ -111,6 +113,7 @@ def test_bad_files_are_reported_by_name_and_reason_and_the_rest_indexed(tmp_path
     write(src, "blank.txt", "   \n\n  ")
     write(src, "slides.pptx", b"PK\x03\x04")
     write(src, "broken.pdf", b"%PDF-1.4 this is not really a pdf")
+    write(src, "broken.docx", b"PK\x03\x04 not really a zip")
     write(src, "bulk.jsonl", "\n".join([
         json.dumps({"id": "j1", "title": "One", "text": "First bulk document text."}),
         "{not json",
@@ -129,6 +132,7 @@ def test_bad_files_are_reported_by_name_and_reason_and_the_rest_indexed(tmp_path
     assert "empty" in reasons["empty.txt"] and "empty" in reasons["blank.txt"]
     assert "unsupported" in reasons["slides.pptx"]
     assert "PDF" in reasons["broken.pdf"]
+    assert "broken Word file" in reasons["broken.docx"]
     assert "not valid JSON" in reasons["bulk.jsonl:2"]
     assert "text" in reasons["bulk.jsonl:3"]
     # Files are read in name order: the first to claim an id keeps it, the later one is reported.
@@ -179,3 +183,19 @@ def test_pdf_source_is_read(tmp_path):
     write(src, "report.pdf", minimal_pdf(["Delta report", "The delta board welcomes the plan.", "It was agreed in May."]))
     [doc] = load_sources(src).documents
     assert "The delta board welcomes the plan." in doc.text
+
+
+def test_a_word_file_in_the_sources_is_read_with_its_headings_and_properties(tmp_path):
+    docx = pytest.importorskip("docx")  # python-docx writes a real .docx for the test
+    d = docx.Document()
+    d.core_properties.title = "Lantern review"
+    d.core_properties.author = "Guild of Lamplighters"
+    d.add_heading("Guild view", level=1)
+    d.add_paragraph("We oppose the levy on lanterns. It would leave the streets too dim.")
+    d.save(tmp_path / "review.docx")
+    loaded = load_sources(tmp_path)
+    assert not loaded.problems
+    (doc,) = loaded.documents
+    assert doc.title == "Lantern review" and doc.publisher == "Guild of Lamplighters"
+    assert [doc.text[b.start:b.end] for b in doc.blocks if b.kind == "heading"] == ["Guild view"]
+    assert "We oppose the levy on lanterns." in doc.text
