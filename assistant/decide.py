@@ -11,7 +11,6 @@ asked about says anything on it.
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 import threading
@@ -172,7 +171,6 @@ def specificity(word: str) -> float:
     return min(1.0, max(0.0, (EVERYDAY - terms.zipf(word)) / 3.0))
 
 
-KIN_LETTERS = 3
 DEPTH = 3  # quotes whose paragraphs are read for coverage
 NO_ANSWER = "The sources do not answer this question."
 
@@ -210,8 +208,6 @@ class Judge:
         # Read several times per answer (the decision's features, the silent speaker, the refusal's words):
         # worked out once per question and per name.
         self.names = lru_cache(maxsize=1024)(self._names_in)
-        self.kin = lru_cache(maxsize=4096)(self._kin)
-        self.vocab = sorted(index.df)  # for the stems that extend a question's (bisect)
         self.mentions = lru_cache(maxsize=4096)(self._mentions)
 
     def idf(self, stem: str) -> float:
@@ -227,21 +223,6 @@ class Judge:
                 or stem in calendar_stems():
             return False
         return stem not in (self.joined(q) if joined is None else joined) and stem not in predicates(q.asked)
-
-    def _kin(self, stem: str) -> frozenset[str]:
-        """The corpus's stems of the same root as a question's ("judiciari" / "judici", "clinician" / "clinic"):
-        one extends the other by a derivational ending (three letters at most; both of five or more)."""
-        if len(stem) < 5:
-            return frozenset()
-        df, vocab = self.index.df, self.vocab
-        shorter = {stem[:k] for k in range(max(5, len(stem) - KIN_LETTERS), len(stem)) if stem[:k] in df}
-        i = bisect.bisect_right(vocab, stem)
-        longer = set()
-        while i < len(vocab) and vocab[i].startswith(stem):
-            if len(vocab[i]) - len(stem) <= KIN_LETTERS:
-                longer.add(vocab[i])
-            i += 1
-        return frozenset(shorter | longer)
 
     def joined(self, q: Question) -> set[str]:
         """Stems of the parts of a hyphenated word the corpus writes as one ("ring-fenced" / "ringfenced")."""
@@ -354,7 +335,8 @@ class Judge:
                           if mine or any(self.index.actors.reported_in(qt.text, a) for a in q.actors)][:DEPTH]
         for qt in considered:
             held = self.block_terms(qt.source_id, qt.passage_start, qt.passage_end, qt.section)
-            cover = max(cover, sum(w for t, w in weights.items() if t in held or self.kin(t) & held) / total
+            # a word of the same root covers it ("judicial" for "judiciary")
+            cover = max(cover, sum(w for t, w in weights.items() if t in held or retriever.kin.of(t) & held) / total
                         if topic else 1.0)
             if q.answer_type and not type_ok:
                 for r in self.index.paragraph_rows[self.index.paragraph_of[qt.row]]:

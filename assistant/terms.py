@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?|£|%")
@@ -48,6 +50,30 @@ def words(text: str) -> list[str]:
 
 def stem(word: str) -> str:
     return _stemmer().stemWord(word)
+
+
+class Kin:
+    """A corpus's stems of the same root as a question's: one extends the other by a derivational ending
+    ("judiciari" / "judici", "clinician" / "clinic", "repres" / "represent": the stemmer brings back
+    inflections, not derivations). Both of five letters or more, at most LETTERS apart."""
+
+    LETTERS = 3
+
+    def __init__(self, vocabulary: Iterable[str]):
+        self.vocab = sorted(vocabulary)
+        self.known = frozenset(self.vocab)
+        self.of = lru_cache(maxsize=4096)(self._of)
+
+    def _of(self, stem: str) -> frozenset[str]:
+        if len(stem) < 5:
+            return frozenset()
+        out = {stem[:k] for k in range(max(5, len(stem) - self.LETTERS), len(stem)) if stem[:k] in self.known}
+        i = bisect.bisect_right(self.vocab, stem)
+        while i < len(self.vocab) and self.vocab[i].startswith(stem):
+            if len(self.vocab[i]) - len(stem) <= self.LETTERS:
+                out.add(self.vocab[i])
+            i += 1
+        return frozenset(out)
 
 
 def tokens(text: str) -> list[str]:

@@ -21,8 +21,9 @@ def test_a_topic_word_is_covered_by_a_word_of_the_same_root(tmp_path, fake_embed
     index = one_document(tmp_path, fake_embedder, "courts.md", TEXT, "Widget Watch")
     a = Assistant(Settings(sources_dir=tmp_path / "sources", index_dir=tmp_path / "index", model="fake"),
                   index, fake_embedder, None)
-    assert "judici" in a.judge.kin("judiciari") and "clinic" in a.judge.kin("clinician")
-    assert not a.judge.kin("lamp")  # too short to tell a root from a word
+    kin = a.retriever.kin.of
+    assert "judici" in kin("judiciari") and "clinic" in kin("clinician")
+    assert not kin("lamp")  # too short to tell a root from a word
     for question in ("What does Widget Watch think of the judiciary?", "Are clinicians represented?"):
         q = a.understand(question)
         ranked = a.retriever.rank(q, fake_embedder.encode_query(q.dense_text))
