@@ -484,10 +484,10 @@ def check_docx(data: bytes) -> None:
         total += info.file_size
         if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1_000_000:
             raise ValueError(f"a Word file that inflates {info.file_size // max(1, info.compress_size)}-fold "
-                              f"({info.filename}): refused as a possible zip bomb")
+                             f"({info.filename}): refused as a possible zip bomb")
         if info.filename == "word/document.xml" and info.file_size > MAX_DOCUMENT_XML:
             raise ValueError(f"a Word file whose text part is {info.file_size / 1e6:.0f} MB of XML; the limit is "
-                              f"{MAX_DOCUMENT_XML / 1e6:.0f} MB")
+                             f"{MAX_DOCUMENT_XML / 1e6:.0f} MB")
     if total > MAX_UNZIPPED:
         raise ValueError(f"a Word file that unpacks to {total / 1e6:.0f} MB: refused as a possible zip bomb")
     try:

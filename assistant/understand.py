@@ -51,13 +51,13 @@ MONEY_Q = re.compile(r"\bhow much\b.*\b(cost|costs|costing|spend|spent|spending|
 DATE_Q = re.compile(r"\b(when|by when|what (?:year|date|month|day)|which (?:year|date|month)|how soon)\b", re.I)
 WHO_Q = re.compile(r"\b(who|which (?:minister|body|organisation|organization|person|people|company|group|bodies|"
                    r"organisations|chancellor|secretary|participants?|speakers?|president|senator))\b", re.I)
-# Words that set actors side by side: how a comparison asks, not what about.
-COMPARE_WORDS = "both each differ differs difference different compare compared comparison versus vs while whereas " \
-                "agree disagree same".split()
+# Words that set one actor beside another ("How does that compare with X's view?"; "Did X agree?" asks X's
+# own view), and all the words that ask about actors side by side: how a comparison asks, not what about.
+BESIDE_WORDS = "compare compared comparison differ differs difference different versus vs".split()
+COMPARE_WORDS = BESIDE_WORDS + "both each while whereas agree disagree same".split()
+SET_BESIDE = re.compile(r"\b(?:" + "|".join(BESIDE_WORDS) + r")\b", re.I)
 COMPARE = re.compile(r"\b(" + "|".join(COMPARE_WORDS) + r")\b\.?", re.I)
 COMPARE_STEMS = frozenset(terms.stem(w) for w in COMPARE_WORDS)
-# Setting one actor beside another ("How does that compare with X's view?"); "Did X agree?" asks X's own view.
-SET_BESIDE = re.compile(r"\b(?:compare|compared|comparison|differ|differs|difference|different|versus|vs)\b", re.I)
 HOW_MANY = re.compile(r"\bhow many\s+(?:more\s+|of\s+the\s+)?((?:[\w'’-]+\s*){1,5})", re.I)
 AUXILIARY = frozenset("did do does were was are is have has had will would could can should".split())
 # Openers of an elliptical follow-up: "And the BMA?", "What about HARPs?", "But why?"
