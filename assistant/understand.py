@@ -430,6 +430,7 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
     if needs_topic and SET_BESIDE.search(asked) and own.actors and prev.actors and not set(own.actors) & set(prev.actors):
         # "How does that compare with Roe's view?": those asked about before, side by side with the one named now
         q = replace(q, actors=prev.actors + own.actors, comparison=True)
+        carried += [a for a in prev.actors if a not in q.asked]
     elif len(talked_of) >= 2:
         # "Do they agree?": those the conversation turned to, side by side
         q = replace(q, actors=talked_of, comparison=True, tokens=tuple(t for t in q.tokens if t not in COMPARE_STEMS))

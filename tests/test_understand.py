@@ -280,6 +280,7 @@ def test_an_actor_in_a_subordinate_clause_sets_the_scene_and_is_not_asked_about(
 def test_that_compared_with_someone_else_compares_them_with_those_asked_about_before():
     q = read("How does that compare with Roe's view?", ["What did the union say about the levy?"])
     assert q.comparison and q.actors == ("Lamplighters Union", "Senator Jane Roe") and "levy" in q.topic_words
+    assert q.text == "How does that compare with Roe's view? (Lamplighters Union levy)"  # shown: whom it compares
     q = read("How does the union's view of the levy differ from Roe's position?")
     assert q.comparison and q.actors == ("Lamplighters Union", "Senator Jane Roe")
     q = read("Did Roe agree?", ["What did the union say about the levy?"])  # Roe's own view on it
