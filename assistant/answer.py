@@ -110,7 +110,7 @@ class Assistant:
         history = [validate_question(h, self.settings.max_question_chars, "history") for h in history]
         k = top_k or self.settings.top_k
         q = self.understand(question, history)
-        filters = Filters(frozenset(sources), frozenset(self.actors.canonical(a) or a for a in actors))
+        filters = self.dated(q, Filters(frozenset(sources), frozenset(self.actors.canonical(a) or a for a in actors)))
         # The same reading with the same filters gives the same answer; a new build makes a new Assistant.
         key = (q, k, filters)
         if self.settings.cache_size:
@@ -125,6 +125,19 @@ class Assistant:
             with self.cache_lock:
                 self.cache[key] = answer
         return answer
+
+    def dated(self, q: Question, filters: Filters) -> Filters:
+        """"In his 2007 address": only the documents of that year (published then, or with it in the title),
+        of those asked about when the question names anyone. A year no such document has leaves them all."""
+        if not q.years:
+            return filters
+        voices = {*q.actors, *q.sources}
+        docs = {d.id for d in self.index.documents.values()
+                if (d.published[:4] in q.years or any(y in d.title for y in q.years))
+                and (not voices or {self.retriever.voice.get(d.id), self.retriever.speaker.get(d.id)} & voices)}
+        if filters.sources:
+            docs &= filters.sources
+        return replace(filters, sources=frozenset(docs)) if docs else filters
 
     # -- the steps after understanding ----------------------------------------------------------
 

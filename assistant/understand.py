@@ -48,6 +48,11 @@ MONEY_Q = re.compile(r"\bhow much\b.*\b(cost|costs|costing|spend|spent|spending|
                      # ("Which fees are charged?" asks which, not how much)
                      r"\bwhat\s+(?:[a-z-]+\s+)?(?:salary|wage|fee|price)\s+"
                      r"(?:did|does|do|is|was|are|were|will|would|should|has|had|can|could)\b", re.I)
+# A document named by its year: "in his 2007 address", "from the 2010 State of the Union", "her speech of 1994".
+DOC_NOUN = r"(?:address|speech|statement|report|response|reply|briefing|submission|letter|essay|message|remarks|paper)"
+DOC_YEAR = re.compile(r"\b(?:in|from|during|at)\s+(?:his|her|its|their|the|this|that)\s+((?:19|20)\d\d)"
+                      r"(?:\s+(?:[A-Z][\w'’-]*|of|the|on|" + DOC_NOUN + r"))*|"
+                      r"\b" + DOC_NOUN + r"\s+(?:of|in|from)\s+((?:19|20)\d\d)\b", re.I)
 DATE_Q = re.compile(r"\b(when|by when|what (?:year|date|month|day)|which (?:year|date|month)|how soon)\b", re.I)
 WHO_Q = re.compile(r"\b(who|which (?:minister|body|organisation|organization|person|people|company|group|bodies|"
                    r"organisations|chancellor|secretary|participants?|speakers?|president|senator))\b", re.I)
@@ -96,6 +101,7 @@ class Question:
     comparison: bool
     who_stance: str | None  # "Who welcomed X?" -> "welcomes": the stance whose holders are asked for
     followup: bool = False  # read with the conversation
+    years: tuple[str, ...] = ()  # years naming the document asked about ("in his 2007 address")
     # Topic stems lent by the conversation: coverage reads them, but whether the corpus knows them at all
     # was judged when they were asked.
     carried: tuple[str, ...] = ()
@@ -342,9 +348,19 @@ def without_asked(text: str, asked: list[str], actors: Actors, sources: Sequence
     return out if sum(w not in terms.STOPWORDS for w in terms.words(out)) >= 2 else text
 
 
+def unreferenced(text: str) -> str:
+    """The question without the document it names by year ("In his 2007 address, what did X say about T?"
+    -> "what did X say about T?")."""
+    out = DOC_YEAR.sub("", text)
+    return re.sub(r"\s+([?.!,])", r"\1", re.sub(r"\s+", " ", out)).strip(" ,")
+
+
 def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
     """A question read on its own."""
-    ws = terms.words(text)
+    refs = list(DOC_YEAR.finditer(text))
+    years = tuple(dict.fromkeys(y for m in refs for y in m.groups() if y))
+    bare = unreferenced(text) if refs else text  # which document to read is not what about
+    ws = terms.words(bare)
     content = [w for w in ws if w not in terms.STOPWORDS]
     asked, topic_actors, sources = split_actors(text, actors)
     kind = answer_type(text)
@@ -354,7 +370,7 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
     names = name_words(text, actors, asked + sources) | source_frame(text, actors)
     frame = attitude_stems()
     # The topic's words as written ("HARPs", not "harp"), for showing; matched by their stems.
-    written = [m.group(0) for m in re.finditer(r"[A-Za-z0-9£][\w'’%£-]*", text)]
+    written = [m.group(0) for m in re.finditer(r"[A-Za-z0-9£][\w'’%£-]*", bare)]
     topic_words = tuple(dict.fromkeys(
         re.sub(r"['’]s?$", "", w) for w in written
         if (k := terms.words(w)) and k[0] not in terms.STOPWORDS and k[0] not in names and k[0] not in FRAME
@@ -378,7 +394,7 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
     if comparison:
         expanded = [w for w in expanded if terms.stem(w) not in COMPARE_STEMS]
     return Question(
-        asked=text, text=text, dense_text=without_asked(text, asked, actors, sources),
+        asked=text, text=text, dense_text=without_asked(bare, asked, actors, sources),
         tokens=tuple(terms.stem(w) for w in expanded),
         topic=tuple(dict.fromkeys(terms.stem(w) for w in topic_keys + expand_acronyms(topic_keys, acronyms))),
         topic_words=topic_words,
@@ -386,6 +402,7 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
         answer_type=kind, counted=counted,
         comparison=comparison,
         who_stance=who_stance(text),
+        years=years,
     )
 
 

@@ -27,3 +27,25 @@ def test_a_word_of_the_same_root_as_the_questions_counts_for_bm25(tmp_path, fake
                     ranked.features[:, FEATURES.index("bm25")].tolist()))
     assert bm25["Their judicial powers are too wide."] > 0  # it shares no word with the question, only a root
     assert bm25["The lamp board meets on Tuesdays and sets the levy."] == 0
+
+
+def test_a_document_named_by_its_year_is_the_one_read(tmp_path, fake_embedder):
+    from assistant.store import build_index, load_index
+
+    src = tmp_path / "sources"
+    src.mkdir()
+    for year in ("2019", "2021"):
+        (src / f"roe-{year}.md").write_text(f"# Address of {year}\n\nI will light more lamps in every street. "
+                                            f"Lamps keep the streets safe at night.\n")
+    (src / "catalog.toml").write_text("".join(
+        f'[[source]]\nfile = "roe-{y}.md"\nid = "roe-{y}"\nspeaker = "Jane Roe"\npublished = "{y}-02-01"\n\n'
+        for y in ("2019", "2021")))
+    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
+    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
+    a = Assistant(settings, load_index(settings, fake_embedder.dim), fake_embedder, None)
+    answer = a.ask("What did Jane Roe say about lamps in her 2021 address?")
+    assert answer.quotes and {q.source_id for q in answer.quotes} == {"roe-2021"}
+    assert {q.source_id for q in a.ask("What did Jane Roe say about lamps?").quotes} == {"roe-2019", "roe-2021"}
+    # a year no document of hers has reads them all
+    assert {q.source_id for q in a.ask("What did Jane Roe say about lamps in her 2020 address?").quotes} == \
+        {"roe-2019", "roe-2021"}

@@ -299,6 +299,15 @@ def test_do_they_agree_compares_those_the_conversation_turned_to():
     assert not q.comparison and q.actors == ("Lamplighters Union",)
 
 
+def test_a_document_named_by_its_year_is_which_to_read_not_what_about():
+    q = read("What did Roe say about lamps in her 2021 State of the Lamps address?")
+    assert q.years == ("2021",) and q.actors == ("Senator Jane Roe",)
+    assert "2021" not in q.tokens and "address" not in q.topic_words and "lamp" in q.tokens
+    assert "2021" not in q.dense_text and "address" not in q.dense_text
+    assert read("In his 1999 speech, what did Quill say about wicks?").years == ("1999",)
+    assert read("How many lamps were lit in 2021?").years == ()  # a time, not a document
+
+
 def test_without_the_parser_every_missing_term_counts(monkeypatch):
     from assistant import decide, parse
     from assistant.errors import ModelError
