@@ -171,6 +171,7 @@ def specificity(word: str) -> float:
     return min(1.0, max(0.0, (EVERYDAY - terms.zipf(word)) / 3.0))
 
 
+NEAR_NAME = 0.85  # difflib similarity of a missing name to a cast member's for "Did you mean ...?"
 DEPTH = 3  # quotes whose paragraphs are read for coverage
 NO_ANSWER = "The sources do not answer this question."
 
@@ -205,6 +206,7 @@ class Judge:
         self._titles = [f" {' '.join(terms.words(d.title))} " for d in index.documents.values()]
         self._names = [f" {' '.join(terms.words(n))} " for a in index.actors.actors for n in (a.name, *a.aliases)]
         self._name_stems = {terms.stem(w) for n in self._names for w in n.split()}
+        self._cast = {n.lower(): n for a in index.actors.actors for n in (a.name, *a.aliases)}
         # Read several times per answer (the decision's features, the silent speaker, the refusal's words):
         # worked out once per question and per name.
         self.names = lru_cache(maxsize=1024)(self._names_in)
@@ -395,13 +397,22 @@ class Judge:
         # An actor asked about who says nothing on the topic is named as silent, whatever else is close.
         return Decision(False, self.why(q, x), x, p)
 
+    def near(self, name: str) -> str | None:
+        """The name in the cast a missing one is most likely a misspelling of ("Hewit Review")."""
+        import difflib
+
+        got = difflib.get_close_matches(name.lower(), list(self._cast), n=1, cutoff=NEAR_NAME)
+        return self._cast[got[0]] if got else None
+
     def why(self, q: Question, x: tuple[float, ...]) -> str:
         _, _, cover, rare, names, type_ok, actor = x
         # What no source mentions is said first: nobody, not only the actor asked about, speaks of it.
         if names > 0:
             missing = [n for n in self.names(q) if not self.mentions(n)]
             if missing:
-                return f"{NO_ANSWER} They never mention {', '.join(missing)}."
+                near = [m for m in map(self.near, missing) if m]
+                guess = f" Did you mean {' or '.join(dict.fromkeys(near))}?" if near else ""
+                return f"{NO_ANSWER} They never mention {', '.join(missing)}.{guess}"
         if rare > 0:
             joined = self.joined(q)
             missing = [w for w in q.topic_words

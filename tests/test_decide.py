@@ -29,3 +29,15 @@ def test_a_topic_word_is_covered_by_a_word_of_the_same_root(tmp_path, fake_embed
         ranked = a.retriever.rank(q, fake_embedder.encode_query(q.dense_text))
         features = a.judge.features(q, ranked, a.select(q, ranked, 3), a.retriever)
         assert features[DECISION_FEATURES.index("cover")] == 1.0, question
+
+
+def test_a_misspelt_name_is_refused_with_the_name_it_is_close_to(tmp_path, fake_embedder):
+    text = "# Widget Watch on the lamp courts\n\nThe Lantern Commission wants brighter lamps in every street.\n"
+    index = one_document(tmp_path, fake_embedder, "courts.md", text, "Widget Watch", [{"name": "Lantern Commission"}])
+    a = Assistant(Settings(sources_dir=tmp_path / "sources", index_dir=tmp_path / "index", model="fake"),
+                  index, fake_embedder, None)
+    answer = a.ask("What did the Lantern Comission say about lamps?")
+    assert not answer.answered
+    assert "never mention Lantern Comission. Did you mean Lantern Commission?" in answer.message
+    answer = a.ask("What did the Royal Society of Wicks say about lamps?")  # nothing like it: no guess
+    assert not answer.answered and "Did you mean" not in answer.message
