@@ -16,7 +16,7 @@ import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -171,7 +171,7 @@ def specificity(word: str) -> float:
     return min(1.0, max(0.0, (EVERYDAY - terms.zipf(word)) / 3.0))
 
 
-NEAR_NAME = 0.85  # difflib similarity of a missing name to a cast member's for "Did you mean ...?"
+NEAR_NAME = 0.85  # difflib similarity of a missing name or word to a known one for "Did you mean ...?"
 DEPTH = 3  # quotes whose paragraphs are read for coverage
 NO_ANSWER = "The sources do not answer this question."
 
@@ -397,12 +397,28 @@ class Judge:
         # An actor asked about who says nothing on the topic is named as silent, whatever else is close.
         return Decision(False, self.why(q, x), x, p)
 
-    def near(self, name: str) -> str | None:
-        """The name in the cast a missing one is most likely a misspelling of ("Hewit Review")."""
+    def near(self, missing: str, known: dict[str, str]) -> str | None:
+        """What a missing name or word is most likely a misspelling of ("Hewit Review", "prevntion"): the
+        closest of `known` (lower case -> as written) that starts with the same letter and is about as long."""
         import difflib
 
-        got = difflib.get_close_matches(name.lower(), list(self._cast), n=1, cutoff=NEAR_NAME)
-        return self._cast[got[0]] if got else None
+        m = missing.lower()
+        alike = [k for k in known if k[:1] == m[:1] and abs(len(k) - len(m)) <= 2]
+        got = difflib.get_close_matches(m, alike, n=1, cutoff=NEAR_NAME)
+        return known[got[0]] if got else None
+
+    def guess(self, missing: list[str], known: dict[str, str]) -> str:
+        near = dict.fromkeys(n for n in (self.near(m, known) for m in missing) if n)
+        return f" Did you mean {' or '.join(near)}?" if near else ""
+
+    @cached_property
+    def corpus_words(self) -> dict[str, str]:
+        """The corpus's words (four letters or more), read once when a refusal first needs them."""
+        out: dict[str, str] = {}
+        for d in self.index.documents.values():
+            for w in re.findall(r"[A-Za-z][a-z]{3,}", d.text):
+                out.setdefault(w.lower(), w.lower())
+        return out
 
     def why(self, q: Question, x: tuple[float, ...]) -> str:
         _, _, cover, rare, names, type_ok, actor = x
@@ -410,15 +426,13 @@ class Judge:
         if names > 0:
             missing = [n for n in self.names(q) if not self.mentions(n)]
             if missing:
-                near = [m for m in map(self.near, missing) if m]
-                guess = f" Did you mean {' or '.join(dict.fromkeys(near))}?" if near else ""
-                return f"{NO_ANSWER} They never mention {', '.join(missing)}.{guess}"
+                return f"{NO_ANSWER} They never mention {', '.join(missing)}.{self.guess(missing, self._cast)}"
         if rare > 0:
             joined = self.joined(q)
             missing = [w for w in q.topic_words
                        if all(self.unknown(q, terms.stem(k), joined) and specificity(k) > 0.5 for k in terms.words(w))]
             if missing:
-                return f"{NO_ANSWER} They never mention {', '.join(missing)}."
+                return f"{NO_ANSWER} They never mention {', '.join(missing)}.{self.guess(missing, self.corpus_words)}"
         if not actor or q.actors and not q.comparison and cover == 0:
             who = " and ".join(q.actors) or self.silent_holder(q)
             return f"{NO_ANSWER} They record no statement by {who} on this."

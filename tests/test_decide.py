@@ -41,3 +41,5 @@ def test_a_misspelt_name_is_refused_with_the_name_it_is_close_to(tmp_path, fake_
     assert "never mention Lantern Comission. Did you mean Lantern Commission?" in answer.message
     answer = a.ask("What did the Royal Society of Wicks say about lamps?")  # nothing like it: no guess
     assert not answer.answered and "Did you mean" not in answer.message
+    answer = a.ask("What does Widget Watch want for every stret?")  # a misspelt word of the text
+    assert not answer.answered and "never mention stret. Did you mean street?" in answer.message
