@@ -36,6 +36,7 @@ class Answer:
     took_ms: float = 0.0
     topic: str = ""  # what it is about, without who is asked: the who-said-what view compares everyone on it
     cached: bool = False  # served from the answer cache (its took_ms is the lookup, not the answering)
+    suggestion: str | None = None  # the question with a misspelt name or word put right, when refused over it
 
 
 @dataclass
@@ -149,7 +150,7 @@ class Assistant:
         quotes = self.select(q, ranked, k, filters)
         decision = self.judge.decide(q, ranked, quotes, self.retriever)
         return Answer(q.asked, q.text, decision.answered, decision.message, quotes if decision.answered else [],
-                      topic=" ".join(q.topic_words))
+                      topic=" ".join(q.topic_words), suggestion=decision.suggestion)
 
     def select(self, q: Question, ranked: Ranked, k: int, filters: Filters = Filters()) -> list[Quote]:
         """Quotes from the ranked sentences: who-questions lead with one statement per actor holding the
@@ -202,7 +203,7 @@ class Assistant:
         ranked = self.retriever.rank(whole, qvec, filters)
         decision = self.judge.decide(whole, ranked, self.select(whole, ranked, k, filters), self.retriever)
         if not decision.answered:
-            return Answer(q.asked, q.text, False, decision.message, topic=topic)
+            return Answer(q.asked, q.text, False, decision.message, topic=topic, suggestion=decision.suggestion)
         per_actor = []
         for actor in q.actors:
             quotes, said = self.statements_of(q, qvec, actor, max(1, k // len(q.actors) + 1), filters)

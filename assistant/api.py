@@ -73,6 +73,8 @@ class AnswerOut(BaseModel):
     standalone_question: str = Field(..., description="The question as read, with what a follow-up inherits from earlier turns.")
     answered: bool = Field(..., description="False when the sources do not answer the question.")
     message: str | None = Field(None, description="Why there is no answer, when answered is false.")
+    suggestion: str | None = Field(None, description="When the question was refused over a name or word no source "
+                                   "holds but one close to it does: the question with it put right, to ask instead.")
     quotes: list[QuoteOut]
     took_ms: float
 

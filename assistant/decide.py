@@ -182,6 +182,7 @@ class Decision:
     message: str | None
     features: tuple[float, ...]
     p: float  # the model's probability that the quotes answer the question
+    suggestion: str | None = None  # the question with a misspelt name or word put right, when refused over it
 
 
 def speaks(x: tuple[float, ...], silence: float) -> tuple[float, ...]:
@@ -395,7 +396,11 @@ class Judge:
         if p >= self.threshold and not silent:
             return Decision(True, None, x, p)
         # An actor asked about who says nothing on the topic is named as silent, whatever else is close.
-        return Decision(False, self.why(q, x), x, p)
+        message, fixes = self.why(q, x)
+        suggestion = q.asked
+        for missing, known in fixes.items():
+            suggestion = re.sub(rf"(?<!\w){re.escape(missing)}(?!\w)", known, suggestion, flags=re.I)
+        return Decision(False, message, x, p, suggestion if fixes and suggestion != q.asked else None)
 
     def near(self, missing: str, known: dict[str, str]) -> str | None:
         """What a missing name or word is most likely a misspelling of ("Hewit Review", "prevntion"): the
@@ -407,9 +412,9 @@ class Judge:
         got = difflib.get_close_matches(m, alike, n=1, cutoff=NEAR_NAME)
         return known[got[0]] if got else None
 
-    def guess(self, missing: list[str], known: dict[str, str]) -> str:
-        near = dict.fromkeys(n for n in (self.near(m, known) for m in missing) if n)
-        return f" Did you mean {' or '.join(near)}?" if near else ""
+    def guesses(self, missing: list[str], known: dict[str, str]) -> dict[str, str]:
+        """Each missing name or word with what it is most likely a misspelling of, where there is one."""
+        return {m: n for m in missing if (n := self.near(m, known))}
 
     @cached_property
     def corpus_words(self) -> dict[str, str]:
@@ -420,23 +425,27 @@ class Judge:
                 out.setdefault(w.lower(), w.lower())
         return out
 
-    def why(self, q: Question, x: tuple[float, ...]) -> str:
+    def why(self, q: Question, x: tuple[float, ...]) -> tuple[str, dict[str, str]]:
+        """Why the question is refused, and the names or words it may have misspelt ({missing: known})."""
         _, _, cover, rare, names, type_ok, actor = x
         # What no source mentions is said first: nobody, not only the actor asked about, speaks of it.
+        missing: list[str] = []
+        known: dict[str, str] = {}
         if names > 0:
-            missing = [n for n in self.names(q) if not self.mentions(n)]
-            if missing:
-                return f"{NO_ANSWER} They never mention {', '.join(missing)}.{self.guess(missing, self._cast)}"
-        if rare > 0:
+            missing, known = [n for n in self.names(q) if not self.mentions(n)], self._cast
+        if not missing and rare > 0:
             joined = self.joined(q)
             missing = [w for w in q.topic_words
                        if all(self.unknown(q, terms.stem(k), joined) and specificity(k) > 0.5 for k in terms.words(w))]
-            if missing:
-                return f"{NO_ANSWER} They never mention {', '.join(missing)}.{self.guess(missing, self.corpus_words)}"
+            known = self.corpus_words
+        if missing:
+            fixes = self.guesses(missing, known)
+            guess = f" Did you mean {' or '.join(dict.fromkeys(fixes.values()))}?" if fixes else ""
+            return f"{NO_ANSWER} They never mention {', '.join(missing)}.{guess}", fixes
         if not actor or q.actors and not q.comparison and cover == 0:
             who = " and ".join(q.actors) or self.silent_holder(q)
-            return f"{NO_ANSWER} They record no statement by {who} on this."
+            return f"{NO_ANSWER} They record no statement by {who} on this.", {}
         if not type_ok:
             what = {"money": "amount", "number": "figure", "date": "date", "who": "name"}.get(q.answer_type or "", "answer")
-            return f"{NO_ANSWER} The closest passages give no {what} for it."
-        return f"{NO_ANSWER} Nothing in them is close enough to this question."
+            return f"{NO_ANSWER} The closest passages give no {what} for it.", {}
+        return f"{NO_ANSWER} Nothing in them is close enough to this question.", {}

@@ -116,8 +116,11 @@ def turn_context(request: Request, turn: Turn, number: int, conv: Conversation) 
     """What _turn.html needs; `conv` is the conversation this turn belongs to (its last turn or later)."""
     permalink = conv.url(turn=number)
     quotes = quote_views(request, turn.answer, permalink) if turn.answer else []
+    suggestion = turn.answer.suggestion if turn.answer else None
     return {"turn": turn, "number": number, "permalink": permalink, "quotes": quotes,
-            "export": "/export.md?" + conv.upto(number).query()}
+            "export": "/export.md?" + conv.upto(number).query(),
+            # the same conversation with this question put right ("Did you mean ...?")
+            "suggest": conv.upto(number - 1).asking(suggestion).url(turn=number) if suggestion else None}
 
 
 def chat_page(request: Request, conv: Conversation, scope: Scope, turns: list[Turn], error: str | None = None,

@@ -35,7 +35,7 @@ def viewer_url(source_id: str, start: int, end: int, answer: Sequence[Located] =
 def answer_dict(a: Answer) -> dict:
     """An answer as JSON: what `POST /api/answer` returns (api.AnswerOut documents it)."""
     return {"question": a.question, "standalone_question": a.standalone_question, "answered": a.answered,
-            "message": a.message, "took_ms": a.took_ms,
+            "message": a.message, "suggestion": a.suggestion, "took_ms": a.took_ms,
             "quotes": [{"text": q.text, "start": q.start, "end": q.end, "passage": q.passage, "source_id": q.source_id,
                         "title": q.title, "publisher": q.publisher, "published": q.published, "section": q.section,
                         "score": q.score, "actor": q.actor, "speaker": q.speaker, "stance": q.stance,

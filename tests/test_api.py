@@ -25,7 +25,7 @@ def ask(http, **body):
 
 def test_answer_contract(http):
     a = ask(http, question="What does the BMA think of the proposed GP buy-out fund?")
-    assert set(a) == {"question", "standalone_question", "answered", "message", "quotes", "took_ms"}
+    assert set(a) == {"question", "standalone_question", "answered", "message", "suggestion", "quotes", "took_ms"}
     from assistant.api import AnswerOut
 
     AnswerOut.model_validate(a)  # the serialised answer is exactly what the OpenAPI schema promises
@@ -94,6 +94,14 @@ def test_a_spokespersons_words_are_the_bodys_position_and_name_the_speaker(http)
 def test_unanswerable_question_is_declined(http):
     a = ask(http, question="What was the Reserve Bank of Australia's cash rate in May?")
     assert a["answered"] is False and a["quotes"] == [] and "do not answer" in a["message"]
+    assert a["suggestion"] is None
+
+
+def test_a_misspelt_name_is_declined_with_the_question_put_right(http):
+    a = ask(http, question="What did the BMA say about the Hewit Review?")
+    assert a["answered"] is False and "Did you mean Hewitt Review?" in a["message"]
+    assert a["suggestion"] == "What did the BMA say about the Hewitt Review?"
+    assert ask(http, question=a["suggestion"])["answered"] is True
 
 
 @pytest.mark.parametrize("body,field", [

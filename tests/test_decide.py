@@ -39,7 +39,9 @@ def test_a_misspelt_name_is_refused_with_the_name_it_is_close_to(tmp_path, fake_
     answer = a.ask("What did the Lantern Comission say about lamps?")
     assert not answer.answered
     assert "never mention Lantern Comission. Did you mean Lantern Commission?" in answer.message
+    assert answer.suggestion == "What did the Lantern Commission say about lamps?"
     answer = a.ask("What did the Royal Society of Wicks say about lamps?")  # nothing like it: no guess
-    assert not answer.answered and "Did you mean" not in answer.message
+    assert not answer.answered and "Did you mean" not in answer.message and answer.suggestion is None
     answer = a.ask("What does Widget Watch want for every stret?")  # a misspelt word of the text
     assert not answer.answered and "never mention stret. Did you mean street?" in answer.message
+    assert answer.suggestion == "What does Widget Watch want for every street?"
