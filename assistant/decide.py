@@ -399,7 +399,7 @@ class Judge:
         message, fixes = self.why(q, x)
         suggestion = q.asked
         for missing, known in fixes.items():
-            suggestion = re.sub(rf"(?<!\w){re.escape(missing)}(?!\w)", known, suggestion, flags=re.I)
+            suggestion = re.sub(rf"(?<!\w){re.escape(missing)}(?!\w)", lambda _m, k=known: k, suggestion, flags=re.I)
         return Decision(False, message, x, p, suggestion if fixes and suggestion != q.asked else None)
 
     def near(self, missing: str, known: dict[str, str]) -> str | None:
