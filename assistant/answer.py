@@ -111,7 +111,8 @@ class Assistant:
         history = [validate_question(h, self.settings.max_question_chars, "history") for h in history]
         k = top_k or self.settings.top_k
         q = self.understand(question, history)
-        filters = self.dated(q, Filters(frozenset(sources), frozenset(self.actors.canonical(a) or a for a in actors)))
+        asked = Filters(frozenset(sources), frozenset(self.actors.canonical(a) or a for a in actors))
+        filters = self.dated(q, asked)
         # The same reading with the same filters gives the same answer; a new build makes a new Assistant.
         key = (q, k, filters)
         if self.settings.cache_size:
@@ -121,6 +122,8 @@ class Assistant:
                 took = round((time.perf_counter() - started) * 1000, 1)
                 return replace(hit, question=question, cached=True, took_ms=took)
         answer = self.respond(q, k, filters)
+        if filters != asked and answer.message:
+            answer.message += f" (Only the documents of {' and '.join(q.years)} were read.)"
         answer.took_ms = round((time.perf_counter() - started) * 1000, 1)
         if self.settings.cache_size:
             with self.cache_lock:

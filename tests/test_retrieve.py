@@ -46,6 +46,8 @@ def test_a_document_named_by_its_year_is_the_one_read(tmp_path, fake_embedder):
     answer = a.ask("What did Jane Roe say about lamps in her 2021 address?")
     assert answer.quotes and {q.source_id for q in answer.quotes} == {"roe-2021"}
     assert {q.source_id for q in a.ask("What did Jane Roe say about lamps?").quotes} == {"roe-2019", "roe-2021"}
+    answer = a.ask("What did Jane Roe say about wicks in her 2021 address?")
+    assert not answer.answered and answer.message.endswith("(Only the documents of 2021 were read.)")
     # a year no document of hers has reads them all
     assert {q.source_id for q in a.ask("What did Jane Roe say about lamps in her 2020 address?").quotes} == \
         {"roe-2019", "roe-2021"}
