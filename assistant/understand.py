@@ -344,15 +344,19 @@ def without_asked(text: str, asked: list[str], actors: Actors, sources: Sequence
             out = out[:start].rstrip(" ,") + (" " if start and end < len(out) else "") + out[end:].lstrip(" ,")
         elif m.actor in asked and not (m.weak and m.actor in strong):
             out = out[:titled(out, m.start)] + out[m.end:]
-    out = re.sub(r"\s+([?.!,])", r"\1", re.sub(r"\s+", " ", out)).strip()
+    out = tidy(out)
     return out if sum(w not in terms.STOPWORDS for w in terms.words(out)) >= 2 else text
 
 
 def unreferenced(text: str) -> str:
     """The question without the document it names by year ("In his 2007 address, what did X say about T?"
     -> "what did X say about T?")."""
-    out = DOC_YEAR.sub("", text)
-    return re.sub(r"\s+([?.!,])", r"\1", re.sub(r"\s+", " ", out)).strip(" ,")
+    return tidy(DOC_YEAR.sub("", text)).strip(" ,")
+
+
+def tidy(text: str) -> str:
+    """Spacing put right after words were taken out of a question: single spaces, none before punctuation."""
+    return re.sub(r"\s+([?.!,])", r"\1", re.sub(r"\s+", " ", text)).strip()
 
 
 def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
@@ -391,11 +395,10 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
         counted = tuple(terms.stem(w) for w in ws + expand_acronyms(ws, acronyms))
     topic_keys = [k for w in topic_words for k in terms.words(w)]
     comparison = len(asked) >= 2 and bool(COMPARE.search(text) or side_by_side(text, actors))
-    if comparison:
-        expanded = [w for w in expanded if terms.stem(w) not in COMPARE_STEMS]
+    tokens = tuple(terms.stem(w) for w in expanded)
     return Question(
         asked=text, text=text, dense_text=without_asked(bare, asked, actors, sources),
-        tokens=tuple(terms.stem(w) for w in expanded),
+        tokens=without_comparing(tokens) if comparison else tokens,
         topic=tuple(dict.fromkeys(terms.stem(w) for w in topic_keys + expand_acronyms(topic_keys, acronyms))),
         topic_words=topic_words,
         actors=tuple(asked), topic_actors=tuple(topic_actors), sources=tuple(sources),
@@ -414,6 +417,11 @@ def elliptical(q: Question) -> tuple[bool, bool]:
     needs_topic = not q.topic or pointer or (thin and (things or ends_on_shell(q.asked)))
     needs_actors = (needs_topic or short or (people and thin)) and not q.actors and not q.sources
     return needs_actors, needs_topic
+
+
+def without_comparing(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """A comparison's BM25 terms without the words that ask it ("agree", "differ"): how, not what about."""
+    return tuple(t for t in tokens if t not in COMPARE_STEMS)
 
 
 def conversation_actors(history: Sequence[str], actors: Actors, turns: int = 3) -> tuple[str, ...]:
@@ -450,7 +458,7 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
         carried += [a for a in prev.actors if a not in q.asked]
     elif len(talked_of) >= 2:
         # "Do they agree?": those the conversation turned to, side by side
-        q = replace(q, actors=talked_of, comparison=True, tokens=tuple(t for t in q.tokens if t not in COMPARE_STEMS))
+        q = replace(q, actors=talked_of, comparison=True, tokens=without_comparing(q.tokens))
         carried += [a for a in talked_of if a not in q.asked]
     elif needs_actors and prev.actors:
         q = replace(q, actors=prev.actors, comparison=prev.comparison, who_stance=q.who_stance or prev.who_stance)
