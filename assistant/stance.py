@@ -278,6 +278,9 @@ def of_sentence(sent: Span, lex: Lexicon | None = None, root: Token | None = Non
     if own >= THRESHOLD:
         return "welcomes" if any(word_class(t, lex) == "welcomes" for t in main) else "supports"
     if own <= -THRESHOLD:
-        found_classes = {word_class(t, lex) for t in main}
+        # Only the holder's own predicate opposes or rejects: "patients who have been denied cover" is
+        # their lot, and the speaker's concern.
+        predicate = {a.i for a in acts}
+        found_classes = {word_class(t, lex) for t in main if t.i in predicate or t.head.i in predicate}
         return "opposes" if "opposes" in found_classes else "rejects" if "rejects" in found_classes else "concerned"
     return "describes"

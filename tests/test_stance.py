@@ -47,6 +47,10 @@ from assistant.parse import facts
     ("My government slashed the tax on small firms.", "describes"),
     ("We have built 4,000 homes, including 900 in the city alone.", "describes"),
     ("The council cut the budget for libraries, which hampered the service.", "concerned"),
+    # others' lot in a relative clause is the speaker's concern, not a refusal: only the holder's own
+    # predicate opposes or rejects
+    ("We met nurses who were denied overtime pay and forced to work unsafe shifts.", "concerned"),
+    ("I ran for this office because of the tenants who have been refused repairs and left in damp homes.", "concerned"),
     # a reporting verb passes a view on; it is no quarrel ("argue")
     ("Our members have long argued that wider access improves health.", "describes"),
     # a response's bare verdicts on numbered items
