@@ -290,6 +290,11 @@ class Actors:
         named = self.named_in(name, question=True)
         return named[0] if len(named) == 1 else None
 
+    def kind_of(self, name: str | None) -> str | None:
+        """The kind of the cast's actor of this name ("person", "organisation", ...), None if the cast lacks it."""
+        a = self.by_name.get(name) if name else None
+        return a.kind if a else None
+
     def person_named(self, name: str) -> str | None:
         """The one person of the cast a single name fits ("Sir Patrick" -> "Sir Patrick Vallance")."""
         core = core_name(name)

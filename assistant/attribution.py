@@ -331,6 +331,7 @@ def is_quotation(text: str) -> bool:
     """A paragraph (given by its first sentence) opening with a quotation mark is a quotation."""
     return text.lstrip().startswith(QUOTE_MARKS)
 
+
 PERSONAL = re.compile(r"\b(?:he|she)\b", re.I)
 
 
@@ -341,13 +342,9 @@ def introduction(f: Facts, text: str, actors: Actors, scene: Scene) -> tuple[str
     knows; None when the sentence introduces no quotation."""
     if not text.rstrip().endswith(":") or not f.agentive or f.holder_kind not in ("name", "pronoun"):
         return None
-    def kind(name: str | None) -> str | None:
-        a = actors.by_name.get(name) if name else None
-        return a.kind if a else None
-
     if f.holder_kind == "pronoun":
         person = named_actor(f.holder, actors) or scene.previous
-        if person and kind(person) != "person" and PERSONAL.search(text):
+        if person and actors.kind_of(person) != "person" and PERSONAL.search(text):
             person = None  # "He said:" after "evidence to the Inquiry": he is no body; someone the cast lacks
         after = ""
     else:
@@ -355,9 +352,9 @@ def introduction(f: Facts, text: str, actors: Actors, scene: Scene) -> tuple[str
         person = named[0] if named else named_actor(f.holder, actors, f.holder_entities)
         after = text[text.find(f.holder) + len(f.holder):] if f.holder and f.holder in text else ""
     # "..., chief executive of NHS Providers, said:": the body the speaker is introduced as speaking for.
-    bodies = [a for a in actors.named_in(after) if a != person and kind(a) != "person"]
+    bodies = [a for a in actors.named_in(after) if a != person and actors.kind_of(a) != "person"]
     body = scene.voice if scene.voice in bodies else (bodies[0] if bodies else None)
-    if body and person and kind(person) == "person":
+    if body and person and actors.kind_of(person) == "person":
         return body, person
     return (person or body), None
 

@@ -11,6 +11,7 @@ asked about says anything on it.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import threading
@@ -405,8 +406,6 @@ class Judge:
     def near(self, missing: str, known: dict[str, str]) -> str | None:
         """What a missing name or word is most likely a misspelling of ("Hewit Review", "prevntion"): the
         closest of `known` (lower case -> as written) that starts with the same letter and is about as long."""
-        import difflib
-
         m = missing.lower()
         alike = [k for k in known if k[:1] == m[:1] and abs(len(k) - len(m)) <= 2]
         got = difflib.get_close_matches(m, alike, n=1, cutoff=NEAR_NAME)
