@@ -173,3 +173,12 @@ def one_document(tmp_path: Path, embedder, file: str, text: str, publisher: str,
     settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
     build_index(settings, embedder, progress=False, log=lambda m: None)
     return load_index(settings, embedder.dim)
+
+
+def one_assistant(tmp_path: Path, embedder, file: str, text: str, publisher: str, actors: list | None = None):
+    """An assistant over one made-up document (one_document), with the stand-in model."""
+    from assistant.answer import Assistant
+
+    index = one_document(tmp_path, embedder, file, text, publisher, actors)
+    return Assistant(Settings(sources_dir=tmp_path / "sources", index_dir=tmp_path / "index", model="fake"),
+                     index, embedder, None)

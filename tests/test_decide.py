@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import one_document
+from conftest import one_assistant
 
-from assistant.answer import Assistant
 from assistant.decide import DECISION_FEATURES
-from assistant.settings import Settings
 
 TEXT = """# Widget Watch on the lamp courts
 
@@ -18,9 +16,7 @@ Lamplighters want better clinical representation on the board.
 
 def test_a_topic_word_is_covered_by_a_word_of_the_same_root(tmp_path, fake_embedder):
     # "judiciary" asked, "judicial" written; "clinicians" asked, "clinical" written: the wording need not match
-    index = one_document(tmp_path, fake_embedder, "courts.md", TEXT, "Widget Watch")
-    a = Assistant(Settings(sources_dir=tmp_path / "sources", index_dir=tmp_path / "index", model="fake"),
-                  index, fake_embedder, None)
+    a = one_assistant(tmp_path, fake_embedder, "courts.md", TEXT, "Widget Watch")
     kin = a.retriever.kin.of
     assert "judici" in kin("judiciari") and "clinic" in kin("clinician")
     assert not kin("lamp")  # too short to tell a root from a word
@@ -33,9 +29,7 @@ def test_a_topic_word_is_covered_by_a_word_of_the_same_root(tmp_path, fake_embed
 
 def test_a_misspelt_name_is_refused_with_the_name_it_is_close_to(tmp_path, fake_embedder):
     text = "# Widget Watch on the lamp courts\n\nThe Lantern Commission wants brighter lamps in every street.\n"
-    index = one_document(tmp_path, fake_embedder, "courts.md", text, "Widget Watch", [{"name": "Lantern Commission"}])
-    a = Assistant(Settings(sources_dir=tmp_path / "sources", index_dir=tmp_path / "index", model="fake"),
-                  index, fake_embedder, None)
+    a = one_assistant(tmp_path, fake_embedder, "courts.md", text, "Widget Watch", [{"name": "Lantern Commission"}])
     answer = a.ask("What did the Lantern Comission say about lamps?")
     assert not answer.answered
     assert "never mention Lantern Comission. Did you mean Lantern Commission?" in answer.message

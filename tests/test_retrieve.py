@@ -3,7 +3,7 @@ decide; the stand-in's vectors carry no meaning)."""
 
 from __future__ import annotations
 
-from conftest import one_document
+from conftest import one_assistant
 
 from assistant.answer import Assistant
 from assistant.retrieve import FEATURES
@@ -18,9 +18,8 @@ Their judicial powers are too wide.
 
 
 def test_a_word_of_the_same_root_as_the_questions_counts_for_bm25(tmp_path, fake_embedder):
-    index = one_document(tmp_path, fake_embedder, "courts.md", TEXT, "Widget Watch")
-    a = Assistant(Settings(sources_dir=tmp_path / "sources", index_dir=tmp_path / "index", model="fake"),
-                  index, fake_embedder, None)
+    a = one_assistant(tmp_path, fake_embedder, "courts.md", TEXT, "Widget Watch")
+    index = a.index
     q = a.understand("What about the judiciary?")
     ranked = a.retriever.rank(q, fake_embedder.encode_query(q.dense_text))
     bm25 = dict(zip((index.text(index.sentences[r]) for r in ranked.rows.tolist()),
