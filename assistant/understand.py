@@ -82,7 +82,8 @@ THIN = 1  # a question with this many topic words or fewer leans on the conversa
 # Words that frame a question without naming its topic: how a question asks, not what about.
 FRAME = frozenset("""differ difference different compare comparison agree disagree each both versus vs stand
 think thinks say says said view views position react respond response reaction feel make makes made
-want wants wanted need needs needed plan plans argue argues argued mean means many much long often""".split())
+want wants wanted need needs needed plan plans argue argues argued mean means many much long often
+reason reasons reasoning rationale grounds why""".split())
 
 
 @dataclass(frozen=True)
@@ -487,4 +488,84 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
         dense = f"{' '.join(prev.topic_words)} {asked}"
     else:
         dense = f"{asked} {' '.join(carried)}"
-    return replace(q, text=f"{asked} ({' '.join(carried)})", dense_text=dense, followup=True)
+    return replace(q, text=restated(q, own, prev, history, actors), dense_text=dense, followup=True)
+
+
+# Where the topic of a question about a position starts: "What does X think of <the buy-out fund>?"
+TOPIC_START = re.compile(r"\b(?:about|on|of|regarding|concerning|towards|over)\s+(?=\S)", re.I)
+POSSESSIVE = frozenset({"their", "theirs", "his", "her", "hers", "its"})
+WHY_ALONE = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?why(?:\s+(?:so|not|is that|was that))?\W*$", re.I)
+REASON = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?what\s+(?:was|is|were|are)\s+(?:their|his|her|its)\s+"
+                    r"(?:reason|reasons|reasoning|argument|arguments|grounds|rationale)\W*$", re.I)
+
+
+def surface(actor: str, texts: Sequence[str], actors: Actors) -> str:
+    """An actor as the user wrote them ("the BMA"), from the latest question naming them; else the cast's name."""
+    for text in texts:
+        for m in actors.find(text, question=True):
+            if m.actor == actor:
+                start = titled(text, m.start)
+                the = re.search(r"\bthe\s+$", text[:start], re.I)
+                return (("the " if the and not text[start:m.end].lower().startswith("the ") else "")
+                        + text[start:m.end])
+    return actor
+
+
+def topic_phrase(q: Question) -> str:
+    """What a standalone question asks about, as written: the words after its first "about/on/of ..."
+    when it has one ("the proposed GP buy-out fund"), else its topic words."""
+    m = TOPIC_START.search(q.text)
+    if m:
+        return re.sub(r"[?.!\s]+$", "", q.text[m.end():])
+    return " ".join(q.topic_words)
+
+
+def restated(q: Question, own: Question, prev: Question, history: Sequence[str], actors: Actors) -> str:
+    """A follow-up put as the question it is read as, in words ("And the BMA?" after "What does NHS
+    Providers say about HARPs?" -> "What does the BMA say about HARPs?"): what "Read as" shows."""
+    texts = [own.asked, *reversed(history)]
+    names = " and ".join(surface(a, texts, actors) for a in q.actors)
+    asked = own.asked.strip()
+    if WHY_ALONE.match(asked) or REASON.match(asked):
+        about = topic_phrase(prev)
+        who = names or "they"
+        return f"Why {'do' if ' and ' in who else 'does'} {who} take that view{f' on {about}' if about else ''}?"
+    if q.comparison and len(q.actors) >= 2:
+        about = topic_phrase(prev) if not own.topic else " ".join(q.topic_words)
+        return f"How do {names} compare{f' on {about}' if about else ''}?"
+    if own.actors and not own.topic and prev.text:
+        # "And the BMA?": the earlier question, asked of them
+        spans = [m for m in actors.find(prev.text, question=True) if m.actor in prev.actors]
+        if spans:
+            first, text = spans[0], prev.text
+            for m in reversed(spans[1:]):
+                text = text[:m.start] + text[m.end:]
+            start = titled(text, first.start)
+            start = re.search(r"(?:\bthe\s+)?$", text[:start], re.I).start()
+            return tidy(re.sub(r"\s+(?:and|or|,)\s*(?=[?,])", "", text[:start] + names + text[first.end:]))
+        about = topic_phrase(prev)
+        return f"What {'do' if ' and ' in names else 'does'} {names} say{f' about {about}' if about else ''}?"
+    out = asked
+    if names and any(w in PEOPLE for w in terms.words(asked)):
+        # "Did they accept it?": the pronouns that stand for those asked about before, by name
+        def name_for(m: re.Match) -> str:
+            w = m.group(0)
+            said = names + ("'" if names.endswith("s") else "'s") if w.lower() in POSSESSIVE else names
+            return said[:1].upper() + said[1:] if m.start() == 0 else said
+        out = re.sub(r"\b(?:they|them|their|theirs|he|him|his|she|her|hers)\b", name_for, out, flags=re.I)
+    elif names and CONTINUES.match(asked):
+        # "What about HARPs?": the same actors on another topic
+        rest = re.sub(r"[?.!\s]+$", "", asked[CONTINUES.match(asked).end():]).strip()
+        rest = re.sub(r"^(?:about|on|regarding)\s+", "", rest, flags=re.I)
+        return f"What {'do' if ' and ' in names else 'does'} {names} say about {rest}?"
+    elif names and names.lower() not in out.lower():
+        out = re.sub(r"[?.!\s]+$", "", out) + f" ({names})?"
+    carried_topic = [w for w in q.topic_words if w not in own.topic_words]
+    if carried_topic:
+        about = topic_phrase(prev)
+        thing = re.search(r"\b(?:it|this|that|these|those)(?:\s+(?:" + "|".join(sorted(SHELL)) + r"))?\b(?=\W*$)", out, re.I)
+        if thing and about:
+            out = out[:thing.start()] + about + out[thing.end():]  # "Did they accept it?" -> "... accept <topic>?"
+        elif about:
+            out = re.sub(r"[?.!\s]+$", "", out) + f", on {about}?"
+    return tidy(out)

@@ -280,7 +280,7 @@ def test_an_actor_in_a_subordinate_clause_sets_the_scene_and_is_not_asked_about(
 def test_that_compared_with_someone_else_compares_them_with_those_asked_about_before():
     q = read("How does that compare with Roe's view?", ["What did the union say about the levy?"])
     assert q.comparison and q.actors == ("Lamplighters Union", "Senator Jane Roe") and "levy" in q.topic_words
-    assert q.text == "How does that compare with Roe's view? (Lamplighters Union levy)"  # shown: whom it compares
+    assert q.text == "How do the union and Roe compare on the levy?"  # shown in words: whom it compares, on what
     q = read("How does the union's view of the levy differ from Roe's position?")
     assert q.comparison and q.actors == ("Lamplighters Union", "Senator Jane Roe")
     q = read("Did Roe agree?", ["What did the union say about the levy?"])  # Roe's own view on it
@@ -349,3 +349,14 @@ def test_the_source_a_question_names_is_not_what_the_model_looks_for(question, d
     # Which documents to read is matched through their publisher; the frame's words are in no answer.
     q = read(question)
     assert q.sources and q.dense_text == dense
+
+
+def test_a_follow_up_is_restated_in_words_as_it_is_read():
+    before = ["What did the union say about the levy?"]
+    assert read("And Roe?", before).text == "What did Roe say about the levy?"
+    assert read("Why?", before).text == "Why does the union take that view on the levy?"
+    assert read("What was their reason?", before).text == "Why does the union take that view on the levy?"
+    assert read("Did they accept it?", before).text == "Did the union accept the levy?"
+    assert read("What about the register?", before).text == "What does the union say about the register?"
+    # two follow-ups in a row: each is read against the one just before it
+    assert read("Why?", before + ["And Roe?"]).text == "Why does Roe take that view on the levy?"

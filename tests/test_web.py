@@ -96,6 +96,60 @@ def test_a_conversation_survives_reload_has_permalinks_and_can_start_again(page)
     assert page.locator(".turn").count() == 0 and page.get_by_label("Your question").is_visible()
 
 
+FOUR_TURNS = ["What does NHS Providers say about HARPs?", "And the BMA?", "Why?", "What about the GP buy-out fund?"]
+
+
+def asked_in(url: str) -> list[str]:
+    return parse_qs(urlsplit(url).query).get("q", [])
+
+
+def read_as(page, number: int) -> str:
+    box = page.locator(f"#turn-{number} .readas")
+    return box.inner_text() if box.count() else ""
+
+
+def test_a_four_turn_conversation_stays_in_the_order_asked(browser, server):
+    """Two follow-ups in a row: each is read against the turn before it (not an older one), and the
+    URL, a reload, "Link to this answer", the export and "Back to the answer" all keep the order asked."""
+    pg = open_page(browser, server)
+    pg.goto("/")
+    for i, question in enumerate(FOUR_TURNS, 1):
+        ask(pg, question, i)
+        assert asked_in(pg.url) == FOUR_TURNS[:i], f"the URL after turn {i}"
+    readings = [read_as(pg, i) for i in range(1, 5)]
+    assert readings[0] == ""  # a complete question is read as asked
+    assert "BMA" in readings[1] and "HARPs" in readings[1] and "NHS Providers" not in readings[1]
+    # "Why?" follows "And the BMA?": it is about the BMA on HARPs, in words, not keywords in brackets
+    assert "BMA" in readings[2] and "HARPs" in readings[2] and "NHS Providers" not in readings[2]
+    assert "BMA" in readings[3] and "buy-out" in readings[3] and "(" not in readings[3]
+    firsts = [pg.locator(f"#turn-{i} blockquote p").first.inner_text() for i in range(1, 5)]
+    assert "BMA" in pg.locator("#turn-3 figcaption").first.inner_text()
+
+    pg.reload()
+    assert [pg.locator(f"#turn-{i} .question").inner_text().split(":", 1)[-1].strip() for i in range(1, 5)] == FOUR_TURNS
+    assert [read_as(pg, i) for i in range(1, 5)] == readings
+    assert [pg.locator(f"#turn-{i} blockquote p").first.inner_text() for i in range(1, 5)] == firsts
+
+    assert asked_in(pg.locator("#turn-3 a.permalink").get_attribute("href")) == FOUR_TURNS[:3]
+    with pg.expect_download() as download:
+        pg.get_by_role("link", name="Export as Markdown").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    heads = [text.index(f"## {i}. {q}") for i, q in enumerate(FOUR_TURNS, 1)]
+    assert heads == sorted(heads)
+    for i, first in enumerate(firsts):  # each turn's first quote on screen is the first under its heading
+        part = text[heads[i]:heads[i + 1] if i + 1 < len(heads) else len(text)]
+        assert " ".join(first.split())[:80] in " ".join(part.split())
+
+    pg.locator("#turn-3 a.viewsource").first.click()
+    pg.wait_for_url("**/sources/**#quote")
+    pg.get_by_role("link", name="Back to the answer").click()
+    pg.wait_for_url("**#turn-3")
+    assert asked_in(pg.url)[:3] == FOUR_TURNS[:3]
+    assert read_as(pg, 3) == readings[2]
+    pg.context.close()
+    assert not pg.js_errors
+
+
 def test_copy_a_quote_with_its_citation_and_export_the_conversation(browser, server):
     pg = open_page(browser, server, permissions=["clipboard-read", "clipboard-write"])
     pg.goto("/")

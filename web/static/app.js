@@ -215,7 +215,10 @@
       const turn = conversation.lastElementChild;
       const hidden = document.createElement("input");
       hidden.type = "hidden"; hidden.name = "history"; hidden.value = text;
-      form.insertBefore(hidden, form.firstChild);
+      // Oldest first, as the server and the URL keep them: the new question goes after the others.
+      const earlier = form.querySelectorAll("input[name=history]");
+      const last = earlier.length ? earlier[earlier.length - 1] : null;
+      form.insertBefore(hidden, last ? last.nextSibling : form.firstChild);
       form.dataset.filters = ["publisher", "source", "actor"].map(function (n) {
         return form.elements[n] ? form.elements[n].value : "";
       }).join("|");
