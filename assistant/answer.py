@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -122,6 +123,8 @@ class Assistant:
                 took = round((time.perf_counter() - started) * 1000, 1)
                 return replace(hit, question=question, cached=True, took_ms=took)
         answer = self.respond(q, k, filters)
+        if not answer.answered and answer.suggestion:
+            answer = self.respelt(answer, history, k, asked)
         if filters != asked and answer.message:
             answer.message += f" (Only the documents of {' and '.join(q.years)} were read.)"
         answer.took_ms = round((time.perf_counter() - started) * 1000, 1)
@@ -129,6 +132,21 @@ class Assistant:
             with self.cache_lock:
                 self.cache[key] = answer
         return answer
+
+    def respelt(self, refused: Answer, history: Sequence[str], k: int, asked: Filters) -> Answer:
+        """A question refused over a word no source holds that is close to one they do ("platfrom") is
+        answered as the user meant it, saying which words were read otherwise; the refusal stands (with its
+        "Did you mean") when the question put right is not answered either."""
+        fixed = self.understand(refused.suggestion, history)
+        answer = self.respond(fixed, k, self.dated(fixed, asked))
+        if not answer.answered:
+            return refused
+        before, after = (re.findall(r"[\w'’-]+", t) for t in (refused.question, refused.suggestion))
+        was, now = [w for w in before if w not in after], [w for w in after if w not in before]
+        read = ", ".join(f"“{a}” as “{b}”" for a, b in zip(was, now))
+        note = f"Read {read}, the spelling the sources use." if read else "Read with the spelling the sources use."
+        return replace(answer, question=refused.question, message=f"{note} {answer.message}" if answer.message else note,
+                       suggestion=None)
 
     def dated(self, q: Question, filters: Filters) -> Filters:
         """"In his 2007 address": only the documents of that year (published then, or with it in the title),

@@ -97,11 +97,11 @@ def test_unanswerable_question_is_declined(http):
     assert a["suggestion"] is None
 
 
-def test_a_misspelt_name_is_declined_with_the_question_put_right(http):
+def test_a_misspelt_name_is_answered_as_meant_and_says_so(http):
     a = ask(http, question="What did the BMA say about the Hewit Review?")
-    assert a["answered"] is False and "Did you mean Hewitt Review?" in a["message"]
-    assert a["suggestion"] == "What did the BMA say about the Hewitt Review?"
-    assert ask(http, question=a["suggestion"])["answered"] is True
+    assert a["answered"] is True and "Read “Hewit” as “Hewitt”" in a["message"] and a["suggestion"] is None
+    assert a["standalone_question"] == "What did the BMA say about the Hewitt Review?"
+    assert a["quotes"] == ask(http, question=a["standalone_question"])["quotes"]
 
 
 @pytest.mark.parametrize("body,field", [

@@ -27,15 +27,18 @@ def test_a_topic_word_is_covered_by_a_word_of_the_same_root(tmp_path, fake_embed
         assert features[DECISION_FEATURES.index("cover")] == 1.0, question
 
 
-def test_a_misspelt_name_is_refused_with_the_name_it_is_close_to(tmp_path, fake_embedder):
+def test_a_misspelt_name_or_word_is_read_as_meant_or_refused_with_the_question_put_right(tmp_path, fake_embedder):
     text = "# Widget Watch on the lamp courts\n\nThe Lantern Commission wants brighter lamps in every street.\n"
     a = one_assistant(tmp_path, fake_embedder, "courts.md", text, "Widget Watch", [{"name": "Lantern Commission"}])
-    answer = a.ask("What did the Lantern Comission say about lamps?")
+    answer = a.ask("What did the Lantern Comission say about lamps?")  # answered as meant, saying so
+    assert answer.answered and "brighter lamps" in answer.quotes[0].text
+    assert "Read “Comission” as “Commission”" in answer.message and answer.suggestion is None
+    assert answer.standalone_question == "What did the Lantern Commission say about lamps?"
+    answer = a.ask("What did the Lantern Comission say about taxes?")  # put right, still not answered
     assert not answer.answered
     assert "never mention Lantern Comission. Did you mean Lantern Commission?" in answer.message
-    assert answer.suggestion == "What did the Lantern Commission say about lamps?"
+    assert answer.suggestion == "What did the Lantern Commission say about taxes?"
     answer = a.ask("What did the Royal Society of Wicks say about lamps?")  # nothing like it: no guess
     assert not answer.answered and "Did you mean" not in answer.message and answer.suggestion is None
     answer = a.ask("What does Widget Watch want for every stret?")  # a misspelt word of the text
-    assert not answer.answered and "never mention stret. Did you mean street?" in answer.message
-    assert answer.suggestion == "What does Widget Watch want for every street?"
+    assert answer.answered and "Read “stret” as “street”" in answer.message
