@@ -125,6 +125,8 @@ class Assistant:
         answer = self.respond(q, k, filters)
         if not answer.answered and answer.suggestion:
             answer = self.respelt(answer, history, k, asked)
+        if not answer.answered:
+            answer = self.in_parts(answer, history, k, asked)
         if filters != asked and answer.message:
             answer.message += f" (Only the documents of {' and '.join(q.years)} were read.)"
         answer.took_ms = round((time.perf_counter() - started) * 1000, 1)
@@ -147,6 +149,36 @@ class Assistant:
         note = f"Read {read}, the spelling the sources use." if read else "Read with the spelling the sources use."
         return replace(answer, question=refused.question, message=f"{note} {answer.message}" if answer.message else note,
                        suggestion=None)
+
+    def in_parts(self, refused: Answer, history: Sequence[str], k: int, asked: Filters) -> Answer:
+        """A two-part question ("When did X respond, and what did it ask for?") refused as a whole answers the
+        parts the sources hold and says which they do not. The second part is read after the first, as a
+        follow-up is ("it" is X)."""
+        parts = split_parts(refused.question)
+        if len(parts) < 2:
+            return refused
+        answers: list[Answer] = []
+        facts: list[bool] = []
+        for i, part in enumerate(parts):
+            q = self.understand(part, [*history, *parts[:i]])
+            answers.append(self.respond(q, k, self.dated(q, asked)))
+            facts.append(q.answer_type is not None)
+        # A part asking for a fact (a date, a figure, a name) is answered as part of the whole or not at all:
+        # alone, a name or a figure near the topic is weak evidence; a position is judged by who and on what.
+        held = [a for a, fact in zip(answers, facts) if a.answered and not fact]
+        if not held:
+            return refused
+        quotes: list[Quote] = []
+        for i in range(k):  # the parts' best quotes in turn
+            for a in held:
+                if i < len(a.quotes) and len(quotes) < k and all(
+                        (x.source_id, x.start) != (a.quotes[i].source_id, a.quotes[i].start) for x in quotes):
+                    quotes.append(a.quotes[i])
+        missing = [p for p, a in zip(parts, answers) if a not in held]
+        message = ("Answered: “" + "”, “".join(p for p, a in zip(parts, answers) if a in held)
+                   + "”. Not answered on its own: “" + "”, “".join(missing) + "”.") if missing else None
+        standalone = " ".join(a.standalone_question for a in answers)
+        return Answer(refused.question, standalone, True, message, quotes[:k], topic=held[0].topic)
 
     def dated(self, q: Question, filters: Filters) -> Filters:
         """"In his 2007 address": only the documents of that year (published then, or with it in the title),
@@ -291,6 +323,26 @@ class Assistant:
         text = validate_question(text, self.settings.max_question_chars, "q")
         q = self.understand(text)
         return self.retriever.passages(q, self.embedder.encode_query(q.dense_text), k, Filters(frozenset(sources)))
+
+
+# Where a question starts a second one: ", and what did it ask for?", "; did ministers agree?"
+SECOND = re.compile(r"(?:,\s*|;\s*|\s+)(?:and|but)\s+(?=(?:what|which|who|whom|how|why|when|where|did|does|do|is|was|are|"
+                    r"were|has|have|had|will|would|can|could|should)\b)|;\s+(?=\w)", re.I)
+
+
+def split_parts(question: str) -> list[str]:
+    """The questions a compound question asks, each ending as a question ("When did X respond?", "what did it
+    ask for?"); one part when it asks one thing. Parts of fewer than three words are not questions of their own."""
+    cuts = [m for m in SECOND.finditer(question) if len(question[:m.start()].split()) >= 3
+            and len(question[m.end():].split()) >= 3]
+    if not cuts:
+        return [question]
+    out, at = [], 0
+    for m in cuts:
+        out.append(question[at:m.start()].strip(" ,;") + "?")
+        at = m.end()
+    out.append(question[at:].strip())
+    return [p[:1].upper() + p[1:] for p in out]
 
 
 def own_view_first(ranked: Ranked) -> tuple[list[int], list[float]]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -24,6 +23,7 @@ import numpy as np
 from . import terms
 from .actors import TITLES
 from .attribution import according_object
+from .parse import question_parse as parsed
 from .quotes import Quote
 from .retrieve import Ranked
 from .store import Index, bm25_text
@@ -100,24 +100,7 @@ def calendar_stems() -> frozenset[str]:
     return frozenset(terms.stem(w) for w in CALENDAR)
 
 
-PARSING = threading.Lock()
-
-
 RELATIONAL = ("al", "ic", "ary", "ory", "ian", "ese")  # endings of adjectives made from nouns: they classify
-
-
-@lru_cache(maxsize=256)
-def parsed(text: str):
-    """A question's parse (3-6 ms), made once however many of the readings below need it; None without the
-    parser."""
-    from .errors import ModelError
-    from .parse import nlp
-
-    try:
-        with PARSING:  # one parse at a time: answer threads share the pipeline
-            return nlp()(text)
-    except ModelError:
-        return None
 
 
 @lru_cache(maxsize=1024)
@@ -136,8 +119,27 @@ def predicates(text: str) -> frozenset[str]:
         # "a careful approach") the corpus may put in other words.
         classifying = t.text[:1].isupper() or t.lower_.endswith(RELATIONAL)
         naming = t.pos_ in ("NOUN", "PROPN") or t.pos_ == "ADJ" and t.dep_ == "amod" and classifying
-        kinds.setdefault(terms.stem(t.lower_), set()).add("names" if naming else t.pos_)
-    return frozenset(st for st, pos in kinds.items() if pos <= {"VERB", "ADJ", "ADV", "AUX"})
+        framing = t.pos_ == "NOUN" and t.text[:1].islower() and frames(t)
+        kinds.setdefault(terms.stem(t.lower_), set()).add("frames" if framing else "names" if naming else t.pos_)
+    return frozenset(st for st, pos in kinds.items() if pos <= {"VERB", "ADJ", "ADV", "AUX", "frames"})
+
+
+FRAMING_PREPS = frozenset("on about of with to for towards between over regarding".split())
+
+
+def frames(t) -> bool:
+    """Whether an everyday noun frames what a question asks rather than naming its topic: what is said of a
+    subject ("can ICBs be both referee and team-mate"), or a relation to a thing named after it ("X's overall
+    verdict on the review", "its relationship with councils", "the reasons for the delay")."""
+    if terms.zipf(t.lower_) < FRAME_ZIPF:
+        return False  # a rare word ("fluoridation of water") is the topic
+    said = t.dep_ in ("attr", "oprd") or t.dep_ in ("conj", "amod", "compound") and t.head.dep_ in ("attr", "oprd")
+    related = any(c.dep_ == "prep" and c.lower_ in FRAMING_PREPS and any(g.dep_ == "pobj" for g in c.children)
+                  for c in t.children)
+    return said or related
+
+
+FRAME_ZIPF = 3.8  # an English word at least this common (wordfreq Zipf) can frame a question
 
 
 @lru_cache(maxsize=1024)
@@ -170,6 +172,14 @@ def holders(text: str) -> tuple[tuple[int, int], ...]:
 def specificity(word: str) -> float:
     """How much a word singles a topic out in English at large: 1 for rare words, 0 for "the"."""
     return min(1.0, max(0.0, (EVERYDAY - terms.zipf(word)) / 3.0))
+
+
+COMMON = 3.0  # Zipf frequency above which a capitalised word opening a sentence is taken as an English word
+
+
+def opens_sentence(text: str, at: int) -> bool:
+    """Whether a word at `at` starts a sentence of the question (capitalised by position, not as a name)."""
+    return not text[:at].strip() or bool(re.search(r"[.?!;:]\s*$|\s[-–—]\s*$", text[:at]))
 
 
 NEAR_NAME = 0.85  # difflib similarity of a missing name or word to a known one for "Did you mean ...?"
@@ -267,20 +277,42 @@ class Judge:
         for m in NAME.finditer(text):
             words = [w for w in m.group(0).split() if w.lower().rstrip(".") not in TITLES
                      and re.sub(r"['’]s?$", "", w.lower()) not in CALENDAR]
+            if words and opens_sentence(text, m.start()) and terms.zipf(words[0].lower()) >= COMMON:
+                words = words[1:]  # "... ? Compare X and Y": capitalised where a sentence starts, no name
             if words and len(words[-1]) > 2:
                 words[-1] = words[-1].rstrip(".")  # a full stop ends the question, not the name ("W." stays)
             if words:
                 words[-1] = re.sub(r"['’]s?$", "", words[-1])  # "the Nuffield Trust's view": the name is "Nuffield Trust"
             if m.start() > 0 and words:
-                out.append(" ".join(words))
+                out.extend(self.parts(" ".join(words)))
         taken = " ".join(out)
         for m in re.finditer(r"(?<=\s)[A-Z][a-z]+\b|\b[A-Z]{3,6}s?\b", text):
             w = m.group(0)
             # one capitalised word that is not an everyday one ("the Fuller stocktake"), or an acronym ("the RCN")
+            if opens_sentence(text, m.start()) and terms.zipf(w.lower()) >= COMMON:
+                continue
             if w not in taken and w.lower() not in TITLES and w.lower() not in CALENDAR and (
                     w.isupper() or terms.zipf(w.lower()) < EVERYDAY - 0.5):
                 out.append(w)
         return tuple(out)
+
+    def parts(self, name: str) -> list[str]:
+        """A run of capitalised words no source holds as one name, split at the names they do hold
+        ("Yonkers Kingston anchorages" names two places side by side); else the run as it is."""
+        words = name.split()
+        if len(words) < 2 or self.mentions(name):
+            return [name]
+        out, i = [], 0
+        while i < len(words):
+            for j in range(len(words), i, -1):  # the longest known name from here
+                part = " ".join(words[i:j])
+                if self.mentions(part) and words[i].lower() not in ("of", "for", "the", "on", "in"):
+                    out.append(part)
+                    i = j
+                    break
+            else:
+                return [name]  # a part no source holds: the run stays one unknown name
+        return out
 
     def unknown_names(self, q: Question) -> float:
         """Share of the names the question uses that no source contains."""
@@ -422,6 +454,8 @@ class Judge:
         for d in self.index.documents.values():
             for w in re.findall(r"[A-Za-z][a-z]{3,}", d.text):
                 out.setdefault(w.lower(), w.lower())
+            for m in re.finditer(r"\b([A-Za-z][a-z]+)-([a-z]+)\b", d.text):
+                out.setdefault((m.group(1) + m.group(2)).lower(), m.group(0).lower())  # "buyout": "buy-out"
         return out
 
     def why(self, q: Question, x: tuple[float, ...]) -> tuple[str, dict[str, str]]:

@@ -165,6 +165,13 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
         # "What did Hewitt's review recommend?" - a lone possessor of what says something is the one asked about
         # (not in "How long is Hewitt's report?").
         asked, topic = topic, []
+    if asked:
+        # The parse tells a body named inside the topic ("pay for senior NHS managers", "cqc ratings", "the law
+        # passed by the assembly") from the one whose view is asked for; without the parser, as before.
+        inside = [a for a in asked if (ms := [m for m in mentions if m.actor == a]) and all(in_topic(text, m) for m in ms)]
+        if inside and len(inside) < len(asked) or inside and not sources:
+            asked = [a for a in asked if a not in inside]
+            topic += inside
     if len(asked) > 1:
         # "What do the LGA and WLGA ask the Inquiry to say ...": the actors named together first are asked
         # about; one named after the verb is who they address. In a comparison too: "Do X and Y agree on
@@ -193,6 +200,27 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
         # ("Who did Hewitt say should step in?" asks for a name in Hewitt's own statement.)
         topic, asked = [*asked, *topic], []
     return asked, [a for a in topic if a not in asked], [a for a in sources if a not in asked]
+
+
+def in_topic(text: str, mention) -> bool:
+    """Whether a name only qualifies something else the question is about: a modifier of a noun that is not
+    the question's head nor a view ("senior NHS managers", "NHS and council money", "cqc ratings for ICSs"),
+    or a name inside a clause that describes a thing ("the law passed by the assembly")."""
+    from .parse import question_parse
+
+    doc = question_parse(text)
+    if doc is None:
+        return False
+    inside = [t for t in doc if mention.start <= t.idx < mention.end]
+    if not inside:
+        return False
+    last = inside[-1]
+    if any(a.dep_ in ("acl", "relcl") for a in last.ancestors):
+        return True
+    head = last.head
+    return (last.dep_ in ("compound", "nmod") and head.i > last.i and head.pos_ in ("NOUN", "PROPN")
+            and head.dep_ != "ROOT" and not mention.start <= head.idx < mention.end
+            and head.lemma_.lower() not in view_nouns() and not re.search(VIEW_NOUN, head.text, re.I))
 
 
 # Where a wh-phrase asks for the answer: at the start of the question or of a clause ("According to X,
@@ -517,7 +545,8 @@ def topic_phrase(q: Question) -> str:
     m = TOPIC_START.search(q.text)
     if m:
         return re.sub(r"[?.!\s]+$", "", q.text[m.end():])
-    return " ".join(q.topic_words)
+    words = " ".join(q.topic_words)
+    return words if words.lower() in q.text.lower() else ""  # keywords that do not read as a phrase are left out
 
 
 def restated(q: Question, own: Question, prev: Question, history: Sequence[str], actors: Actors) -> str:

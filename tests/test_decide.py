@@ -42,3 +42,41 @@ def test_a_misspelt_name_or_word_is_read_as_meant_or_refused_with_the_question_p
     assert not answer.answered and "Did you mean" not in answer.message and answer.suggestion is None
     answer = a.ask("What does Widget Watch want for every stret?")  # a misspelt word of the text
     assert answer.answered and "Read “stret” as “street”" in answer.message
+
+
+LEVY = """# Widget Watch on the lamp levy
+
+Widget Watch opposes the lamp levy because it would close small workshops across the county.
+
+Widget Watch welcomes the new register of lamplighters in Yonkers and Kingston.
+"""
+
+
+def test_question_frames_and_instructions_are_not_what_a_question_is_about(tmp_path, fake_embedder):
+    a = one_assistant(tmp_path, fake_embedder, "levy.md", LEVY, "Widget Watch")
+    # an everyday noun that frames the question ("verdict on", "can be both referee") is no missing topic
+    answer = a.ask("What is Widget Watch's overall verdict on the lamp levy?")
+    assert answer.answered and "lamp levy" in answer.quotes[0].text
+    said = a.ask("Does Widget Watch think the levy can be both referee and team-mate?")
+    assert "referee" not in (said.message or "") and "team" not in (said.message or "")
+    # a thing the corpus never names still is
+    refused = a.ask("What does Widget Watch think of the dental contract?")
+    assert not refused.answered and "never mention dental" in refused.message
+    # a capitalised instruction opening a sentence is no name; names side by side are read one by one
+    assert "Compare" not in a.judge.names(a.understand("What about the levy? Compare Widget Watch."))
+    q = a.understand("lamplighters register Yonkers Kingston")
+    assert a.judge.names(q) == ("Yonkers", "Kingston") and a.judge.unknown_names(q) == 0.0
+    assert a.judge.names(a.understand("lamplighters register Yonkers Albany")) == ("Yonkers Albany",)
+
+
+def test_a_two_part_question_answers_the_part_the_sources_hold_and_names_the_other(tmp_path, fake_embedder):
+    a = one_assistant(tmp_path, fake_embedder, "levy.md", LEVY, "Widget Watch")
+    answer = a.ask("When did Widget Watch publish this, and why does it oppose the lamp levy?")
+    assert answer.answered and "small workshops" in answer.quotes[0].text
+    assert "Not answered on its own: “When did Widget Watch publish this?”" in answer.message
+    # one question with "and" inside it is not split
+    from assistant.answer import split_parts
+    assert split_parts("Do Widget Watch and the council agree on the levy?") == [
+        "Do Widget Watch and the council agree on the levy?"]
+    assert split_parts("How big is the levy, and did ministers agree to rethink it?") == [
+        "How big is the levy?", "Did ministers agree to rethink it?"]

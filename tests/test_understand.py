@@ -360,3 +360,11 @@ def test_a_follow_up_is_restated_in_words_as_it_is_read():
     assert read("What about the register?", before).text == "What does the union say about the register?"
     # two follow-ups in a row: each is read against the one just before it
     assert read("Why?", before + ["And Roe?"]).text == "Why does Roe take that view on the levy?"
+
+
+def test_a_body_named_inside_the_topic_is_not_the_one_asked_about():
+    # the parse tells a modifier of the topic from the holder of the view
+    assert read("Will it get easier to set pay for senior union managers?").actors == ()
+    q = read("union levy rebates - what's Roe's position")
+    assert q.actors == ("Senator Jane Roe",) and "Lamplighters Union" in q.topic_actors
+    assert read("What does the union think of the levy?").actors == ("Lamplighters Union",)
