@@ -202,7 +202,8 @@ class Assistant:
         ranked = self.retriever.rank(q, qvec, filters)
         quotes = self.select(q, ranked, k, filters)
         decision = self.judge.decide(q, ranked, quotes, self.retriever)
-        return Answer(q.asked, q.text, decision.answered, decision.message, quotes if decision.answered else [],
+        return Answer(q.asked, q.text, decision.answered, decision.message,
+                      closeness(q, quotes) if decision.answered else [],
                       topic=" ".join(q.topic_words), suggestion=decision.suggestion)
 
     def select(self, q: Question, ranked: Ranked, k: int, filters: Filters = Filters()) -> list[Quote]:
@@ -343,6 +344,23 @@ def split_parts(question: str) -> list[str]:
         at = m.end()
     out.append(question[at:].strip())
     return [p[:1].upper() + p[1:] for p in out]
+
+
+LESS_CLOSE = 0.6  # a quote this far below the best is shown apart: the answer is as long as its evidence
+
+
+def closeness(q: Question, quotes: list[Quote]) -> list[Quote]:
+    """Mark the quotes that only pad an answer: far below the best, or, when the question asks about
+    actors, another actor's words that are not close to the best (another actor on another topic)."""
+    if not quotes:
+        return quotes
+    best = max(x.score for x in quotes)
+    out = []
+    for x in quotes:
+        other = bool(q.actors) and not q.comparison and x.actor not in q.actors
+        far = x.score < best - LESS_CLOSE or other and x.score < best - POSITION_WINDOW
+        out.append(replace(x, close=False) if far else x)
+    return out
 
 
 def own_view_first(ranked: Ranked) -> tuple[list[int], list[float]]:

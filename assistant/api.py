@@ -65,6 +65,8 @@ class QuoteOut(Citation):
     passage: str = Field(..., description="The paragraph the quote sits in.")
     actor: str | None = Field(None, description="Whose position the quote states.")
     speaker: str | None = Field(None, description="Who speaks, when the quote is a spokesperson's words for the actor.")
+    close: bool = Field(True, description="False for a quote far below the best one (or another actor's words "
+                        "far from it when actors are asked about): less close, shown apart, not an equal answer.")
     stance: str | None = Field(None, description="supports, welcomes, concerned, opposes, accepts, rejects, mixed, recommends or describes.")
 
 

@@ -107,7 +107,7 @@ def quote_views(request: Request, answer: Answer, back: str) -> list[dict]:
     for q in answer.quotes:
         link = viewer_url(q.source_id, q.start, q.end, answer.quotes, back)
         plain = root + viewer_url(q.source_id, q.start, q.end)
-        out.append({"q": q, "link": link, "short": short_citation(q),
+        out.append({"q": q, "n": len(out) + 1, "link": link, "short": short_citation(q),
                     "copy_text": citation_text(q, plain), "copy_md": citation_markdown(q, plain)})
     return out
 

@@ -38,7 +38,7 @@ def answer_dict(a: Answer) -> dict:
             "message": a.message, "suggestion": a.suggestion, "took_ms": a.took_ms,
             "quotes": [{"text": q.text, "start": q.start, "end": q.end, "passage": q.passage, "source_id": q.source_id,
                         "title": q.title, "publisher": q.publisher, "published": q.published, "section": q.section,
-                        "score": q.score, "actor": q.actor, "speaker": q.speaker, "stance": q.stance,
+                        "score": q.score, "actor": q.actor, "speaker": q.speaker, "stance": q.stance, "close": q.close,
                         "url": viewer_url(q.source_id, q.start, q.end)} for q in a.quotes]}
 
 
@@ -88,6 +88,8 @@ def conversation_markdown(turns: Sequence, base_url: str, filters: dict[str, str
             continue
         if a.message:
             out += [f"*{md_escape(a.message)}*", ""]
-        for q in a.quotes:
+        for i, q in enumerate(a.quotes):
+            if not q.close and (i == 0 or a.quotes[i - 1].close):
+                out += ["*Less close to the question:*", ""]
             out += [citation_markdown(q, base_url + viewer_url(q.source_id, q.start, q.end)), ""]
     return "\n".join(out).rstrip() + "\n"

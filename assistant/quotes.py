@@ -44,6 +44,7 @@ class Quote:
     stance: str | None
     row: int  # the sentence row the quote was built around
     speaker: str | None = None  # the person whose words these are, when they speak for the actor
+    close: bool = True  # near the best quote; False: shown apart as "less close", never as an equal answer
 
 
 def jaccard(a: set[str], b: set[str]) -> float:

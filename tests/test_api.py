@@ -8,7 +8,7 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 QUOTE_FIELDS = {"text", "start", "end", "passage", "source_id", "title", "publisher", "published", "section",
-                "score", "actor", "speaker", "stance", "url"}
+                "score", "actor", "speaker", "stance", "close", "url"}
 
 
 @pytest.fixture(scope="module")
@@ -212,3 +212,13 @@ def test_html_pages(http):
     assert http.get("/sources/nope").status_code == 404
     r = http.post("/", data={"question": "What did Hewitt recommend about national targets?"}, follow_redirects=True)
     assert r.status_code == 200 and "<blockquote" in r.text
+
+
+def test_quotes_far_below_the_best_are_marked_less_close(http):
+    a = ask(http, question="What does NHS Providers say about HARPs?")
+    assert a["answered"] and a["quotes"][0]["close"] is True
+    apart = [q for q in a["quotes"] if not q["close"]]
+    assert apart, "other actors' quotes far below NHS Providers' own are marked"
+    best = max(q["score"] for q in a["quotes"])
+    assert all(q["actor"] != "NHS Providers" or q["score"] < best - 0.6 for q in apart)
+

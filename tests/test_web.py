@@ -122,6 +122,10 @@ def test_a_four_turn_conversation_stays_in_the_order_asked(browser, server):
     # "Why?" follows "And the BMA?": it is about the BMA on HARPs, in words, not keywords in brackets
     assert "BMA" in readings[2] and "HARPs" in readings[2] and "NHS Providers" not in readings[2]
     assert "BMA" in readings[3] and "buy-out" in readings[3] and "(" not in readings[3]
+    # other actors' words far below NHS Providers' own are shown apart, never as equal answers
+    near = pg.locator("#turn-1 ol.quotes:not(.less-close) .tag.actor").all_inner_texts()
+    assert near and set(near) == {"NHS Providers"}
+    assert pg.locator("#turn-1 .less-close-label").is_visible() and pg.locator("#turn-1 ol.less-close .quote").count() >= 1
     firsts = [pg.locator(f"#turn-{i} blockquote p").first.inner_text() for i in range(1, 5)]
     assert "BMA" in pg.locator("#turn-3 figcaption").first.inner_text()
 
