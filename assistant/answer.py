@@ -14,6 +14,7 @@ from importlib import resources
 import numpy as np
 from cachetools import LRUCache
 
+from . import terms
 from .decide import DECISION_FEATURES, NO_ANSWER, Decision, Judge
 from .errors import InvalidQuestionError
 from .lexicon import sign
@@ -123,6 +124,9 @@ class Assistant:
                 took = round((time.perf_counter() - started) * 1000, 1)
                 return replace(hit, question=question, cached=True, took_ms=took)
         answer = self.respond(q, k, filters)
+        if q.why and answer.answered:
+            before = self.ask(history[-1], history[:-1], top_k=k, sources=sources, actors=actors)
+            answer = self.reasons(q, before, answer, k) if before.answered else answer
         if not answer.answered and answer.suggestion:
             answer = self.respelt(answer, history, k, asked)
         if not answer.answered:
@@ -134,6 +138,50 @@ class Assistant:
             with self.cache_lock:
                 self.cache[key] = answer
         return answer
+
+    def reasons(self, q: Question, before: Answer, answer: Answer, k: int) -> Answer:
+        """"Why?" after an answer: the reasons given for its statements, read around them (the rest of their
+        paragraphs and the paragraphs either side, in the same document), not the same quotes again.
+        Sentences that give a reason ("because", "risks", "would mean") and sit closest lead, each also
+        scored as the retriever scores it for the question read in full."""
+        idx = self.index
+        # The statement asked about is the answer's lead; its other quotes may well be the reasons.
+        said = [(x.source_id, x.start, x.end) for x in before.quotes[:1]]
+        ranked = self.retriever.rank(q, self.embedder.encode_query(q.dense_text))
+        scored = dict(zip(ranked.rows.tolist(), ranked.score.tolist()))
+        top = float(ranked.score[0]) if len(ranked) else 0.0
+        near: dict[int, float] = {}
+        for rank, x in enumerate(x for x in before.quotes if x.close):
+            if rank >= 3:
+                break
+            home = idx.paragraph_of[x.row]
+            for para in (home, home + 1, home - 1):
+                if not 0 <= para < len(idx.paragraph_rows):
+                    continue
+                for row in idx.paragraph_rows[para]:
+                    s = idx.sentences[row]
+                    if s.source_id != x.source_id or any(sid == s.source_id and a <= s.start < b for sid, a, b in said):
+                        continue
+                    text = idx.text(s)
+                    own = s.actor in q.actors if q.actors else s.actor == x.actor
+                    reason = bool(REASON_WORDS.search(text))
+                    if q.topic and not set(terms.tokens(text)) & set(q.topic):
+                        continue  # a reason for this statement names what it is about
+                    if not own or scored.get(row, -1e9) < top - LESS_CLOSE or para != home and not reason:
+                        continue  # the holder's reasons, on the topic (close to the best sentence on it); another
+                        # paragraph (the next point of a list, say) only where it gives a reason
+                    score = (scored[row] + REASON_BONUS * reason
+                             - DISTANCE_COST * (para != home) - RANK_COST * rank)
+                    near[row] = max(near.get(row, -1e9), score)
+        alone = replace(answer, message=NO_REASONS if not answer.message else f"{answer.message} {NO_REASONS}")
+        if not near:
+            return alone
+        rows = sorted(near, key=lambda r: -near[r])
+        quotes = [x for x in self.quotes.make(rows, [near[r] for r in rows], k, frozenset(q.actors))
+                  if not any(sid == x.source_id and x.start < b and a < x.end for sid, a, b in said)]
+        if not quotes:
+            return alone
+        return replace(answer, quotes=closeness(q, quotes))
 
     def respelt(self, refused: Answer, history: Sequence[str], k: int, asked: Filters) -> Answer:
         """A question refused over a word no source holds that is close to one they do ("platfrom") is
@@ -346,6 +394,15 @@ def split_parts(question: str) -> list[str]:
     return [p[:1].upper() + p[1:] for p in out]
 
 
+# Reading around a statement for its reasons ("Why?"): a sentence that gives one gains REASON_BONUS; one in
+# the paragraph before or after loses DISTANCE_COST; one around the second or third statement, RANK_COST each.
+NO_REASONS = "The sources give no further reasons around these statements; the statements themselves follow."
+REASON_BONUS = 0.5
+DISTANCE_COST = 0.3
+RANK_COST = 0.2
+REASON_WORDS = re.compile(r"\b(?:because|since|as a result|due to|given (?:that|the)|owing to|so that|in order to|"
+                          r"therefore|thus|otherwise|risks?|would (?:mean|lead|undermine|leave)|means that|"
+                          r"the reason|this is why|which is why)\b", re.I)
 LESS_CLOSE = 0.6  # a quote this far below the best is shown apart: the answer is as long as its evidence
 
 

@@ -107,25 +107,33 @@ DECIDE_L2 = 0.01
 SILENCE = 0.6
 
 
-def fit_decide(rows: list[tuple[tuple[float, ...], bool]]) -> dict[str, float]:
+def fit_decide(rows: list[tuple[tuple[float, ...], bool]], foreign: Sequence[tuple[float, ...]] = ()) -> dict[str, float]:
     """The decision model at the fixed silence gap."""
-    model = fit_decide_at(rows, SILENCE)
+    model = fit_decide_at(rows, SILENCE, foreign)
     model.pop("_loss")
     return model
 
 
-def fit_decide_at(rows: list[tuple[tuple[float, ...], bool]], silence: float) -> dict[str, float]:
+def fit_decide_at(rows: list[tuple[tuple[float, ...], bool]], silence: float,
+                  foreign: Sequence[tuple[float, ...]] = ()) -> dict[str, float]:
     """A logistic model of "the quotes answer it", each weight held to its signal's known direction and the
-    classes weighted equally, and the threshold that keeps the answerable questions answered."""
+    classes weighted equally, and the threshold that keeps the answerable questions answered. `foreign`:
+    features of other corpora's questions asked of this one, negatives that weigh as much, together, as the
+    gold unanswerable questions (there are hundreds of them and a few dozen of those)."""
     from scipy.optimize import minimize
 
-    x = np.asarray([speaks(r[0], silence) for r in rows], np.float64)
-    y = np.asarray([r[1] for r in rows], np.float64)
+    x = np.asarray([speaks(r[0], silence) for r in rows] + [speaks(f, silence) for f in foreign], np.float64)
+    y = np.asarray([r[1] for r in rows] + [False] * len(foreign), np.float64)
+    native = np.asarray([True] * len(rows) + [False] * len(foreign))
     if len(set(y.tolist())) < 2:
         return {**{f: 0.0 for f in DECISION_FEATURES}, "bias": 5.0, "threshold": 0.5, "silence": silence, "_loss": 0.0}
     mean, scale = x.mean(0), x.std(0) + 1e-6
     z = (x - mean) / scale
-    weight = np.where(y == 1, 0.5 / y.sum(), 0.5 / (1 - y).sum())
+    negatives = (y == 0) & native
+    share = 0.5 if len(foreign) and negatives.any() else 1.0
+    weight = np.where(y == 1, 0.5 / y.sum(),
+                      np.where(native, share * 0.5 / max(1, negatives.sum()),
+                               (1 - share) * 0.5 / max(1, len(foreign)) if negatives.any() else 0.5 / max(1, len(foreign))))
 
     def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
         w, b = params[:-1], params[-1]
@@ -170,18 +178,35 @@ def with_weights(assistant, weights: dict):
     return Assistant(assistant.settings, assistant.index, assistant.embedder, weights)
 
 
+def foreign_questions(corpora: dict[str, tuple], items: list[Item], name: str) -> list[dict]:
+    """The single-turn answerable questions of the other corpora (not those on the same sources), asked of
+    corpus `name`: it should refuse them. (A follow-up leans on its conversation; it is left out.)"""
+    own = corpora[name][0].settings.sources_dir.resolve()
+    return [dict(it.gold, answerable=False, asked_of=name, origin=it.corpus) for it in items
+            if it.corpus != name and corpora[it.corpus][0].settings.sources_dir.resolve() != own
+            and it.gold.get("answerable") and len(it.gold["turns"] if isinstance(it.gold["turns"], list) else [1]) == 1]
+
+
 def fit_all(corpora: dict[str, tuple], items: list[Item]) -> dict:
-    """Ranking weights, then the decision model on questions answered with them."""
+    """Ranking weights, then the decision model on questions answered with them, with every other corpus's
+    questions asked of each corpus as further negatives."""
     rank = fit_rank(items)
     rows = []
+    foreign = []
     for name, (assistant, gold) in corpora.items():
         ids = {it.gold["id"] for it in items if it.corpus == name}
-        rows += decision_rows(with_weights(assistant, {"rank": rank, "decide": {}}), [g for g in gold if g["id"] in ids])
-    return {"rank": rank, "decide": fit_decide(rows)}
+        ranked_by = with_weights(assistant, {"rank": rank, "decide": {}})
+        rows += decision_rows(ranked_by, [g for g in gold if g["id"] in ids])
+        foreign += [f for f, _ in decision_rows(ranked_by, foreign_questions(corpora, items, name))]
+    return {"rank": rank, "decide": fit_decide(rows, foreign)}
 
 
-def figures(corpora: dict[str, tuple], weights_for: Callable[[str, str], dict]) -> dict[str, dict]:
-    """Answer every question with the weights fitted without it (weights_for(corpus, id)) and score per corpus."""
+def figures(corpora: dict[str, tuple], weights_for: Callable[[str, str], dict],
+            items: Sequence[Item] = (), foreign_for: Callable[[str, dict], dict] | None = None) -> dict[str, dict]:
+    """Answer every question with the weights fitted without it (weights_for(corpus, id)) and score per corpus;
+    with `items`, also how many of the other corpora's questions each corpus refuses ("abstain_foreign"),
+    answered with foreign_for(corpus asked, question): weights fitted without that question, or, leaving a
+    corpus out, without the corpus asked."""
     out = {}
     for name, (assistant, gold) in corpora.items():
         runs = {}
@@ -195,6 +220,17 @@ def figures(corpora: dict[str, tuple], weights_for: Callable[[str, str], dict]) 
         s = evaluate.score(gold, runs, actors=assistant.actors)
         out[name] = {k: s.get(k) for k in ("hit@1", "hit@5", "mrr@10", "abstain_unanswerable", "false_abstain_answerable",
                                            "actor_acc_on_hits", "stance_coarse_acc_on_hits")}
+        foreign = foreign_questions(corpora, list(items), name) if items else []
+        if foreign:
+            refused = 0
+            for g in foreign:
+                weights = (foreign_for or (lambda c, q: weights_for(q["origin"], q["id"])))(name, g)
+                key = json.dumps(weights, sort_keys=True)
+                if key not in cache:
+                    cache[key] = with_weights(assistant, weights)
+                refused += not evaluate.run(cache[key], [g])[0]["answered"]
+            out[name]["abstain_foreign"] = round(refused / len(foreign), 3)
+            out[name]["foreign_questions"] = len(foreign)
     return out
 
 
@@ -206,12 +242,12 @@ def cross_validate(corpora: dict[str, tuple], items: list[Item], folds: int, see
     rng.shuffle(shuffled)
     fold_of = {key: i % folds for i, key in enumerate(shuffled)}
     fitted = {f: fit_all(corpora, [it for it in items if fold_of[(it.corpus, it.gold["id"])] != f]) for f in range(folds)}
-    kfold = figures(corpora, lambda c, i: fitted[fold_of[(c, i)]])
+    kfold = figures(corpora, lambda c, i: fitted[fold_of[(c, i)]], items)
     loco = {}
     if len(corpora) > 1:
         held = {c: fit_all({k: v for k, v in corpora.items() if k != c}, [it for it in items if it.corpus != c])
                 for c in corpora}
-        loco = figures(corpora, lambda c, i: held[c])
+        loco = figures(corpora, lambda c, i: held[c], items, lambda c, g: held[c])
     return kfold, loco
 
 
@@ -250,7 +286,7 @@ def run(specs: list[tuple[Path, Path]], work: Path, out: Path | None, folds: int
         log(f"{name}: {len(gold)} questions, {sum(it.labels.any() for it in items if it.corpus == name)} with gold among candidates")
     started = time.perf_counter()
     weights = fit_all(corpora, items)
-    in_sample = figures(corpora, lambda c, i: weights)
+    in_sample = figures(corpora, lambda c, i: weights, items)
     kfold, loco = cross_validate(corpora, items, folds)
     report = {
         "about": "Fitted by `assistant fit` (assistant/fit.py); figures per corpus: in-sample (fitted and measured on "

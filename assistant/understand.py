@@ -106,6 +106,7 @@ class Question:
     # Topic stems lent by the conversation: coverage reads them, but whether the corpus knows them at all
     # was judged when they were asked.
     carried: tuple[str, ...] = ()
+    why: bool = False  # "Why?" / "What was their reason?" after an answer: the reasons given for it
 
 
 def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[str]]:
@@ -505,8 +506,9 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
                     answer_type=q.answer_type or (prev.answer_type if not own.topic and not WH.search(asked) else None),
                     counted=q.counted or prev.counted)
         carried += extra
+    why = bool(WHY_ALONE.match(asked) or REASON.match(asked))
     if not carried:
-        return replace(q, followup=True)
+        return replace(q, followup=True, why=why)
     # What the model reads. "And the TUC?": the earlier question asked of someone else, as the model reads
     # any question about an actor (without the name): "What did say about how the Cygnus report came to
     # light?". Otherwise the earlier topic with this question, as a person would read them together.
@@ -516,11 +518,11 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
         dense = f"{' '.join(prev.topic_words)} {asked}"
     else:
         dense = f"{asked} {' '.join(carried)}"
-    return replace(q, text=restated(q, own, prev, history, actors), dense_text=dense, followup=True)
+    return replace(q, text=restated(q, own, prev, history, actors), dense_text=dense, followup=True, why=why)
 
 
 # Where the topic of a question about a position starts: "What does X think of <the buy-out fund>?"
-TOPIC_START = re.compile(r"\b(?:about|on|of|regarding|concerning|towards|over)\s+(?=\S)", re.I)
+TOPIC_START = re.compile(r"\b(?:about|on|of|regarding|concerning|towards|over|(?:respond|react|reply|responded|reacted|replied) to)\s+(?=\S)", re.I)
 POSSESSIVE = frozenset({"their", "theirs", "his", "her", "hers", "its"})
 WHY_ALONE = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?why(?:\s+(?:so|not|is that|was that))?\W*$", re.I)
 REASON = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?what\s+(?:was|is|were|are)\s+(?:their|his|her|its)\s+"

@@ -80,3 +80,21 @@ def test_a_two_part_question_answers_the_part_the_sources_hold_and_names_the_oth
         "Do Widget Watch and the council agree on the levy?"]
     assert split_parts("How big is the levy, and did ministers agree to rethink it?") == [
         "How big is the levy?", "Did ministers agree to rethink it?"]
+
+
+def test_why_after_an_answer_reads_around_it_for_the_reasons(tmp_path, fake_embedder):
+    text = """# Widget Watch on the lamp levy
+
+Widget Watch opposes the new lamp levy on workshops.
+
+The lamp levy would close small workshops because their margins on lamps are already thin.
+
+Widget Watch also welcomes the register of lamplighters in every county.
+"""
+    a = one_assistant(tmp_path, fake_embedder, "levy.md", text, "Widget Watch")
+    first = a.ask("What does Widget Watch think of the lamp levy?")
+    assert first.answered and "opposes" in first.quotes[0].text
+    why = a.ask("Why?", history=["What does Widget Watch think of the lamp levy?"])
+    assert why.answered and why.standalone_question == "Why does Widget Watch take that view on the lamp levy?"
+    assert "because their margins" in why.quotes[0].text  # the reason given next to the statement
+    assert all("opposes" not in x.text for x in why.quotes)  # not the same statement again
