@@ -484,6 +484,18 @@ def derived_aliases(a: Actor, acronyms: dict[str, str], capitals: set[str] = fro
             out.add(short)
         elif short.lower() == long:
             out.add(form)  # an acronym the text spells out names the same body
+    # "Ed Vaizey MP, Department for Culture, Media and Sport", "Dr Kevin Macnish, University of Leeds": a
+    # person named with their post. People ask after the person: "Ed Vaizey", "Vaizey".
+    head = a.name.split(",")[0].split()
+    while head and key(head[0]) and key(head[0])[0] in TITLES:
+        head = head[1:]
+    while head and key(head[-1]) and key(head[-1])[0] in POST_NOMINALS:
+        head = head[:-1]
+    if "," in a.name and 2 <= len(head) <= 4 and all(w[:1].isupper() for w in head) \
+            and not set(key(" ".join(head))) & GENERIC:
+        out.add(" ".join(head))
+        if len(head[-1]) >= 4:
+            out.add(head[-1])
     # "the X" and "X" are one name.
     for x in list(out) + [a.name]:
         if x.lower().startswith("the "):

@@ -259,15 +259,18 @@ class Assistant:
         stance; a question about an actor leads with that actor's own words when they are close."""
         rows, scores = ranked.rows.tolist(), ranked.score.tolist()
         if q.who_stance:
-            rows, scores = self.one_per_actor_first(ranked, q.who_stance)
+            rows, scores = self.one_per_actor_first(ranked, q.who_stance, frozenset(q.topic_actors))
         elif q.actors:
             rows, scores = own_view_first(ranked)
         named = frozenset(sid for sid, voice in self.retriever.voice.items() if voice and voice in q.sources)
         return self.quotes.make(rows, scores, k, frozenset(q.actors), named | filters.sources)
 
-    def one_per_actor_first(self, ranked: Ranked, wanted: str) -> tuple[list[int], list[float]]:
+    def one_per_actor_first(self, ranked: Ranked, wanted: str,
+                            named: frozenset[str] = frozenset()) -> tuple[list[int], list[float]]:
         """"Who welcomed X?": the best statement of each actor holding that stance first (or, when none
-        does, each actor's best statement), so every actor that holds the position is visible at the top."""
+        does, each actor's best statement), so every actor that holds the position is visible at the top.
+        Actors the question names ("Who disagrees with the government about X?") are what others take a
+        stance towards: they do not lead."""
         sentences = self.index.sentences
         floor = float(ranked.score[0]) - 2 * POSITION_WINDOW if len(ranked) else 0.0  # the stance is the point
         want = sign(wanted) or wanted
@@ -275,7 +278,7 @@ class Assistant:
         firsts: dict[str, int] = {}
         for i, row in enumerate(ranked.rows[:60].tolist()):
             s = sentences[row]
-            if not s.actor:
+            if not s.actor or s.actor in named:
                 continue
             if ranked.score[i] < floor:
                 continue
@@ -284,7 +287,8 @@ class Assistant:
                 holding.setdefault(s.actor, i)
         lead = sorted(holding.values())[:5] or sorted(firsts.values())[:5]
         rest = set(lead)
-        order = lead + [i for i in range(len(ranked)) if i not in rest]
+        theirs = {i for i in range(len(ranked)) if sentences[int(ranked.rows[i])].actor in named}
+        order = lead + [i for i in range(len(ranked)) if i not in rest and i not in theirs] + sorted(theirs)
         return [int(ranked.rows[i]) for i in order], [float(ranked.score[i]) for i in order]
 
     def statements_of(self, q: Question, qvec: np.ndarray, actor: str, k: int,
@@ -400,7 +404,7 @@ NO_REASONS = "The sources give no further reasons around these statements; the s
 REASON_BONUS = 0.5
 DISTANCE_COST = 0.3
 RANK_COST = 0.2
-REASON_WORDS = re.compile(r"\b(?:because|since|as a result|due to|given (?:that|the)|owing to|so that|in order to|"
+REASON_WORDS = re.compile(r"\b(?:because|since|as a result|due to|given (?:that|the)|owing to|so that|"
                           r"therefore|thus|otherwise|risks?|would (?:mean|lead|undermine|leave)|means that|"
                           r"the reason|this is why|which is why)\b", re.I)
 LESS_CLOSE = 0.6  # a quote this far below the best is shown apart: the answer is as long as its evidence

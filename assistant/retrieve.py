@@ -7,6 +7,7 @@ ranked by their weighted sum; the weights are fitted on gold questions (fit.py, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,8 @@ FEATURES = (
     "type",  # it holds the kind of answer asked for: a number, an amount, a date, a name
     "content",  # how much it says: near 0 for formulas, salutations, names and repeated lines
     "generic",  # how close it is to the corpus as a whole: summaries and openers are near everything
+    "procedural",  # it runs the proceedings rather than stating a view: another speaker's turn in a
+    # transcript (the chair's questions), a greeting, thanks or a self-introduction
 )
 
 DENSE_K = 100
@@ -42,6 +45,13 @@ BM25_K = 60
 ACTOR_K = 60  # best sentences of each asked actor, searched on their own
 ASIDE_WORDS = 6  # an aside is this short at most ("Thank you very much, my Lady.")
 FURNITURE_WORDS = 2  # a paragraph with no more content words than this is an aside, not a statement
+# A speaker's label opening a paragraph of a transcript: "Q7 Stephen Metcalfe:", "Mr. SMITH.", "Sureyya Cansoy:".
+TURN_LABEL = re.compile(r"^\s*(?:Q\d+\s+)?((?:(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady|The)\.?\s+)?[A-Z][\w'’.-]*"
+                        r"(?:\s+[A-Z][\w'’.-]*){0,4})\s*:\s")
+# How proceedings are run in speech and transcripts, in any genre: greetings, thanks, introductions, the floor.
+FORMULA = re.compile(r"^\W*(?:(?:Q\d+\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4}\s*:\s*)?(?:good (?:morning|afternoon|"
+                     r"evening)|thank you|thanks(?!\s+to\b)|my name is|i am (?-i:[A-Z])|i'm (?-i:[A-Z])|let me (?:introduce|start by)|"
+                     r"i (?:rise|yield)|(?:mr|madam)\.? (?:speaker|president|chair(?:man)?)\b)", re.I)
 
 
 @dataclass(frozen=True)
@@ -145,6 +155,7 @@ class Retriever:
                     and index.text(sents[i]).rstrip().endswith(":")
                     and is_quotation(index.text(nxt))):
                 self.introduces[i] = True
+        self.procedural = self._procedural()
         self.kin = terms.Kin(index.df)
         self.kinds = {k: np.asarray([k in s.kinds for s in sents], bool) for k in ("number", "money", "date", "who")}
         self.content, length = self._content()
@@ -172,6 +183,28 @@ class Retriever:
                 self.rows_of_actor[code] = np.flatnonzero(
                     self.states(code) | (self.voice_code == code) | (self.speaker_code == code)).astype(np.int64)
         self.n = n
+
+    def _procedural(self) -> np.ndarray:
+        """Sentences that run the proceedings: a turn of another speaker than the document's own (a chair's or
+        a member's questions in a witness's transcript: the label names no one of the document's title,
+        publisher or speaker), a greeting, thanks or an introduction. (Not every question: an essay's or a
+        speech's rhetorical questions state its views.)"""
+        idx = self.index
+        own: dict[str, set[str]] = {}
+        for d in idx.documents.values():
+            own[d.id] = set(terms.words(f"{d.title} {d.publisher} {d.speaker or ''}"))
+        out = np.zeros(len(idx.sentences), bool)
+        labels: dict[tuple[str, int], bool] = {}
+        for i, s in enumerate(idx.sentences):
+            text = idx.text(s)
+            key = (s.source_id, s.block_start)
+            if key not in labels:
+                doc = idx.documents[s.source_id].text
+                m = TURN_LABEL.match(doc[s.block_start:s.block_start + 120])
+                names = [w for w in terms.words(m.group(1)) if w not in TITLES] if m else []
+                labels[key] = bool(names) and not set(names) & own[s.source_id]
+            out[i] = labels[key] or bool(FORMULA.match(text))
+        return out
 
     def _content(self) -> tuple[np.ndarray, np.ndarray]:
         """How much each sentence says (0..1), and its length in words. Formulas, salutations and lines of
@@ -285,6 +318,7 @@ class Retriever:
             f[:, 7] = self.type_mask(q, rows)
         f[:, 8] = self.content[rows]
         f[:, 9] = self.generic[rows]
+        f[:, 10] = self.procedural[rows]
         return f
 
     def type_mask(self, q: Question, rows: np.ndarray) -> np.ndarray:

@@ -24,8 +24,10 @@ STOPWORDS = frozenset(
     with within without won't would wouldn't yet you your yours yourself
     according say says said tell think thinks view views make made give gave given get got does do did want wanted
     anything something whether regarding respond responded response react reacted reaction stand stance position
-    positions feel felt see sees saw""".split()
+    positions feel felt see sees saw can't""".split()
 )
+# Words are read without their apostrophes ("isn't" is "isnt"): the contractions are function words that way too.
+STOPWORDS = STOPWORDS | frozenset(w.replace("'", "") for w in STOPWORDS if "'" in w)
 
 
 @lru_cache(maxsize=1)

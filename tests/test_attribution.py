@@ -355,3 +355,15 @@ def test_quoted_paragraphs_after_an_introduction_are_the_speakers_words(tmp_path
     for question, kept in (("What did Ada Quill say about the levy?", False), ("Who spoke for the Lamp Society?", True)):
         q = understand(question, [], index.actors, index.acronyms)
         assert (first in r.rank(q, fake_embedder.encode_query(q.dense_text)).rows.tolist()) is kept
+
+
+def test_a_person_named_with_their_post_is_asked_after_by_name():
+    from assistant.actors import Actor, derived_aliases
+
+    def aliases(name):
+        return derived_aliases(Actor(name, (), (), "organisation", "catalog"), {})
+
+    assert {"Ed Vaizey", "Vaizey"} <= aliases("Ed Vaizey MP, Department for Culture, Media and Sport")
+    assert {"Kevin Macnish", "Macnish"} <= aliases("Dr Kevin Macnish, University of Leeds")
+    assert not aliases("Government Office for Science")  # no post: no person
+    assert "Council" not in aliases("Lamp Council, Northern Region")  # a body's name before the comma

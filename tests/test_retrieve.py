@@ -50,3 +50,30 @@ def test_a_document_named_by_its_year_is_the_one_read(tmp_path, fake_embedder):
     # a year no document of hers has reads them all
     assert {q.source_id for q in a.ask("What did Jane Roe say about lamps in her 2020 address?").quotes} == \
         {"roe-2019", "roe-2021"}
+
+
+def test_the_proceedings_are_told_from_the_statements(tmp_path, fake_embedder):
+    """In a witness's transcript the chair's turns and the greetings run the proceedings; the witness's
+    answers, and a rhetorical question, state views."""
+    from conftest import one_assistant
+
+    text = """# Evidence of Jane Roe, Lamplighters Union
+
+Q1 Chair: Good morning. Will you tell us what the union thinks of the lamp levy?
+
+Jane Roe: Good morning. The union opposes the lamp levy because it would close small workshops.
+
+Q2 Mr Smith: Is the register of lamplighters working?
+
+Jane Roe: Who could defend a register that nobody keeps up to date? It has failed the workshops.
+"""
+    a = one_assistant(tmp_path, fake_embedder, "roe.md", text, "Lamplighters Union")
+    idx, r = a.index, a.retriever
+    flagged = {idx.text(s): bool(r.procedural[i]) for i, s in enumerate(idx.sentences)}
+    chair = [t for t in flagged if t.startswith("Q1 Chair")]
+    assert chair and all(flagged[t] for t in chair)  # another speaker's turn
+    assert flagged["Will you tell us what the union thinks of the lamp levy?"]  # still the chair's turn
+    assert any(flagged[t] for t in flagged if t.startswith("Q2 Mr Smith"))
+    assert not flagged["The union opposes the lamp levy because it would close small workshops."]
+    assert not any(flagged[t] for t in flagged if "nobody keeps" in t)  # the witness's rhetorical question
+    assert flagged["Good morning."]  # a greeting

@@ -504,3 +504,32 @@ def test_the_accessibility_check_finds_a_known_violation(browser, server):
     found = {v["id"]: v["impact"] for v in Axe().run(pg).response["violations"]}
     assert found.get("image-alt") == "critical" and "label" in found
     pg.context.close()
+
+
+def test_a_sixteen_turn_conversation_typed_into_the_page(browser, server):
+    """A conversation typed turn by turn (tests/data/conversation16.json): after every turn the URL holds
+    the questions in the order asked; every turn the sources do not answer is refused; the first quote
+    is by one of the expected actors on at least 0.85 of the others (the issue's bar for a typed conversation)."""
+    script = json.loads((Path(__file__).parent / "data" / "conversation16.json").read_text(encoding="utf-8"))["turns"]
+    pg = open_page(browser, server)
+    pg.goto("/")
+    right, answerable, wrong = 0, 0, []
+    for i, turn in enumerate(script, 1):
+        ask(pg, turn["question"], i)
+        assert asked_in(pg.url) == [t["question"] for t in script[:i]], f"the URL after turn {i}"
+        box = pg.locator(f"#turn-{i}")
+        if turn["actors"] is None:
+            assert box.locator(".abstain").count() == 1, f"turn {i} should be refused: {turn['question']}"
+            continue
+        answerable += 1
+        first = box.locator("figcaption .tag.actor").first
+        actor = first.inner_text() if box.locator("figcaption .tag.actor").count() else None
+        if actor in turn["actors"]:
+            right += 1
+        else:
+            wrong.append((i, turn["question"], actor))
+    assert right / answerable >= 0.85, wrong
+    pg.reload()
+    assert pg.locator(".turn").count() == len(script)
+    pg.context.close()
+    assert not pg.js_errors
