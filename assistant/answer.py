@@ -123,7 +123,12 @@ class Assistant:
             if hit is not None:
                 took = round((time.perf_counter() - started) * 1000, 1)
                 return replace(hit, question=question, cached=True, took_ms=took)
-        answer = self.respond(q, k, filters)
+        spelt = self.judge.respelling(q)
+        # A name or word no source holds, close to one they do ("Hewit Review", "platfrom"): read as meant.
+        answer = self.respelt(Answer(question, q.text, False, None, suggestion=spelt), history, k, asked) \
+            if spelt else None
+        if answer is None or not answer.answered:
+            answer = self.respond(q, k, filters)
         if q.why and answer.answered:
             before = self.ask(history[-1], history[:-1], top_k=k, sources=sources, actors=actors)
             answer = self.reasons(q, before, answer, k) if before.answered else answer
@@ -184,9 +189,9 @@ class Assistant:
         return replace(answer, quotes=closeness(q, quotes))
 
     def respelt(self, refused: Answer, history: Sequence[str], k: int, asked: Filters) -> Answer:
-        """A question refused over a word no source holds that is close to one they do ("platfrom") is
-        answered as the user meant it, saying which words were read otherwise; the refusal stands (with its
-        "Did you mean") when the question put right is not answered either."""
+        """A question with a word no source holds that is close to one they do ("platfrom") is answered as the
+        user meant it, saying which words were read otherwise; when the question put right is not answered
+        either, the refusal stands (with its "Did you mean")."""
         fixed = self.understand(refused.suggestion, history)
         answer = self.respond(fixed, k, self.dated(fixed, asked))
         if not answer.answered:

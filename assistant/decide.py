@@ -187,6 +187,13 @@ DEPTH = 3  # quotes whose paragraphs are read for coverage
 NO_ANSWER = "The sources do not answer this question."
 
 
+def respelt(text: str, fixes: Mapping[str, str]) -> str:
+    """`text` with each misspelt name or word put right, as written (a replacement, not a pattern)."""
+    for missing, known in fixes.items():
+        text = re.sub(rf"(?<!\w){re.escape(missing)}(?!\w)", lambda _m, k=known: k, text, flags=re.I)
+    return text
+
+
 @dataclass(frozen=True)
 class Decision:
     answered: bool
@@ -430,10 +437,18 @@ class Judge:
             return Decision(True, None, x, p)
         # An actor asked about who says nothing on the topic is named as silent, whatever else is close.
         message, fixes = self.why(q, x)
-        suggestion = q.asked
-        for missing, known in fixes.items():
-            suggestion = re.sub(rf"(?<!\w){re.escape(missing)}(?!\w)", lambda _m, k=known: k, suggestion, flags=re.I)
+        suggestion = respelt(q.asked, fixes)
         return Decision(False, message, x, p, suggestion if fixes and suggestion != q.asked else None)
+
+    def respelling(self, q: Question) -> str | None:
+        """The question with its misspelt names and words put right ("Hewit Review" -> "Hewitt Review"),
+        whether or not it would be answered as typed; None when nothing in it looks misspelt."""
+        fixes = self.guesses([n for n in self.names(q) if not self.mentions(n)], self._cast)
+        joined = self.joined(q)
+        words = [w for w in q.topic_words if w not in fixes and all(
+            self.unknown(q, terms.stem(k), joined) and specificity(k) > 0.5 for k in terms.words(w))]
+        fixes.update(self.guesses(words, self.corpus_words))
+        return respelt(q.asked, fixes) if fixes else None
 
     def near(self, missing: str, known: dict[str, str]) -> str | None:
         """What a missing name or word is most likely a misspelling of ("Hewit Review", "prevntion"): the

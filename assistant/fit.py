@@ -27,9 +27,10 @@ from .retrieve import FEATURES
 
 L2 = 0.05  # the penalty on squared ranking weights, per question
 TEMPERATURE = 0.1  # score differences are read in units of this
-FALSE_ABSTAIN = 0.02  # the share of answerable training questions the threshold may refuse (0.04 before a fourth
-# and fifth gold set: chosen by leave-one-corpus-out over 0.01-0.04, it refuses as many unanswerable questions
-# with fewer answerable ones refused)
+FALSE_ABSTAIN = 0.05  # the share of answerable training questions the threshold may refuse. 0.02 while the gold
+# sets were the team's own; with questions worded by others among them (the everyday seed set, the hearing) 0.02
+# set the threshold so low that a third of the unanswerable ones were answered (dev abstention 0.57
+# leave-one-corpus-out); 0.05 is the issue's own bar for false abstention.
 MIN_RUN = 8  # words a sentence must share with a gold quote (or all of the shorter one's) to count as gold
 
 
