@@ -14,7 +14,6 @@ from importlib import resources
 import numpy as np
 from cachetools import LRUCache
 
-from . import terms
 from .decide import DECISION_FEATURES, NO_ANSWER, Decision, Judge
 from .errors import InvalidQuestionError
 from .lexicon import sign
@@ -131,8 +130,8 @@ class Assistant:
             answer = self.respond(q, k, filters)
         if q.why and answer.answered:
             before = self.ask(history[-1], history[:-1], top_k=k, sources=sources, actors=actors)
-            answer = self.reasons(q, before, answer, k) if before.answered else answer
-        if not answer.answered and answer.suggestion:
+            answer = self.reasons(q, before, answer, k, filters) if before.answered else answer
+        if not answer.answered and answer.suggestion and answer.suggestion != spelt:
             answer = self.respelt(answer, history, k, asked)
         if not answer.answered:
             answer = self.in_parts(answer, history, k, asked)
@@ -144,7 +143,7 @@ class Assistant:
                 self.cache[key] = answer
         return answer
 
-    def reasons(self, q: Question, before: Answer, answer: Answer, k: int) -> Answer:
+    def reasons(self, q: Question, before: Answer, answer: Answer, k: int, filters: Filters = Filters()) -> Answer:
         """"Why?" after an answer: the reasons given for its statements, read around them (the rest of their
         paragraphs and the paragraphs either side, in the same document), not the same quotes again.
         Sentences that give a reason ("because", "risks", "would mean") and sit closest lead, each also
@@ -152,7 +151,7 @@ class Assistant:
         idx = self.index
         # The statement asked about is the answer's lead; its other quotes may well be the reasons.
         said = [(x.source_id, x.start, x.end) for x in before.quotes[:1]]
-        ranked = self.retriever.rank(q, self.embedder.encode_query(q.dense_text))
+        ranked = self.retriever.rank(q, self.embedder.encode_query(q.dense_text), filters)
         scored = dict(zip(ranked.rows.tolist(), ranked.score.tolist()))
         top = float(ranked.score[0]) if len(ranked) else 0.0
         near: dict[int, float] = {}
@@ -167,10 +166,9 @@ class Assistant:
                     s = idx.sentences[row]
                     if s.source_id != x.source_id or any(sid == s.source_id and a <= s.start < b for sid, a, b in said):
                         continue
-                    text = idx.text(s)
                     own = s.actor in q.actors if q.actors else s.actor == x.actor
-                    reason = bool(REASON_WORDS.search(text))
-                    if q.topic and not set(terms.tokens(text)) & set(q.topic):
+                    reason = bool(REASON_WORDS.search(idx.text(s)))
+                    if q.topic and not self.quotes.tokens(row) & set(q.topic):
                         continue  # a reason for this statement names what it is about
                     if not own or scored.get(row, -1e9) < top - LESS_CLOSE or para != home and not reason:
                         continue  # the holder's reasons, on the topic (close to the best sentence on it); another

@@ -443,12 +443,19 @@ class Judge:
     def respelling(self, q: Question) -> str | None:
         """The question with its misspelt names and words put right ("Hewit Review" -> "Hewitt Review"),
         whether or not it would be answered as typed; None when nothing in it looks misspelt."""
-        fixes = self.guesses([n for n in self.names(q) if not self.mentions(n)], self._cast)
-        joined = self.joined(q)
-        words = [w for w in q.topic_words if w not in fixes and all(
-            self.unknown(q, terms.stem(k), joined) and specificity(k) > 0.5 for k in terms.words(w))]
-        fixes.update(self.guesses(words, self.corpus_words))
+        fixes = self.guesses(self.missing_names(q), self._cast)
+        fixes.update(self.guesses([w for w in self.missing_words(q) if w not in fixes], self.corpus_words))
         return respelt(q.asked, fixes) if fixes else None
+
+    def missing_names(self, q: Question) -> list[str]:
+        """The names the question uses that no source holds."""
+        return [n for n in self.names(q) if not self.mentions(n)]
+
+    def missing_words(self, q: Question) -> list[str]:
+        """The topic words, specific in English, that no source holds (nor a word they derive from)."""
+        joined = self.joined(q)
+        return [w for w in q.topic_words
+                if all(self.unknown(q, terms.stem(k), joined) and specificity(k) > 0.5 for k in terms.words(w))]
 
     def near(self, missing: str, known: dict[str, str]) -> str | None:
         """What a missing name or word is most likely a misspelling of ("Hewit Review", "prevntion"): the
@@ -480,12 +487,9 @@ class Judge:
         missing: list[str] = []
         known: dict[str, str] = {}
         if names > 0:
-            missing, known = [n for n in self.names(q) if not self.mentions(n)], self._cast
+            missing, known = self.missing_names(q), self._cast
         if not missing and rare > 0:
-            joined = self.joined(q)
-            missing = [w for w in q.topic_words
-                       if all(self.unknown(q, terms.stem(k), joined) and specificity(k) > 0.5 for k in terms.words(w))]
-            known = self.corpus_words
+            missing, known = self.missing_words(q), self.corpus_words
         if missing:
             fixes = self.guesses(missing, known)
             guess = f" Did you mean {' or '.join(dict.fromkeys(fixes.values()))}?" if fixes else ""

@@ -131,10 +131,9 @@ def fit_decide_at(rows: list[tuple[tuple[float, ...], bool]], silence: float,
     mean, scale = x.mean(0), x.std(0) + 1e-6
     z = (x - mean) / scale
     negatives = (y == 0) & native
-    share = 0.5 if len(foreign) and negatives.any() else 1.0
-    weight = np.where(y == 1, 0.5 / y.sum(),
-                      np.where(native, share * 0.5 / max(1, negatives.sum()),
-                               (1 - share) * 0.5 / max(1, len(foreign)) if negatives.any() else 0.5 / max(1, len(foreign))))
+    share = 1.0 if not len(foreign) else 0.5 if negatives.any() else 0.0  # of the negatives' half, the gold ones'
+    weight = np.where(y == 1, 0.5 / y.sum(), np.where(native, share * 0.5 / max(1, negatives.sum()),
+                                                      (1 - share) * 0.5 / max(1, len(foreign))))
 
     def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
         w, b = params[:-1], params[-1]
@@ -183,7 +182,7 @@ def foreign_questions(corpora: dict[str, tuple], items: list[Item], name: str) -
     """The single-turn answerable questions of the other corpora (not those on the same sources), asked of
     corpus `name`: it should refuse them. (A follow-up leans on its conversation; it is left out.)"""
     own = corpora[name][0].settings.sources_dir.resolve()
-    return [dict(it.gold, answerable=False, asked_of=name, origin=it.corpus) for it in items
+    return [dict(it.gold, answerable=False, origin=it.corpus) for it in items
             if it.corpus != name and corpora[it.corpus][0].settings.sources_dir.resolve() != own
             and it.gold.get("answerable") and len(it.gold["turns"] if isinstance(it.gold["turns"], list) else [1]) == 1]
 

@@ -49,7 +49,7 @@ FURNITURE_WORDS = 2  # a paragraph with no more content words than this is an as
 TURN_LABEL = re.compile(r"^\s*(?:Q\d+\s+)?((?:(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady|The)\.?\s+)?[A-Z][\w'’.-]*"
                         r"(?:\s+[A-Z][\w'’.-]*){0,4})\s*:\s")
 # How proceedings are run in speech and transcripts, in any genre: greetings, thanks, introductions, the floor.
-FORMULA = re.compile(r"^\W*(?:(?:Q\d+\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4}\s*:\s*)?(?:good (?:morning|afternoon|"
+FORMULA = re.compile(r"^\W*(?:good (?:morning|afternoon|"
                      r"evening)|thank you|thanks(?!\s+to\b)|my name is|i am (?-i:[A-Z])|i'm (?-i:[A-Z])|let me (?:introduce|start by)|"
                      r"i (?:rise|yield)|(?:mr|madam)\.? (?:speaker|president|chair(?:man)?)\b)", re.I)
 
@@ -196,14 +196,13 @@ class Retriever:
         out = np.zeros(len(idx.sentences), bool)
         labels: dict[tuple[str, int], bool] = {}
         for i, s in enumerate(idx.sentences):
-            text = idx.text(s)
             key = (s.source_id, s.block_start)
             if key not in labels:
                 doc = idx.documents[s.source_id].text
                 m = TURN_LABEL.match(doc[s.block_start:s.block_start + 120])
                 names = [w for w in terms.words(m.group(1)) if w not in TITLES] if m else []
                 labels[key] = bool(names) and not set(names) & own[s.source_id]
-            out[i] = labels[key] or bool(FORMULA.match(text))
+            out[i] = labels[key] or bool(FORMULA.match(TURN_LABEL.sub("", idx.text(s), count=1)))
         return out
 
     def _content(self) -> tuple[np.ndarray, np.ndarray]:

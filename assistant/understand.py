@@ -170,7 +170,7 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
         # The parse tells a body named inside the topic ("pay for senior NHS managers", "cqc ratings", "the law
         # passed by the assembly") from the one whose view is asked for; without the parser, as before.
         inside = [a for a in asked if (ms := [m for m in mentions if m.actor == a]) and all(in_topic(text, m) for m in ms)]
-        if inside and len(inside) < len(asked) or inside and not sources:
+        if inside and (len(inside) < len(asked) or not sources):
             asked = [a for a in asked if a not in inside]
             topic += inside
     if len(asked) > 1:
@@ -518,7 +518,8 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
         dense = f"{' '.join(prev.topic_words)} {asked}"
     else:
         dense = f"{asked} {' '.join(carried)}"
-    return replace(q, text=restated(q, own, prev, history, actors), dense_text=dense, followup=True, why=why)
+    q = replace(q, dense_text=dense, followup=True, why=why)
+    return replace(q, text=restated(q, own, prev, history, actors))
 
 
 # Where the topic of a question about a position starts: "What does X think of <the buy-out fund>?"
@@ -557,7 +558,7 @@ def restated(q: Question, own: Question, prev: Question, history: Sequence[str],
     texts = [own.asked, *reversed(history)]
     names = " and ".join(surface(a, texts, actors) for a in q.actors)
     asked = own.asked.strip()
-    if WHY_ALONE.match(asked) or REASON.match(asked):
+    if q.why:
         about = topic_phrase(prev)
         who = names or "they"
         return f"Why {'do' if ' and ' in who else 'does'} {who} take that view{f' on {about}' if about else ''}?"
