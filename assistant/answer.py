@@ -144,10 +144,11 @@ class Assistant:
         return answer
 
     def reasons(self, q: Question, before: Answer, answer: Answer, k: int, filters: Filters = Filters()) -> Answer:
-        """"Why?" after an answer: the reasons given for its statements, read around them (the rest of their
-        paragraphs and the paragraphs either side, in the same document), not the same quotes again.
-        Sentences that give a reason ("because", "risks", "would mean") and sit closest lead, each also
-        scored as the retriever scores it for the question read in full."""
+        """"Why?" after an answer: the reasons its holder gives, read around its first statements (their
+        paragraphs and the paragraphs either side, in the same document), not the lead statement again: the
+        holder's sentences on the topic that give a reason ("because", "risks", "would mean"), the closest
+        first, each also scored as the retriever scores it for the question read in full. When there are
+        none, the answer to the question read in full stands, saying so."""
         idx = self.index
         # The statement asked about is the answer's lead; its other quotes may well be the reasons.
         said = [(x.source_id, x.start, x.end) for x in before.quotes[:1]]
@@ -170,9 +171,10 @@ class Assistant:
                     reason = bool(REASON_WORDS.search(idx.text(s)))
                     if q.topic and not self.quotes.tokens(row) & set(q.topic):
                         continue  # a reason for this statement names what it is about
-                    if not own or scored.get(row, -1e9) < top - LESS_CLOSE or para != home and not reason:
-                        continue  # the holder's reasons, on the topic (close to the best sentence on it); another
-                        # paragraph (the next point of a list, say) only where it gives a reason
+                    if not own or not reason or scored.get(row, -1e9) < top - LESS_CLOSE:
+                        continue  # the holder's sentences that give a reason, on the topic (close to the best
+                        # sentence on it): a sentence beside the statement that gives none ("You can read our
+                        # briefing here.") is no reason for it
                     score = (scored[row] + REASON_BONUS * reason
                              - DISTANCE_COST * (para != home) - RANK_COST * rank)
                     near[row] = max(near.get(row, -1e9), score)
