@@ -115,7 +115,9 @@ def quote_views(request: Request, answer: Answer, back: str) -> list[dict]:
 def turn_context(request: Request, turn: Turn, number: int, conv: Conversation) -> dict:
     """What _turn.html needs; `conv` is the conversation this turn belongs to (its last turn or later)."""
     permalink = conv.url(turn=number)
-    quotes = quote_views(request, turn.answer, permalink) if turn.answer else []
+    # Back from a quote: the whole conversation, at this turn (the permalink would drop the turns after it)
+    back = conv.url() + f"#turn-{number}"
+    quotes = quote_views(request, turn.answer, back) if turn.answer else []
     suggestion = turn.answer.suggestion if turn.answer else None
     return {"turn": turn, "number": number, "permalink": permalink, "quotes": quotes,
             "export": "/export.md?" + conv.upto(number).query(),

@@ -230,6 +230,14 @@
       if (turn) {
         showCopyButtons(turn);
         history.replaceState(null, "", turn.dataset.url);
+        // "Back to the answer" from any earlier quote returns to the whole conversation, this turn included.
+        const whole = turn.dataset.url.split("#")[0];
+        conversation.querySelectorAll("a.viewsource").forEach(function (a) {
+          const owner = a.closest(".turn");
+          const url = new URL(a.href, location.href);
+          url.searchParams.set("back", whole + "#" + owner.id);
+          a.href = url.pathname + url.search + url.hash;
+        });
         // A chip's ✕ keeps the questions asked since the page loaded.
         document.querySelectorAll(".chip-remove[data-filter]").forEach(function (a) {
           const url = new URL(turn.dataset.url, location.href);
