@@ -36,7 +36,12 @@ NAME = re.compile(r"(?<![\w-])[A-Z][A-Za-z'’]*\.?(?:\s+(?:(?:of|for|the|on|in)
 # What answers "how many" or "how much": a figure that is not a bare year.
 QUANTITY = re.compile(r"[£$€]\s?\d|\d\s?%|\b\d[\d,.]*\s*(?:per ?cent|percent|million|billion|trillion|bn|m|k)\b|"
                       r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred)\s+(?:per ?cent|percent|"
-                      r"million|billion|trillion)\b|\b\d[\d,]*(?:\.\d+)?\b(?!\s*[/-]\s*\d)", re.I)
+                      r"million|billion|trillion)\b|\b\d[\d,]*(?:\.\d+)?\b(?!\s*[/-]\s*\d)|"
+                      # a figure in words before what it counts ("about eight years", "around ten systems", "a
+                      # dozen"); not "one", which is as often a pronoun ("one area we are keen on")
+                      r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+                      r"fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|dozens?)\s+(?:of\s+)?[a-z]{3,}|"
+                      r"\ba\s+(?:decade|dozen|fortnight)\b", re.I)
 MONEY = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s*(?:million|billion|trillion|bn|m|k|pounds|euros|dollars)\b", re.I)
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "

@@ -54,6 +54,12 @@ DOC_YEAR = re.compile(r"\b(?:in|from|during|at)\s+(?:his|her|its|their|the|this|
                       r"(?:\s+(?:[A-Z][\w'’-]*|of|the|on|" + DOC_NOUN + r"))*|"
                       r"\b" + DOC_NOUN + r"\s+(?:of|in|from)\s+((?:19|20)\d\d)\b", re.I)
 DATE_Q = re.compile(r"\b(when|by when|what (?:year|date|month|day)|which (?:year|date|month)|how soon)\b", re.I)
+# "When does the ICO think consent is the right approach?" asks on what condition, not on what date: a "when"
+# whose clause holds a verb of judging or an evaluative word.
+CONDITIONAL_WHEN = re.compile(r"when\s+(?:does|do|is|are|would|should|can|could|might|may)\b(?=[^?.;]*\b(?:think|thinks|"
+                              r"believe|believes|consider|considers|feel|feels|regard|regards|right|appropriate|"
+                              r"acceptable|justified|justifiable|necessary|fair|reasonable|legitimate|wrong|sensible|"
+                              r"proportionate|ok|okay)\b)", re.I)
 WHO_Q = re.compile(r"\b(who|which (?:minister|body|organisation|organization|person|people|company|group|bodies|"
                    r"organisations|chancellor|secretary|participants?|speakers?|president|senator))\b", re.I)
 # Words that set one actor beside another ("How does that compare with X's view?"; "Did X agree?" asks X's
@@ -244,6 +250,8 @@ def answer_type(text: str) -> str | None:
     found = []
     for kind, rx in (("money", MONEY_Q), ("number", NUMBER_Q), ("date", DATE_Q), ("who", WHO_Q)):
         for m in rx.finditer(text):
+            if kind == "date" and CONDITIONAL_WHEN.match(text, m.start()):
+                continue
             if CLAUSE_START.search(text[:m.start()]):
                 found.append((m.start(), kind))
                 break
@@ -444,9 +452,21 @@ def elliptical(q: Question) -> tuple[bool, bool]:
     people, things, pointer = anaphora(q.asked)
     thin = len(q.topic_words) <= THIN
     short = CONTINUES.match(q.asked) is not None and len(q.topic_words) <= 3
-    needs_topic = not q.topic or pointer or (thin and (things or ends_on_shell(q.asked)))
+    needs_topic = not q.topic or pointer or (thin and (things or ends_on_shell(q.asked))) or not names_a_thing(q)
     needs_actors = (needs_topic or short or (people and thin)) and not q.actors and not q.sources
     return needs_actors, needs_topic
+
+
+def names_a_thing(q: Question) -> bool:
+    """Whether a question's topic words hold a noun. "Did ministers go along with it?", "Is there anything
+    they think is missing?": verbs and adjectives say what is asked of the earlier topic, they name none."""
+    from .parse import question_parse
+
+    doc = question_parse(q.asked)
+    if doc is None:
+        return True  # without the parser a question is taken as it stands
+    words = {p for w in q.topic_words for p in terms.words(w)}
+    return any(t.pos_ in ("NOUN", "PROPN", "NUM") and t.lower_ in words for t in doc)
 
 
 def without_comparing(tokens: tuple[str, ...]) -> tuple[str, ...]:

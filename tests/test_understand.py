@@ -56,6 +56,17 @@ def test_and_x_asks_what_x_said_on_the_earlier_topic():
     assert q.dense_text == read(earlier).dense_text and "came to light" in q.dense_text
 
 
+def test_a_follow_up_that_names_no_thing_asks_about_the_earlier_topic():
+    # Verbs and adjectives ("go along with", "missing") say what is asked of the topic; they name none.
+    q = read("Did the ministry go along with it?", ["What did the union say about the national lantern register?"])
+    assert q.actors == ("Ministry of Lamps",) and "register" in q.topic_words and q.followup
+    q = read("Is there anything they think is missing?", ["What did the union say about the lamp levy?"])
+    assert q.actors == ("Lamplighters Union",) and "levy" in q.topic_words and "missing" in q.topic_words
+    # A follow-up that names its own thing keeps to it.
+    q = read("What about night shifts?", ["What did the union say about the lamp levy?"])
+    assert "levy" not in q.topic_words
+
+
 def test_what_about_a_topic_keeps_the_earlier_actor():
     q = read("What about night shifts?", ["What did the Lamplighters Union say about the levy?"])
     assert q.actors == ("Lamplighters Union",) and "night" in q.topic_words and "levy" not in q.topic_words
@@ -117,6 +128,11 @@ def test_answer_types_from_the_clause_opening_wh_phrase():
     assert read("What annual fee would the ministry charge for a lamp?").answer_type == "money"
     assert read("What salary cuts did the union oppose?").answer_type is None
     assert read("Which fees is the council raising?").answer_type is None
+    # "When does X think ...?" asks on what condition, not on what date.
+    assert read("When does the union think a night shift is fair?").answer_type is None
+    assert read("When is a levy on lanterns the right approach?").answer_type is None
+    assert read("When does the levy come in?").answer_type == "date"
+    assert read("When did the union say it would strike?").answer_type == "date"
 
 
 def test_questions_are_hashable_and_equal_when_read_the_same():
@@ -180,6 +196,10 @@ def test_a_fraction_answers_how_many_but_an_ordinal_does_not():
     assert has_quantity("Around a third of lamplighters earn too little.", counted)
     assert has_quantity("Two thirds of lamplighters work nights.", counted)
     assert not has_quantity("The third lamplighter spoke next.", counted)
+    # A figure in words answers "how many/how long" too; "one" is as often a pronoun.
+    assert has_quantity("We have been promoting it for about eight years.")
+    assert has_quantity("Around ten towns would be chosen first.")
+    assert not has_quantity("One area we are keen on is street lighting.")
 
 
 def test_a_shared_given_name_and_surname_name_either_person():
