@@ -222,12 +222,18 @@ def in_topic(text: str, mention) -> bool:
     if not inside:
         return False
     last = inside[-1]
+    if last.dep_ == "poss" and is_view(last.head):
+        return False  # "... in Demos's view?": the owner of a view is asked about, wherever the parse hangs it
     if any(a.dep_ in ("acl", "relcl") for a in last.ancestors):
         return True
     head = last.head
     return (last.dep_ in ("compound", "nmod") and head.i > last.i and head.pos_ in ("NOUN", "PROPN")
             and head.dep_ != "ROOT" and not mention.start <= head.idx < mention.end
-            and head.lemma_.lower() not in view_nouns() and not re.search(VIEW_NOUN, head.text, re.I))
+            and not is_view(head))
+
+
+def is_view(token) -> bool:
+    return token.lemma_.lower() in view_nouns() or bool(re.search(VIEW_NOUN, token.text, re.I))
 
 
 # Where a wh-phrase asks for the answer: at the start of the question or of a clause ("According to X,

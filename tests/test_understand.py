@@ -56,6 +56,12 @@ def test_and_x_asks_what_x_said_on_the_earlier_topic():
     assert q.dense_text == read(earlier).dense_text and "came to light" in q.dense_text
 
 
+def test_the_owner_of_the_view_a_question_asks_for_is_asked_about():
+    # The parser hangs "making ..." off "sector" as a clause describing it; "Roe's view" is still whose view.
+    q = read("Is the public sector making good use of lamp data in Senator Jane Roe's view?")
+    assert q.actors == ("Senator Jane Roe",)
+
+
 def test_a_follow_up_that_names_no_thing_asks_about_the_earlier_topic():
     # Verbs and adjectives ("go along with", "missing") say what is asked of the topic; they name none.
     q = read("Did the ministry go along with it?", ["What did the union say about the national lantern register?"])
