@@ -42,7 +42,8 @@ QUANTITY = re.compile(r"[£$€]\s?\d|\d\s?%|\b\d[\d,.]*\s*(?:per ?cent|percent|
                       r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
                       r"fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|dozens?)\s+(?:of\s+)?[a-z]{3,}|"
                       r"\ba\s+(?:decade|dozen|fortnight)\b", re.I)
-MONEY = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s*(?:million|billion|trillion|bn|m|k|pounds|euros|dollars)\b", re.I)
+MONEY = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s*(?:million|billion|trillion|bn|m|k|pounds|euros|dollars)\b|"
+                   r"\b(?:hundred|thousand|million|billion|trillion)\s+(?:pounds|euros|dollars)\b", re.I)  # "a billion dollars"
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
                          "hundred thousand million billion half double thirds quarters".split())
@@ -90,7 +91,7 @@ def answers_type(q: Question, text: str, kinds: set[str], actor: str | None) -> 
     """Whether a quote holds the kind of answer the question asks for. "Who ...?" is answered by a name
     in it or by whose statement it is."""
     if q.answer_type == "money":
-        return bool(MONEY.search(text))
+        return bool(MONEY.search(text)) or "money" in kinds
     if q.answer_type == "number":
         return has_quantity(text, q.counted)
     if q.answer_type == "date":
@@ -190,6 +191,16 @@ def opens_sentence(text: str, at: int) -> bool:
 NEAR_NAME = 0.85  # difflib similarity of a missing name or word to a known one for "Did you mean ...?"
 DEPTH = 3  # quotes whose paragraphs are read for coverage
 NO_ANSWER = "The sources do not answer this question."
+
+
+def abbreviates(short: str, word: str) -> bool:
+    """"govt" for "government", "dept" for "department": a short word of one vowel at most whose letters
+    run in order through a longer word with the same first and last letter."""
+    if not (3 <= len(short) <= 5 and len(word) >= len(short) + 2 and short.isalpha()) \
+            or sum(c in "aeiou" for c in short) > 1 or short[0] != word[0] or short[-1] != word[-1]:
+        return False
+    rest = iter(word)
+    return all(c in rest for c in short)
 
 
 def respelt(text: str, fixes: Mapping[str, str]) -> str:
@@ -468,7 +479,10 @@ class Judge:
         m = missing.lower()
         alike = [k for k in known if k[:1] == m[:1] and abs(len(k) - len(m)) <= 2]
         got = difflib.get_close_matches(m, alike, n=1, cutoff=NEAR_NAME)
-        return known[got[0]] if got else None
+        if got:
+            return known[got[0]]
+        full = sorted((k for k in known if abbreviates(m, k)), key=lambda k: (len(k), k))
+        return known[full[0]] if full else None
 
     def guesses(self, missing: list[str], known: dict[str, str]) -> dict[str, str]:
         """Each missing name or word with what it is most likely a misspelling of, where there is one."""

@@ -26,6 +26,10 @@ STOPWORDS = frozenset(
     anything something whether regarding respond responded response react reacted reaction stand stance position
     positions feel felt see sees saw can't""".split()
 )
+# Contractions of a pronoun and a verb ("he'd", "they're"). Not those whose letters spell a word ("we'll",
+# "I'll", "she'd", "he'll": "well", "ill", "shed", "hell"), which stay words.
+STOPWORDS = STOPWORDS | frozenset("""he'd they'd they'll they're they've you'd you'll you're you've i've i'm it'll
+who'd who'll would've could've should've we've""".split())
 # Words are read without their apostrophes ("isn't" is "isnt"): the contractions are function words that way too.
 STOPWORDS = STOPWORDS | frozenset(w.replace("'", "") for w in STOPWORDS if "'" in w)
 

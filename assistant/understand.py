@@ -60,6 +60,11 @@ CONDITIONAL_WHEN = re.compile(r"when\s+(?:does|do|is|are|would|should|can|could|
                               r"believe|believes|consider|considers|feel|feels|regard|regards|right|appropriate|"
                               r"acceptable|justified|justifiable|necessary|fair|reasonable|legitimate|wrong|sensible|"
                               r"proportionate|ok|okay)\b)", re.I)
+# "When the banks had been bailed out, why did X still want ...?": a "when" with no auxiliary after it opens a
+# clause that sets the scene for the question that follows the comma.
+SETTING_WHEN = re.compile(r"when\s+(?!(?:did|does|do|is|was|are|were|has|have|had|will|would|should|can|could|might|may|"
+                          r"must|shall)\b)[^,?]+,\s*(?:why|what|how|who|which|where|did|does|do|is|was|should|would|will|"
+                          r"can)\b", re.I)
 WHO_Q = re.compile(r"\b(who|which (?:minister|body|organisation|organization|person|people|company|group|bodies|"
                    r"organisations|chancellor|secretary|participants?|speakers?|president|senator))\b", re.I)
 # Words that set one actor beside another ("How does that compare with X's view?"; "Did X agree?" asks X's
@@ -78,6 +83,8 @@ TOGETHER = r"\W*(?:,|and|or|&{})\s*(?:the\s+)?"
 TURNS_TO = re.compile(r"\W*(?:and\s+|but\s+)?(?:what|how) about\s+(?:the\s+)?", re.I)
 WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.I)
 PEOPLE = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "their", "theirs"})
+HOLDERS = frozenset({"he", "she", "they"})
+PERSONAL = PEOPLE - {"them"}  # "them" may be things too
 THINGS = frozenset({"it", "them"})
 DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 # Nouns that stand for something said before ("that decision", "this way"): shell nouns (Schmid 2000).
@@ -89,7 +96,7 @@ THIN = 1  # a question with this many topic words or fewer leans on the conversa
 FRAME = frozenset("""differ difference different compare comparison agree disagree each both versus vs stand
 think thinks say says said view views position react respond response reaction feel make makes made
 want wants wanted need needs needed plan plans argue argues argued mean means many much long often
-reason reasons reasoning rationale grounds why""".split())
+reason reasons reasoning rationale grounds why anyone anybody someone somebody else""".split())
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,9 @@ class Question:
     # was judged when they were asked.
     carried: tuple[str, ...] = ()
     why: bool = False  # "Why?" / "What was their reason?" after an answer: the reasons given for it
+    # The attitude the question names ("What worries them?", "Did X welcome ...?"): statements holding it
+    # are what it asks for
+    stance_asked: str | None = None
 
 
 def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[str]]:
@@ -256,7 +266,7 @@ def answer_type(text: str) -> str | None:
     found = []
     for kind, rx in (("money", MONEY_Q), ("number", NUMBER_Q), ("date", DATE_Q), ("who", WHO_Q)):
         for m in rx.finditer(text):
-            if kind == "date" and CONDITIONAL_WHEN.match(text, m.start()):
+            if kind == "date" and (CONDITIONAL_WHEN.match(text, m.start()) or SETTING_WHEN.match(text, m.start())):
                 continue
             if CLAUSE_START.search(text[:m.start()]):
                 found.append((m.start(), kind))
@@ -280,6 +290,8 @@ def who_stance(text: str) -> str | None:
     return found
 
 
+YES_NO = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:did|does|do|is|was|are|were|has|have|had|will|would|can|could|"
+                    r"should|shall|may|might|must)\b", re.I)
 MODALS = frozenset("will would shall should can could may might must".split())
 
 
@@ -351,8 +363,11 @@ def anaphora(text: str) -> tuple[bool, bool, bool]:
     things = pointer = False
     for i, w in enumerate(ws):
         nxt = ws[i + 1] if i + 1 < len(ws) else ""
-        if w in THINGS and not (nxt in ("is", "was", "be") or (i > 0 and ws[i - 1] in ("is", "was"))):
-            things = True  # "to get it", not "is it true that"
+        # "to get it", "it was worth it"; not "is it true that", "it is right to"
+        expletive = (nxt in ("is", "was", "be") and any(x in ("that", "to", "whether") for x in ws[i + 2:i + 5])) \
+            or (i > 0 and ws[i - 1] in ("is", "was"))
+        if w in THINGS and not expletive:
+            things = True
         elif w in DEMONSTRATIVES and i > 0 and (not nxt or nxt in SHELL):
             pointer = True  # "that decision", "that way", "why that"
     return people, things, pointer
@@ -450,6 +465,8 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
         comparison=comparison,
         who_stance=who_stance(text),
         years=years,
+        # "Did X accept Y?" asks whether, and is answered either way; "What worries X?" asks for worries.
+        stance_asked=None if YES_NO.match(text) else asked_stance(text),
     )
 
 
@@ -458,9 +475,42 @@ def elliptical(q: Question) -> tuple[bool, bool]:
     people, things, pointer = anaphora(q.asked)
     thin = len(q.topic_words) <= THIN
     short = CONTINUES.match(q.asked) is not None and len(q.topic_words) <= 3
-    needs_topic = not q.topic or pointer or (thin and (things or ends_on_shell(q.asked))) or not names_a_thing(q)
-    needs_actors = (needs_topic or short or (people and thin)) and not q.actors and not q.sources
+    voiced = holds_view(q.asked)
+    # "it"/"them" in a question that names nobody and little else ("Who was in charge of them back then?")
+    few = len(q.topic_words) <= THIN + 1 and not q.actors
+    needs_topic = (not q.topic or pointer or ((thin or voiced or few) and (things or ends_on_shell(q.asked)))
+                   or not names_a_thing(q))
+    needs_actors = (needs_topic or short or (people and thin) or voiced) and not q.actors and not q.sources
     return needs_actors, needs_topic
+
+
+# "Was that accepted?", "Has it been welcomed?": a passive attitude asks who took it, not the proposer again.
+PASSIVE = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:was|were|is|are|has|have|had)\s+(?:it|that|this|they|these|those)"
+                     r"\s+(?:been\s+|ever\s+)?([a-z]+ed)\b", re.I)
+RELATIVE = frozenset(terms.stem(w) for w in ("agree", "agrees", "disagree", "disagrees", "differ", "differs"))
+
+
+def asks_holders(asked: str, own: Question) -> str | None:
+    """The stance whose holders a follow-up asks for, or None when it asks the earlier actors again.
+    Agreeing and disagreeing are relative to what was said before: every other actor's view is shown
+    ("reports"), with its own stance."""
+    m = PASSIVE.match(asked)
+    stance = own.who_stance or (asked_stance(m.group(1)) if m else None)
+    if stance is None:
+        return None
+    if any(terms.stem(w) in RELATIVE for w in terms.words(asked)):
+        return "reports"
+    return stance
+
+
+def holds_view(text: str) -> bool:
+    """"What would they want instead ...?", "Why did he think it was worth it?": a personal pronoun holding a
+    view (the subject of an attitude or reporting verb) stands for someone asked about before, however
+    much else the question says. ("Do they earn too little?" may mean the workers the topic is about.)"""
+    ws = terms.words(text)
+    verbs = attitude_stems()
+    return any(w in HOLDERS and any(terms.stem(v) in verbs for v in ws[i + 1:i + 4] if v not in MODALS)
+               for i, w in enumerate(ws))
 
 
 def names_a_thing(q: Question) -> bool:
@@ -516,6 +566,11 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
         # "Do they agree?": those the conversation turned to, side by side
         q = replace(q, actors=talked_of, comparison=True, tokens=without_comparing(q.tokens))
         carried += [a for a in talked_of if a not in q.asked]
+    elif needs_actors and prev.actors and ((holders := asks_holders(asked, own))
+                                          or (own.answer_type == "who" and not PERSONAL & set(terms.words(asked)))):
+        # "Does anyone disagree?", "Who else backed it?", "Was that accepted?": others' views of what the
+        # earlier actors said or proposed, not theirs again; those actors are what the others respond to.
+        q = replace(q, who_stance=holders, topic_actors=tuple(dict.fromkeys(q.topic_actors + prev.actors)))
     elif needs_actors and prev.actors:
         q = replace(q, actors=prev.actors, comparison=prev.comparison, who_stance=q.who_stance or prev.who_stance)
         carried += [a for a in prev.actors if a not in q.asked]

@@ -98,3 +98,10 @@ Widget Watch also welcomes the register of lamplighters in every county.
     assert why.answered and why.standalone_question == "Why does Widget Watch take that view on the lamp levy?"
     assert "because their margins" in why.quotes[0].text  # the reason given next to the statement
     assert all("opposes" not in x.text for x in why.quotes)  # not the same statement again
+
+
+def test_a_short_form_is_read_as_the_word_it_abbreviates():
+    from assistant.decide import abbreviates
+    assert abbreviates("govt", "government") and abbreviates("dept", "department")
+    assert not abbreviates("dept", "debt")  # the letters must run through it in order
+    assert not abbreviates("tax", "taxation")  # a word of its own, not a short form

@@ -73,6 +73,34 @@ def test_a_follow_up_that_names_no_thing_asks_about_the_earlier_topic():
     assert "levy" not in q.topic_words
 
 
+def test_a_follow_up_asking_who_else_asks_others_not_the_earlier_actor_again():
+    earlier = ["What did the union say about the lamp levy?"]
+    q = read("Does anyone disagree?", earlier)
+    # agreeing is relative to what the union said: every other actor's view, with its own stance
+    assert q.actors == () and q.who_stance == "reports" and "Lamplighters Union" in q.topic_actors
+    assert "levy" in q.topic_words and "anyone" not in q.topic_words
+    q = read("Who else welcomed it?", earlier)
+    assert q.actors == () and q.who_stance == "welcomes" and "Lamplighters Union" in q.topic_actors
+    # a passive attitude asks who took it
+    q = read("Was that accepted?", ["What did Senator Jane Roe propose on the lamp levy?"])
+    assert q.actors == () and q.who_stance == "accepts" and "levy" in q.topic_words
+    # asking the earlier actor again keeps them
+    assert read("Did they welcome it?", earlier).actors == ("Lamplighters Union",)
+
+
+def test_a_pronoun_holding_a_view_stands_for_the_earlier_actor():
+    earlier = ["What did the union say about the lamp levy?"]
+    q = read("What would they want instead when lamps get replaced in future?", earlier)
+    assert q.actors == ("Lamplighters Union",)
+    q = read("Why did she think it was worth the money?", ["What did Senator Jane Roe say about the veterans fund?"])
+    assert q.actors == ("Senator Jane Roe",) and "veterans" in q.topic_words
+    # a who-question asks for someone else: "who was in charge" is not asked of the union
+    q = read("So who was actually in charge of it back then?", earlier)
+    assert q.actors == () and q.answer_type == "who" and "levy" in q.topic_words
+    # "they" that is not holding a view may be the people the topic is about
+    assert read("Do they earn too little to get sick pay on night shifts?", earlier).actors == ()
+
+
 def test_what_about_a_topic_keeps_the_earlier_actor():
     q = read("What about night shifts?", ["What did the Lamplighters Union say about the levy?"])
     assert q.actors == ("Lamplighters Union",) and "night" in q.topic_words and "levy" not in q.topic_words
@@ -139,6 +167,11 @@ def test_answer_types_from_the_clause_opening_wh_phrase():
     assert read("When is a levy on lanterns the right approach?").answer_type is None
     assert read("When does the levy come in?").answer_type == "date"
     assert read("When did the union say it would strike?").answer_type == "date"
+    # a "when" clause that sets the scene for the question after the comma
+    assert read("When the levy had already been cut, why did the union still oppose it?").answer_type is None
+    assert read("When did the union strike, and what did it ask for?").answer_type == "date"
+    # "he'd" is no topic word the corpus must hold
+    assert "he'd" not in read("How much did Roe say he'd spend on lamps?").topic_words
 
 
 def test_questions_are_hashable_and_equal_when_read_the_same():
@@ -206,6 +239,8 @@ def test_a_fraction_answers_how_many_but_an_ordinal_does_not():
     assert has_quantity("We have been promoting it for about eight years.")
     assert has_quantity("Around ten towns would be chosen first.")
     assert not has_quantity("One area we are keen on is street lighting.")
+    from assistant.decide import MONEY
+    assert MONEY.search("I am asking for an increase of almost a billion dollars in outlays.")
 
 
 def test_a_shared_given_name_and_surname_name_either_person():
