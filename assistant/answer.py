@@ -267,7 +267,13 @@ class Assistant:
             rows, scores = self.one_per_actor_first(ranked, q.who_stance, frozenset(q.topic_actors))
         elif q.actors:
             rows, scores = own_view_first(ranked)
+        # The documents a question names to read may fill the answer on their own; so may the one document of
+        # the one actor it asks about: a witness's own testimony is where their view is, more of it beats
+        # others' words. (An actor with several documents is read in each of them.)
         named = frozenset(sid for sid, voice in self.retriever.voice.items() if voice and voice in q.sources)
+        if len(q.actors) == 1 and not q.comparison:
+            own = [sid for sid, voice in self.retriever.voice.items() if voice == q.actors[0]]
+            named |= frozenset(own) if len(own) == 1 else frozenset()
         return self.quotes.make(rows, scores, k, frozenset(q.actors), named | filters.sources)
 
     def one_per_actor_first(self, ranked: Ranked, wanted: str,
