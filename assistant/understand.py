@@ -598,7 +598,7 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
     elif needs_topic:
         dense = f"{' '.join(prev.topic_words)} {asked}"
     else:
-        dense = f"{asked} {' '.join(carried)}"
+        dense = own.dense_text  # only the actors are lent: the model reads the question without their names
     q = replace(q, dense_text=dense, followup=True, why=why)
     return replace(q, text=restated(q, own, prev, history, actors))
 
