@@ -120,9 +120,6 @@ class Question:
     # was judged when they were asked.
     carried: tuple[str, ...] = ()
     why: bool = False  # "Why?" / "What was their reason?" after an answer: the reasons given for it
-    # The attitude the question names ("What worries them?", "Did X welcome ...?"): statements holding it
-    # are what it asks for
-    stance_asked: str | None = None
 
 
 def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[str]]:
@@ -290,8 +287,6 @@ def who_stance(text: str) -> str | None:
     return found
 
 
-YES_NO = re.compile(r"^\W*(?:and\s+|but\s+|so\s+)?(?:did|does|do|is|was|are|were|has|have|had|will|would|can|could|"
-                    r"should|shall|may|might|must)\b", re.I)
 MODALS = frozenset("will would shall should can could may might must".split())
 
 
@@ -465,8 +460,6 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
         comparison=comparison,
         who_stance=who_stance(text),
         years=years,
-        # "Did X accept Y?" asks whether, and is answered either way; "What worries X?" asks for worries.
-        stance_asked=None if YES_NO.match(text) else asked_stance(text),
     )
 
 
