@@ -85,6 +85,7 @@ WH = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.I)
 PEOPLE = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "their", "theirs"})
 HOLDERS = frozenset({"he", "she", "they"})
 PERSONAL = PEOPLE - {"them"}  # "them" may be things too
+SINGULAR = frozenset({"he", "him", "his", "she", "her", "hers"})
 THINGS = frozenset({"it", "them"})
 DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 # Nouns that stand for something said before ("that decision", "this way"): shell nouns (Schmid 2000).
@@ -472,8 +473,10 @@ def elliptical(q: Question) -> tuple[bool, bool]:
     # "it"/"them" in a question that names nobody and little else ("Who was in charge of them back then?")
     few = len(q.topic_words) <= THIN + 1 and not q.actors
     needs_topic = (not q.topic or pointer or ((thin or voiced or few) and (things or ends_on_shell(q.asked)))
-                   or not names_a_thing(q))
-    needs_actors = (needs_topic or short or (people and thin) or voiced) and not q.actors and not q.sources
+                   or not names_a_thing(q) or (things and not antecedent(q.asked)))
+    # "he"/"she" is one person: with nobody named, the one asked about before
+    singular = bool(SINGULAR & set(terms.words(q.asked)))
+    needs_actors = (needs_topic or short or (people and thin) or voiced or singular) and not q.actors and not q.sources
     return needs_actors, needs_topic
 
 
@@ -494,6 +497,20 @@ def asks_holders(asked: str, own: Question) -> str | None:
     if any(terms.stem(w) in RELATIVE for w in terms.words(asked)):
         return "reports"
     return stance
+
+
+def antecedent(text: str) -> bool:
+    """Whether a thing the question names before its "it"/"them" may be what the pronoun means ("the fund,
+    and will it work?"); "Would he let Congress undo it?" names none (a name is who, not what)."""
+    from .parse import question_parse
+
+    doc = question_parse(text)
+    if doc is None:
+        return True  # without the parser a question is taken as it stands
+    for t in doc:
+        if t.lower_ in THINGS:
+            return any(u.pos_ == "NOUN" for u in doc[:t.i])
+    return True
 
 
 def holds_view(text: str) -> bool:

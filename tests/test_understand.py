@@ -97,6 +97,13 @@ def test_a_pronoun_holding_a_view_stands_for_the_earlier_actor():
     # a who-question asks for someone else: "who was in charge" is not asked of the union
     q = read("So who was actually in charge of it back then?", earlier)
     assert q.actors == () and q.answer_type == "who" and "levy" in q.topic_words
+    # "she" is one person, the one asked about before; "it" with nothing before it that it could mean is
+    # the earlier topic
+    q = read("Would she let Parliament undo it?", ["What did Senator Jane Roe say about the veterans fund?"])
+    assert q.actors == ("Senator Jane Roe",) and "veterans" in q.topic_words
+    # a thing named before "it" is what "it" means: a complete question stays as it is
+    q = read("What does the ministry think of the night shifts, and will it end them?", earlier)
+    assert not q.followup and "levy" not in q.topic_words
     # "they" that is not holding a view may be the people the topic is about
     assert read("Do they earn too little to get sick pay on night shifts?", earlier).actors == ()
 
