@@ -364,6 +364,9 @@ class Cast:
     people: set[str] = field(default_factory=set)  # full names (two words or more) of people the texts name
     acronyms: dict[str, str] = field(default_factory=dict)  # acronym -> long form, as the texts write them
     capitals: set[str] = field(default_factory=set)  # words the texts write in capitals ("TUC", "BMA")
+    # The one who speaks a body's document (the transcript label of nearly all its turns: a witness, counsel)
+    # -> that body: "What did Carl Miller say?" asks Demos's testimony
+    spokespeople: dict[str, str] = field(default_factory=dict)
 
 
 def read_user_actors(path: Path | None) -> list[Actor]:
@@ -395,7 +398,7 @@ def build_cast(cast: Cast, user: list[Actor], min_holds: int = 1) -> Actors:
     defines, a person's surname) are merged into the first."""
     entries: list[Actor] = list(user)
     for name, kind in cast.voices.items():
-        entries.append(Actor(name, (), (), kind, "catalog"))
+        entries.append(Actor(name, spoken_by(name, cast.spokespeople), (), kind, "catalog"))
     # Longer names first, so "Matt Hancock" is there when "Hancock" comes; then by how often they hold a view.
     found = sorted(cast.holders.items(), key=lambda x: (-len(key(x[0])), -x[1][1], x[0]))
     for name, (label, holds) in found:
@@ -448,6 +451,22 @@ def build_cast(cast: Cast, user: list[Actor], min_holds: int = 1) -> Actors:
             surname = core_name(a.name)[-1].capitalize()
             merged[owners[0]] = Actor(a.name, tuple(sorted(set(a.aliases) | {surname})), a.weak_aliases, a.kind, a.origin)
     return Actors(merged)
+
+
+def spoken_by(body: str, spokespeople: dict[str, str]) -> tuple[str, ...]:
+    """The names a body's spokespeople go by: the label as written ("Carl Miller", "Dr Macnish") and
+    without its form of address ("Macnish"), in the case people write names in ("LIAM McLAUGHLIN")."""
+    out: list[str] = []
+    for person, of in spokespeople.items():
+        if of != body:
+            continue
+        name = person.title() if person.isupper() else person
+        out.append(name)
+        core = core_name(name)
+        words = name.split()[-len(core):] if core else []
+        if words and " ".join(words) != name and not set(core) & GENERIC:
+            out.append(" ".join(words))
+    return tuple(dict.fromkeys(out))
 
 
 def derived_aliases(a: Actor, acronyms: dict[str, str], capitals: set[str] = frozenset()) -> set[str]:

@@ -44,6 +44,7 @@ PASSAGE_K = 40
 BM25_K = 60
 ACTOR_K = 60  # best sentences of each asked actor, searched on their own
 ASIDE_WORDS = 6  # an aside is this short at most ("Thank you very much, my Lady.")
+TITLE_SHARE = 0.6  # of an opening paragraph's content words that are its document's title's: it is the title
 FURNITURE_WORDS = 2  # a paragraph with no more content words than this is an aside, not a statement
 # A speaker's label opening a paragraph of a transcript: "Q7 Stephen Metcalfe:", "Mr. SMITH.", "Sureyya Cansoy:".
 TURN_LABEL = re.compile(r"^\s*(?:Q\d+\s+)?((?:(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady|The)\.?\s+)?[A-Z][\w'’.-]*"
@@ -167,6 +168,7 @@ class Retriever:
         np.add.at(words_in_block, self.sentence_block, self.content * 12)
         self.furniture = (self.content == 0) | ((self.content * 12 <= FURNITURE_WORDS) & (length <= ASIDE_WORDS) &
                                                 (words_in_block[self.sentence_block] <= FURNITURE_WORDS))
+        self.furniture |= self._title_lines()
         # A sentence near the centre of the corpus is near every question ("The report is a long and
         # complex document ..."): its closeness to a question says little (hubness).
         if n:
@@ -203,6 +205,22 @@ class Retriever:
                 names = [w for w in terms.words(m.group(1)) if w not in TITLES] if m else []
                 labels[key] = bool(names) and not set(names) & own[s.source_id]
             out[i] = labels[key] or bool(FORMULA.match(TURN_LABEL.sub("", idx.text(s), count=1)))
+        return out
+
+    def _title_lines(self) -> np.ndarray:
+        """A document's opening paragraph that restates its title ("House of Commons ... committee, oral
+        evidence on ...: evidence of X, Y, 18 June 2014"): a label, not a statement. Most of its words are
+        the title's."""
+        idx = self.index
+        out = np.zeros(len(idx.sentences), bool)
+        first: dict[str, int] = {}
+        for i, s in enumerate(idx.sentences):
+            first.setdefault(s.source_id, s.block_start)
+            if s.block_start != first[s.source_id]:
+                continue
+            title = set(terms.words(idx.documents[s.source_id].title or ""))
+            words = [w for w in terms.words(idx.text(s)) if w not in terms.STOPWORDS]
+            out[i] = bool(title) and len(words) > 0 and sum(w in title for w in words) >= TITLE_SHARE * len(words)
         return out
 
     def _content(self) -> tuple[np.ndarray, np.ndarray]:

@@ -384,10 +384,14 @@ def clean_entity(text: str) -> str:
     return re.sub(r"['’]s?$", "", text).strip()
 
 
+SPOKESPERSON_SHARE = 0.7  # of a document's transcript turns' sentences, spoken by one label
+
+
 def gather_cast(chunked: list[tuple[Document, Chunked]], facts: list) -> Cast:
     """The corpus's own evidence of who speaks: catalog voices, other speakers' transcript turns,
     named entities that hold a view somewhere, and the acronyms the texts define."""
     cast = Cast()
+    spoken: dict[str, str] = {}
     for doc, c in chunked:
         for name in (doc.publisher, doc.speaker):
             if name and name not in cast.voices:
@@ -396,6 +400,10 @@ def gather_cast(chunked: list[tuple[Document, Chunked]], facts: list) -> Cast:
         for s in c.sentences:
             if s.speaker and s.speaker != main and s.speaker not in cast.voices:
                 cast.voices[s.speaker] = "person"
+        turns = [s.speaker for s in c.sentences if s.speaker]
+        if main and doc.publisher and main != doc.publisher and turns.count(main) >= SPOKESPERSON_SHARE * len(turns):
+            # one speaker holds the document: the body's witness or counsel (not a debate's busiest member)
+            spoken[main] = doc.publisher if spoken.get(main, doc.publisher) == doc.publisher else ""
     for f in facts:
         labels = {}
         for text, label in f.entities:
@@ -409,6 +417,7 @@ def gather_cast(chunked: list[tuple[Document, Chunked]], facts: list) -> Cast:
                     name = clean_entity(text)
                     old = cast.holders.get(name, (labels[text], 0))
                     cast.holders[name] = (old[0], old[1] + 1)
+    cast.spokespeople = {person: body for person, body in spoken.items() if body and person not in cast.voices}
     text = "\n".join(d.text for d, _ in chunked)
     cast.acronyms = terms.find_acronyms(text, as_written=True)
     cast.capitals = set(re.findall(r"\b[A-Z]{2,}\b", text))

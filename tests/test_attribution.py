@@ -193,6 +193,26 @@ def test_the_cast_comes_only_from_the_corpus(index):
     assert not names & {"BMA", "Government (DHSC)", "Hewitt Review", "NHS Providers"}
 
 
+def test_the_one_who_speaks_a_bodys_transcript_names_that_body(index):
+    # Ms Vale holds nearly all the turns of the Union's submissions: "What did Vale say?" asks the Union's view.
+    union = index.actors.by_name["Union of Lamplighters"]
+    assert {"Ms Vale", "Vale"} <= set(union.aliases)
+    # the chair, who only puts questions, is no one's spokesperson
+    assert not any("Oak" in a for a in union.aliases)
+
+
+def test_an_opening_line_that_restates_the_title_is_no_statement(tmp_path, fake_embedder):
+    text = ("Lamps Committee oral evidence on lantern safety: evidence of Ada Quill, Lamplighters Union, "
+            "3 May 2024, as given in the committee room.\n\n"
+            "Ada Quill: We oppose the lantern levy, which the committee heard about at length.\n\n"
+            "Ada Quill: Lantern safety on night shifts is our first concern.\n")
+    index = one_document(tmp_path, fake_embedder, "quill.txt", text, "Lamplighters Union")
+    r = Retriever(index, {})
+    furniture = {index.text(s) for s, f in zip(index.sentences, r.furniture) if f}
+    assert any(t.startswith("Lamps Committee oral evidence") for t in furniture), index.documents["quill"].title
+    assert not any("We oppose" in t or "first concern" in t for t in furniture)
+
+
 def test_a_users_actors_file_adds_aliases_and_weak_subjects(tmp_path, fake_embedder):
     index = build(tmp_path, fake_embedder, [{"name": "Delta Agency", "aliases": ["DA"], "weak_aliases": ["the agency"]}])
     got = said(index)
