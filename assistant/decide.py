@@ -29,7 +29,7 @@ from .retrieve import Ranked
 from .store import Index, bm25_text
 from .understand import Question
 
-DECISION_FEATURES = ("best", "dense", "cover", "rare", "names", "type", "actor")
+DECISION_FEATURES = ("best", "dense", "cover", "rare", "names", "type", "actor", "phrase")
 EVERYDAY = 6.0  # Zipf frequency (wordfreq) of the commonest English words: they single nothing out
 # Two or more capitalised words inside a question ("Spending Review", "Bank of England").
 NAME = re.compile(r"(?<![\w-])[A-Z][A-Za-z'’]*\.?(?:\s+(?:(?:of|for|the|on|in)\s+)?[A-Z][A-Za-z'’]*\.?)+(?![\w-])")
@@ -237,6 +237,7 @@ class Judge:
         self.silence = float(model.get("silence", 0.3))
         self.n = max(1, len(index.sentences))
         self._block_terms: dict[tuple[str, int], frozenset[str]] = {}
+        self._block_sequences: dict[tuple[str, int], tuple[str, ...]] = {}
         # Titles and actor names as word strings, to look a name up in without re-reading them per question.
         self._titles = [f" {' '.join(terms.words(d.title))} " for d in index.documents.values()]
         self._names = [f" {' '.join(terms.words(n))} " for a in index.actors.actors for n in (a.name, *a.aliases)]
@@ -426,7 +427,31 @@ class Judge:
                 actor = -1.0  # their closest statements hold not one of the topic's words: they say nothing on it
         if self.silent_holder(q):
             actor = -1.0  # "What did <a body no source records a view of> say ...?": nobody the sources know said it
-        return best, dense, cover, rare, names, type_ok, actor
+        return best, dense, cover, rare, names, type_ok, actor, self.phrase(q, considered)
+
+    def phrase(self, q: Question, quotes: list[Quote]) -> float:
+        """How much of the question's topic the best quotes hold as it is phrased: the share of its pairs of
+        adjacent topic words ("gun laws", "student loan") found together (at most a word apart) in a quote's
+        paragraph. "tightening their belts" holds "tightening", not "tightening gun laws". 1 when the topic
+        has no such pair."""
+        topic = set(q.topic)
+        ws = [terms.stem(w) for w in terms.words(q.asked)]
+        pairs = {(a, b) for a, b in zip(ws, ws[1:]) if a in topic and b in topic and a != b}
+        if not pairs:
+            return 1.0
+        best = 0.0
+        for qt in quotes:
+            toks = self.block_sequence(qt.source_id, qt.passage_start, qt.passage_end)
+            near = {(a, b) for i, a in enumerate(toks) for b in toks[i + 1:i + 3]}
+            best = max(best, len(pairs & near) / len(pairs))
+        return best
+
+    def block_sequence(self, source_id: str, start: int, end: int) -> tuple[str, ...]:
+        key = (source_id, start)
+        got = self._block_sequences.get(key)
+        if got is None:
+            got = self._block_sequences[key] = tuple(terms.stem(w) for w in terms.words(self.index.documents[source_id].text[start:end]))
+        return got
 
     def silent_holder(self, q: Question) -> str | None:
         """A name that is no actor's and is who the question asks the view of: "How did <the Royal College of
@@ -501,7 +526,7 @@ class Judge:
 
     def why(self, q: Question, x: tuple[float, ...]) -> tuple[str, dict[str, str]]:
         """Why the question is refused, and the names or words it may have misspelt ({missing: known})."""
-        _, _, cover, rare, names, type_ok, actor = x
+        _, _, cover, rare, names, type_ok, actor, _ = x
         # What no source mentions is said first: nobody, not only the actor asked about, speaks of it.
         missing: list[str] = []
         known: dict[str, str] = {}

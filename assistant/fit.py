@@ -97,7 +97,7 @@ def fit_rank(items: list[Item]) -> dict[str, float]:
 
 # The direction each decision signal can only push: closer, better covered, the right kind of answer and an
 # actor who speaks make an answer likelier; terms and names the corpus never mentions make it less likely.
-SIGNS = {"best": 1, "dense": 1, "cover": 1, "rare": -1, "names": -1, "type": 1, "actor": 1}
+SIGNS = {"best": 1, "dense": 1, "cover": 1, "rare": -1, "names": -1, "type": 1, "actor": 1, "phrase": 1}
 DECIDE_L2 = 0.01
 
 

@@ -105,3 +105,18 @@ def test_a_short_form_is_read_as_the_word_it_abbreviates():
     assert abbreviates("govt", "government") and abbreviates("dept", "department")
     assert not abbreviates("dept", "debt")  # the letters must run through it in order
     assert not abbreviates("tax", "taxation")  # a word of its own, not a short form
+
+
+def test_the_topic_as_phrased_is_held_only_by_words_together(tmp_path, fake_embedder):
+    from conftest import one_assistant
+
+    text = ("# Budget speech\n\nFamilies across the country are tightening their belts this winter.\n\n"
+            "We will tighten gun laws before the summer recess.\n")
+    a = one_assistant(tmp_path, fake_embedder, "speech.md", text, "Governor Sam Poe")
+    rows = {a.index.text(s): i for i, s in enumerate(a.index.sentences)}
+    belts = a.quotes.make([rows["Families across the country are tightening their belts this winter."]], [1.0], 1)
+    laws = a.quotes.make([rows["We will tighten gun laws before the summer recess."]], [1.0], 1)
+    q = a.understand("What did the governor say about tightening gun laws?")
+    assert a.judge.phrase(q, belts) == 0.0  # "tightening" alone, in another phrase
+    assert a.judge.phrase(q, laws) == 1.0  # "tighten gun laws": both pairs, a word apart at most
+    assert a.judge.phrase(a.understand("What did the governor say about guns?"), belts) == 1.0  # no pair asked
