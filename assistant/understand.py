@@ -86,6 +86,8 @@ PEOPLE = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "t
 HOLDERS = frozenset({"he", "she", "they"})
 PERSONAL = PEOPLE - {"them"}  # "them" may be things too
 SINGULAR = frozenset({"he", "him", "his", "she", "her", "hers"})
+# Two capitalised words: someone the question names, known to the cast or not ("What did Jimmy Carter say in his ...")
+PERSON_NAMED = re.compile(r"(?<!^)\b[A-Z][a-z]+\s+[A-Z][a-z]+")
 THINGS = frozenset({"it", "them"})
 DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 # Nouns that stand for something said before ("that decision", "this way"): shell nouns (Schmid 2000).
@@ -360,7 +362,8 @@ def anaphora(text: str) -> tuple[bool, bool, bool]:
     for i, w in enumerate(ws):
         nxt = ws[i + 1] if i + 1 < len(ws) else ""
         # "to get it", "it was worth it"; not "is it true that", "it is right to"
-        expletive = (nxt in ("is", "was", "be") and any(x in ("that", "to", "whether") for x in ws[i + 2:i + 5])) \
+        expletive = (nxt in ("is", "was", "be", "get", "gets", "become", "becomes", "seem", "seems")
+                     and any(x in ("that", "to", "whether") for x in ws[i + 2:i + 5])) \
             or (i > 0 and ws[i - 1] in ("is", "was"))
         if w in THINGS and not expletive:
             things = True
@@ -472,10 +475,13 @@ def elliptical(q: Question) -> tuple[bool, bool]:
     voiced = holds_view(q.asked)
     # "it"/"them" in a question that names nobody and little else ("Who was in charge of them back then?")
     few = len(q.topic_words) <= THIN + 1 and not q.actors
-    needs_topic = (not q.topic or pointer or ((thin or voiced or few) and (things or ends_on_shell(q.asked)))
-                   or not names_a_thing(q) or (things and not antecedent(q.asked)))
+    dangling = things and not antecedent(q)
+    # a question that points back (a pronoun, "And ...?") and names no thing of its own asks about the earlier topic
+    back = people or dangling or short
+    needs_topic = (not q.topic or pointer or ((thin or few) and (things or ends_on_shell(q.asked)))
+                   or (voiced and ends_on_shell(q.asked)) or (back and not names_a_thing(q)) or dangling)
     # "he"/"she" is one person: with nobody named, the one asked about before
-    singular = bool(SINGULAR & set(terms.words(q.asked)))
+    singular = bool(SINGULAR & set(terms.words(q.asked))) and not PERSON_NAMED.search(q.asked)
     needs_actors = (needs_topic or short or (people and thin) or voiced or singular) and not q.actors and not q.sources
     return needs_actors, needs_topic
 
@@ -499,17 +505,22 @@ def asks_holders(asked: str, own: Question) -> str | None:
     return stance
 
 
-def antecedent(text: str) -> bool:
-    """Whether a thing the question names before its "it"/"them" may be what the pronoun means ("the fund,
-    and will it work?"); "Would he let Congress undo it?" names none (a name is who, not what)."""
+def antecedent(q: Question) -> bool:
+    """Whether something the question names before its "it"/"them" may be what the pronoun means ("the fund,
+    and will it work?", "When was the Hewitt Review announced, and who was chosen to lead it?", "Did the BMA
+    get what it wanted?"). An object pronoun never means its own clause's subject: in "Did ministers go
+    along with it?" nothing may; nor in "Should it be a crime for anyone to do it?"."""
     from .parse import question_parse
 
-    doc = question_parse(text)
+    doc = question_parse(q.asked)
     if doc is None:
         return True  # without the parser a question is taken as it stands
     for t in doc:
         if t.lower_ in THINGS:
-            return any(u.pos_ == "NOUN" for u in doc[:t.i])
+            subject = t.dep_ in ("nsubj", "nsubjpass")
+            named = [u for u in doc[:t.i] if u.pos_ in ("NOUN", "PROPN")
+                     and (subject or u.dep_ not in ("nsubj", "nsubjpass"))]
+            return bool(named) or (subject and bool(q.actors or q.topic_actors))
     return True
 
 
@@ -532,7 +543,8 @@ def names_a_thing(q: Question) -> bool:
     if doc is None:
         return True  # without the parser a question is taken as it stands
     words = {p for w in q.topic_words for p in terms.words(w)}
-    return any(t.pos_ in ("NOUN", "PROPN", "NUM") and t.lower_ in words for t in doc)
+    # the token read as the topic words were ("HARPs" is "harp", "ICSs" "ics")
+    return any(t.pos_ in ("NOUN", "PROPN", "NUM") and set(terms.words(t.text)) & words for t in doc)
 
 
 def without_comparing(tokens: tuple[str, ...]) -> tuple[str, ...]:

@@ -37,6 +37,11 @@ def read(question: str, history: list[str] | None = None):
     "Did the Ministry of Lamps accept the levy on lanterns?",
     "What is the capital of France?",
     "How many lamps were lit in 2024?",
+    # a pronoun that means something the question itself names, or nothing at all
+    "Did the Lamplighters Union get what it wanted on night shifts?",
+    "Will it get easier to buy lamps at night?",
+    "What did Jimmy Carter say in his address about lamps?",
+    "Is the ministry going to implement NLRs?",
 ])
 def test_a_complete_question_is_read_exactly_as_if_asked_alone(question):
     alone = read(question)
@@ -99,8 +104,12 @@ def test_a_pronoun_holding_a_view_stands_for_the_earlier_actor():
     assert q.actors == () and q.answer_type == "who" and "levy" in q.topic_words
     # "she" is one person, the one asked about before; "it" with nothing before it that it could mean is
     # the earlier topic
-    q = read("Would she let Parliament undo it?", ["What did Senator Jane Roe say about the veterans fund?"])
+    q = read("Would she let it be cut?", ["What did Senator Jane Roe say about the veterans fund?"])
     assert q.actors == ("Senator Jane Roe",) and "veterans" in q.topic_words
+    # a name before "it" may be what it means
+    assert not read("When was the Lamp Review published, and who was chosen to lead it?", earlier).followup
+    # an acronym's plural is the thing it names ("NLRs" is "nlr")
+    assert not read("Is the ministry going to implement NLRs?", earlier).followup
     # a thing named before "it" is what "it" means: a complete question stays as it is
     q = read("What does the ministry think of the night shifts, and will it end them?", earlier)
     assert not q.followup and "levy" not in q.topic_words
