@@ -193,6 +193,15 @@ DEPTH = 3  # quotes whose paragraphs are read for coverage
 NO_ANSWER = "The sources do not answer this question."
 
 
+def named(word: str, question: str) -> bool:
+    """A word written as a name ("LinkedIn", "Brexit" inside a sentence): a misspelling of it is no common
+    word of the corpus ("linked")."""
+    if word[1:] != word[1:].lower():
+        return True  # "LinkedIn", "iPhone", "NHSX"
+    at = question.find(word)
+    return word[:1].isupper() and at > 0 and not opens_sentence(question, at)
+
+
 def abbreviates(short: str, word: str) -> bool:
     """"govt" for "government", "dept" for "department": a short word of one vowel at most whose letters
     run in order through a longer word with the same first and last letter."""
@@ -485,7 +494,8 @@ class Judge:
         """The question with its misspelt names and words put right ("Hewit Review" -> "Hewitt Review"),
         whether or not it would be answered as typed; None when nothing in it looks misspelt."""
         fixes = self.guesses(self.missing_names(q), self._cast)
-        fixes.update(self.guesses([w for w in self.missing_words(q) if w not in fixes], self.corpus_words))
+        fixes.update(self.guesses([w for w in self.missing_words(q) if w not in fixes and not named(w, q.asked)],
+                                  self.corpus_words))
         return respelt(q.asked, fixes) if fixes else None
 
     def missing_names(self, q: Question) -> list[str]:
@@ -535,7 +545,7 @@ class Judge:
         if not missing and rare > 0:
             missing, known = self.missing_words(q), self.corpus_words
         if missing:
-            fixes = self.guesses(missing, known)
+            fixes = self.guesses([m for m in missing if known is not self.corpus_words or not named(m, q.asked)], known)
             guess = f" Did you mean {' or '.join(dict.fromkeys(fixes.values()))}?" if fixes else ""
             return f"{NO_ANSWER} They never mention {', '.join(missing)}.{guess}", fixes
         if not actor or q.actors and not q.comparison and cover == 0:

@@ -120,3 +120,11 @@ def test_the_topic_as_phrased_is_held_only_by_words_together(tmp_path, fake_embe
     assert a.judge.phrase(q, belts) == 0.0  # "tightening" alone, in another phrase
     assert a.judge.phrase(q, laws) == 1.0  # "tighten gun laws": both pairs, a word apart at most
     assert a.judge.phrase(a.understand("What did the governor say about guns?"), belts) == 1.0  # no pair asked
+
+
+def test_a_word_written_as_a_name_is_not_read_as_a_common_word():
+    from assistant.decide import named
+    assert named("LinkedIn", "Did any witness talk about LinkedIn selling user data?")
+    assert named("Brexit", "What did the union say about Brexit?")  # capitalised inside a sentence
+    assert not named("Prevntion", "Prevntion funding: who backs it?")  # capitalised as the question opens
+    assert not named("prevntion", "what about prevntion funding?")
