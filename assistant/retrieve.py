@@ -32,6 +32,7 @@ FEATURES = (
     "type",  # it holds the kind of answer asked for: a number, an amount, a date, a name
     "content",  # how much it says: near 0 for formulas, salutations, names and repeated lines
     "generic",  # how close it is to the corpus as a whole: summaries and openers are near everything
+    "asks",  # it is a question: a rhetorical or quoted question states a view less plainly than a statement
     "procedural",  # it runs the proceedings rather than stating a view: another speaker's turn in a
     # transcript (the chair's questions), a greeting, thanks or a self-introduction
 )
@@ -157,6 +158,7 @@ class Retriever:
                     and is_quotation(index.text(nxt))):
                 self.introduces[i] = True
         self.procedural = self._procedural()
+        self.asks = np.asarray([index.text(s).rstrip().rstrip("\"'”’)").endswith("?") for s in sents], bool)
         self.kin = terms.Kin(index.df)
         self.kinds = {k: np.asarray([k in s.kinds for s in sents], bool) for k in ("number", "money", "date", "who")}
         self.content, length = self._content()
@@ -335,7 +337,8 @@ class Retriever:
             f[:, 7] = self.type_mask(q, rows)
         f[:, 8] = self.content[rows]
         f[:, 9] = self.generic[rows]
-        f[:, 10] = self.procedural[rows]
+        f[:, FEATURES.index("asks")] = self.asks[rows]
+        f[:, FEATURES.index("procedural")] = self.procedural[rows]
         return f
 
     def type_mask(self, q: Question, rows: np.ndarray) -> np.ndarray:

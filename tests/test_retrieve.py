@@ -77,3 +77,19 @@ Jane Roe: Who could defend a register that nobody keeps up to date? It has faile
     assert not flagged["The union opposes the lamp levy because it would close small workshops."]
     assert not any(flagged[t] for t in flagged if "nobody keeps" in t)  # the witness's rhetorical question
     assert flagged["Good morning."]  # a greeting
+
+
+def test_a_question_in_the_text_is_marked_as_one(tmp_path, fake_embedder):
+    # Gold answers are statements: the ranking reads a sentence that asks ("What will the guidance be?") apart.
+    from conftest import one_document
+
+    from assistant.retrieve import Retriever
+
+    text = ("# Lamp plan\n\nWhat will the guidance on lantern safety be next winter? We want a plan for every street.\n\n"
+            "He asked: \"Who pays for the lamps?\"\n")
+    index = one_document(tmp_path, fake_embedder, "plan.md", text, "Lamplighters Union")
+    r = Retriever(index, {})
+    asks = {index.text(s): bool(a) for s, a in zip(index.sentences, r.asks)}
+    assert asks["What will the guidance on lantern safety be next winter?"]
+    assert not asks["We want a plan for every street."]
+    assert any(a for t, a in asks.items() if "Who pays for the lamps?" in t)  # a quoted question, its quote mark after
