@@ -193,6 +193,14 @@ DEPTH = 3  # quotes whose paragraphs are read for coverage
 NO_ANSWER = "The sources do not answer this question."
 
 
+def transposes(typed: str, word: str) -> bool:
+    """Whether `typed` is `word` with two neighbouring letters swapped ("helath" / "health")."""
+    if len(typed) != len(word) or len(typed) < 4 or typed == word:
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(typed, word)) if a != b]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == word[diff[1]] and typed[diff[1]] == word[diff[0]]
+
+
 def named(word: str, question: str) -> bool:
     """A word written as a name ("LinkedIn", "Brexit" inside a sentence): a misspelling of it is no common
     word of the corpus ("linked")."""
@@ -494,8 +502,12 @@ class Judge:
         """The question with its misspelt names and words put right ("Hewit Review" -> "Hewitt Review"),
         whether or not it would be answered as typed; None when nothing in it looks misspelt."""
         fixes = self.guesses(self.missing_names(q), self._cast)
-        fixes.update(self.guesses([w for w in self.missing_words(q) if w not in fixes and not named(w, q.asked)],
-                                  self.corpus_words))
+        # A word neither the corpus nor English knows is a typo even where a paraphrase would do ("jobs are
+        # vacnat", "did that acutally happen"): the parse lets predicates go unmatched, not misspellings.
+        unheard = [w for w in q.topic_words if w.isalpha() and w.islower() and terms.zipf(w) == 0
+                   and not known(terms.stem(w), self.index.df)]
+        words = dict.fromkeys([*self.missing_words(q), *unheard])
+        fixes.update(self.guesses([w for w in words if w not in fixes and not named(w, q.asked)], self.corpus_words))
         return respelt(q.asked, fixes) if fixes else None
 
     def missing_names(self, q: Question) -> list[str]:
@@ -513,10 +525,15 @@ class Judge:
         closest of `known` (lower case -> as written) that starts with the same letter and is about as long."""
         m = missing.lower()
         alike = [k for k in known if k[:1] == m[:1] and abs(len(k) - len(m)) <= 2]
+        swapped = [k for k in alike if transposes(m, k)]  # "helath", "vacnat": two letters typed the wrong way round
+        if swapped:
+            return known[swapped[0]]
         got = difflib.get_close_matches(m, alike, n=1, cutoff=NEAR_NAME)
         if got:
             return known[got[0]]
-        full = sorted((k for k in known if abbreviates(m, k)), key=lambda k: (len(k), k))
+        # a short form stands for a common word ("govt"), never for a name ("jabs" is no "Jacobs")
+        full = sorted((k for k in known if abbreviates(m, k) and (known is not self.corpus_words or k in self.lowercase)),
+                      key=lambda k: (len(k), k))
         return known[full[0]] if full else None
 
     def guesses(self, missing: list[str], known: dict[str, str]) -> dict[str, str]:
@@ -533,6 +550,11 @@ class Judge:
             for m in re.finditer(r"\b([A-Za-z][a-z]+)-([a-z]+)\b", d.text):
                 out.setdefault((m.group(1) + m.group(2)).lower(), m.group(0).lower())  # "buyout": "buy-out"
         return out
+
+    @cached_property
+    def lowercase(self) -> frozenset[str]:
+        """The corpus's words it writes in lower case somewhere: common words, not only names."""
+        return frozenset(w for d in self.index.documents.values() for w in re.findall(r"\b[a-z]{4,}\b", d.text))
 
     def why(self, q: Question, x: tuple[float, ...]) -> tuple[str, dict[str, str]]:
         """Why the question is refused, and the names or words it may have misspelt ({missing: known})."""

@@ -86,6 +86,7 @@ PEOPLE = frozenset({"he", "him", "his", "she", "her", "hers", "they", "them", "t
 HOLDERS = frozenset({"he", "she", "they"})
 PERSONAL = PEOPLE - {"them"}  # "them" may be things too
 SINGULAR = frozenset({"he", "him", "his", "she", "her", "hers"})
+PLURAL = frozenset({"they", "them", "their", "theirs"})
 # Two capitalised words: someone the question names, known to the cast or not ("What did Jimmy Carter say in his ...")
 PERSON_NAMED = re.compile(r"(?<!^)\b[A-Z][a-z]+\s+[A-Z][a-z]+")
 THINGS = frozenset({"it", "them"})
@@ -369,6 +370,8 @@ def anaphora(text: str) -> tuple[bool, bool, bool]:
             things = True
         elif w in DEMONSTRATIVES and i > 0 and (not nxt or nxt in SHELL):
             pointer = True  # "that decision", "that way", "why that"
+        elif w == "there" and i > 1 and not nxt:
+            pointer = True  # "did X go as far as Y wanted there?": on that point
     return people, things, pointer
 
 
@@ -571,6 +574,10 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
     if not (needs_actors or needs_topic):
         return own  # a complete question is answered exactly as if asked alone
     prev = understand(history[-1], history[:-1], actors, acronyms)
+    words = set(terms.words(asked))
+    if needs_actors and words & SINGULAR and not words & PLURAL and prev.actors \
+            and not any(actors.kind_of(a) == "person" for a in prev.actors):
+        needs_actors = False  # "how many did she want?" after a question about a body: "she" is no body
     carried: list[str] = []
     q = own
     shared = {n for _, _, names in actors.namesakes(asked) for n in names}

@@ -128,3 +128,19 @@ def test_a_word_written_as_a_name_is_not_read_as_a_common_word():
     assert named("Brexit", "What did the union say about Brexit?")  # capitalised inside a sentence
     assert not named("Prevntion", "Prevntion funding: who backs it?")  # capitalised as the question opens
     assert not named("prevntion", "what about prevntion funding?")
+
+
+def test_two_letters_typed_the_wrong_way_round_are_read_as_meant():
+    from assistant.decide import transposes
+    assert transposes("helath", "health") and transposes("vacnat", "vacant")
+    assert not transposes("health", "health") and not transposes("hewit", "hewitt")
+    assert transposes("form", "from")  # a swap; whether it is a typo is for the corpus and English to say
+
+
+def test_a_short_form_stands_for_a_common_word_never_for_a_name(tmp_path, fake_embedder):
+    from conftest import one_assistant
+
+    text = "# Note\n\nMr Jacobs said the government will publish the plan.\n\nThe government agrees.\n"
+    a = one_assistant(tmp_path, fake_embedder, "note.md", text, "Lamplighters Union")
+    assert a.judge.respelling(a.understand("what did the govt say about the plan?")) == "what did the government say about the plan?"
+    assert a.judge.respelling(a.understand("did anyone talk about jabs?")) is None  # not "Jacobs"
