@@ -106,6 +106,10 @@ def test_a_pronoun_holding_a_view_stands_for_the_earlier_actor():
     # the earlier topic
     q = read("Would she let it be cut?", ["What did Senator Jane Roe say about the veterans fund?"])
     assert q.actors == ("Senator Jane Roe",) and "veterans" in q.topic_words
+    # "she" is no body: after a question about the union it is not the union
+    assert read("How many lamps did she want?", earlier).actors == ()
+    # a closing "there" points back to the earlier topic
+    assert "levy" in read("Did Senator Jane Roe go as far as the ministry wanted there?", ["What did the union say about the lamp levy?"]).topic_words
     # a name before "it" may be what it means
     assert not read("When was the Lamp Review published, and who was chosen to lead it?", earlier).followup
     # an acronym's plural is the thing it names ("NLRs" is "nlr")
