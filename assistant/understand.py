@@ -473,6 +473,7 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
 def elliptical(q: Question) -> tuple[bool, bool]:
     """(needs the earlier actors, needs the earlier topic): what this question cannot be read without."""
     people, things, pointer = anaphora(q.asked)
+    pointer = pointer or stands_for_something_said(q.asked)
     thin = len(q.topic_words) <= THIN
     short = CONTINUES.match(q.asked) is not None and len(q.topic_words) <= 3
     voiced = holds_view(q.asked)
@@ -506,6 +507,18 @@ def asks_holders(asked: str, own: Question) -> str | None:
     if any(terms.stem(w) in RELATIVE for w in terms.words(asked)):
         return "reports"
     return stance
+
+
+def stands_for_something_said(text: str) -> bool:
+    """"Did that actually happen?", "Why was that?", "Was this in the final report?": a demonstrative used as a
+    pronoun (not "say that funding would rise", "this year", nor the relative "the law that put ...") with
+    nothing named before it that it could mean is something said before."""
+    from .parse import question_parse
+
+    doc = question_parse(text)
+    return doc is not None and any(
+        t.lower_ in DEMONSTRATIVES and t.pos_ == "PRON" and t.tag_ != "WDT"
+        and not any(u.pos_ in ("NOUN", "PROPN") for u in doc[:t.i]) for t in doc)
 
 
 def antecedent(q: Question) -> bool:

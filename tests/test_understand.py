@@ -108,6 +108,9 @@ def test_a_pronoun_holding_a_view_stands_for_the_earlier_actor():
     assert q.actors == ("Senator Jane Roe",) and "veterans" in q.topic_words
     # "she" is no body: after a question about the union it is not the union
     assert read("How many lamps did she want?", earlier).actors == ()
+    # "that" as a pronoun is something said before; as a relative or a conjunction it is not
+    assert "levy" in read("Did that actually happen?", earlier).topic_words
+    assert not read("Did the union back the law that put lamps on every street?", earlier).followup
     # a closing "there" points back to the earlier topic
     assert "levy" in read("Did Senator Jane Roe go as far as the ministry wanted there?", ["What did the union say about the lamp levy?"]).topic_words
     # a name before "it" may be what it means
