@@ -462,11 +462,20 @@ def spoken_by(body: str, spokespeople: dict[str, str]) -> tuple[str, ...]:
             continue
         name = person.title() if person.isupper() else person
         out.append(name)
-        core = core_name(name)
-        words = name.split()[-len(core):] if core else []
-        if words and " ".join(words) != name and not set(core) & GENERIC:
+        words = bare(name.split())
+        if words and " ".join(words) != name and not set(key(" ".join(words))) & GENERIC:
             out.append(" ".join(words))
     return tuple(dict.fromkeys(out))
+
+
+def bare(words: list[str]) -> list[str]:
+    """A name's words as written, without its forms of address and post-nominals ("Sir Patrick Vallance KC"
+    -> "Patrick Vallance")."""
+    while words and key(words[0]) and key(words[0])[0] in TITLES:
+        words = words[1:]
+    while words and key(words[-1]) and key(words[-1])[0] in POST_NOMINALS:
+        words = words[:-1]
+    return words
 
 
 def derived_aliases(a: Actor, acronyms: dict[str, str], capitals: set[str] = frozenset()) -> set[str]:
@@ -482,11 +491,7 @@ def derived_aliases(a: Actor, acronyms: dict[str, str], capitals: set[str] = fro
         out.add(acr)
         out.add(re.sub(r"\s*\([^)]*\)\s*$", "", a.name).strip())
     if a.kind == "person":
-        words = re.sub(r"\([^)]*\)", " ", a.name).split()
-        while words and key(words[0]) and key(words[0])[0] in TITLES:
-            words = words[1:]
-        while words and key(words[-1]) and key(words[-1])[0] in POST_NOMINALS:
-            words = words[:-1]
+        words = bare(re.sub(r"\([^)]*\)", " ", a.name).split())
         if words and " ".join(words) != a.name:
             out.add(" ".join(words))  # "Sir Patrick Vallance" -> "Patrick Vallance"
     else:
@@ -505,11 +510,7 @@ def derived_aliases(a: Actor, acronyms: dict[str, str], capitals: set[str] = fro
             out.add(form)  # an acronym the text spells out names the same body
     # "Ed Vaizey MP, Department for Culture, Media and Sport", "Dr Kevin Macnish, University of Leeds": a
     # person named with their post. People ask after the person: "Ed Vaizey", "Vaizey".
-    head = a.name.split(",")[0].split()
-    while head and key(head[0]) and key(head[0])[0] in TITLES:
-        head = head[1:]
-    while head and key(head[-1]) and key(head[-1])[0] in POST_NOMINALS:
-        head = head[:-1]
+    head = bare(a.name.split(",")[0].split())
     if "," in a.name and 2 <= len(head) <= 4 and all(w[:1].isupper() for w in head) \
             and not set(key(" ".join(head))) & GENERIC:
         out.add(" ".join(head))

@@ -507,7 +507,7 @@ class Judge:
         unheard = [w for w in q.topic_words if w.isalpha() and w.islower() and terms.zipf(w) == 0
                    and not known(terms.stem(w), self.index.df)]
         words = dict.fromkeys([*self.missing_words(q), *unheard])
-        fixes.update(self.guesses([w for w in words if w not in fixes and not named(w, q.asked)], self.corpus_words))
+        fixes.update(self.word_guesses(q, [w for w in words if w not in fixes]))
         return respelt(q.asked, fixes) if fixes else None
 
     def missing_names(self, q: Question) -> list[str]:
@@ -520,9 +520,10 @@ class Judge:
         return [w for w in q.topic_words
                 if all(self.unknown(q, terms.stem(k), joined) and specificity(k) > 0.5 for k in terms.words(w))]
 
-    def near(self, missing: str, known: dict[str, str]) -> str | None:
+    def near(self, missing: str, known: dict[str, str], expansions: frozenset[str] = frozenset()) -> str | None:
         """What a missing name or word is most likely a misspelling of ("Hewit Review", "prevntion"): the
-        closest of `known` (lower case -> as written) that starts with the same letter and is about as long."""
+        closest of `known` (lower case -> as written) that starts with the same letter and is about as long,
+        or the word of `expansions` it is a short form of ("govt")."""
         m = missing.lower()
         alike = [k for k in known if k[:1] == m[:1] and abs(len(k) - len(m)) <= 2]
         swapped = [k for k in alike if transposes(m, k)]  # "helath", "vacnat": two letters typed the wrong way round
@@ -531,14 +532,19 @@ class Judge:
         got = difflib.get_close_matches(m, alike, n=1, cutoff=NEAR_NAME)
         if got:
             return known[got[0]]
-        # a short form stands for a common word ("govt"), never for a name ("jabs" is no "Jacobs")
-        full = sorted((k for k in known if abbreviates(m, k) and (known is not self.corpus_words or k in self.lowercase)),
-                      key=lambda k: (len(k), k))
-        return known[full[0]] if full else None
+        full = sorted((k for k in expansions if abbreviates(m, k)), key=lambda k: (len(k), k))
+        return known.get(full[0], full[0]) if full else None
 
-    def guesses(self, missing: list[str], known: dict[str, str]) -> dict[str, str]:
+    def word_guesses(self, q: Question, missing: list[str]) -> dict[str, str]:
+        """The corpus words the question's missing words are most likely misspellings of; a word written as a
+        name ("LinkedIn") is no misspelling of a common word."""
+        # a short form stands for a common word ("govt"), never for a name ("jabs" is no "Jacobs")
+        return self.guesses([w for w in missing if not named(w, q.asked)], self.corpus_words, self.lowercase)
+
+    def guesses(self, missing: list[str], known: dict[str, str],
+                expansions: frozenset[str] = frozenset()) -> dict[str, str]:
         """Each missing name or word with what it is most likely a misspelling of, where there is one."""
-        return {m: n for m in missing if (n := self.near(m, known))}
+        return {m: n for m in missing if (n := self.near(m, known, expansions))}
 
     @cached_property
     def corpus_words(self) -> dict[str, str]:
@@ -560,14 +566,12 @@ class Judge:
         """Why the question is refused, and the names or words it may have misspelt ({missing: known})."""
         _, _, cover, rare, names, type_ok, actor, _ = x
         # What no source mentions is said first: nobody, not only the actor asked about, speaks of it.
-        missing: list[str] = []
-        known: dict[str, str] = {}
-        if names > 0:
-            missing, known = self.missing_names(q), self._cast
+        missing = self.missing_names(q) if names > 0 else []
+        fixes = self.guesses(missing, self._cast)
         if not missing and rare > 0:
-            missing, known = self.missing_words(q), self.corpus_words
+            missing = self.missing_words(q)
+            fixes = self.word_guesses(q, missing)
         if missing:
-            fixes = self.guesses([m for m in missing if known is not self.corpus_words or not named(m, q.asked)], known)
             guess = f" Did you mean {' or '.join(dict.fromkeys(fixes.values()))}?" if fixes else ""
             return f"{NO_ANSWER} They never mention {', '.join(missing)}.{guess}", fixes
         if not actor or q.actors and not q.comparison and cover == 0:

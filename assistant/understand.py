@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from . import terms
 from .actors import TITLES, Actors
 from .lexicon import attitude_stems, load, view_nouns
+from .parse import question_parse  # the parse itself is loaded on first use
 
 # A possessive actor followed by one of these is the actor whose view is asked for ("NHS Providers' view
 # on ...", "Hamilton's objection to ..."); followed by anything else, or by a proposal or pledge, it names a
@@ -224,8 +225,6 @@ def in_topic(text: str, mention) -> bool:
     """Whether a name only qualifies something else the question is about: a modifier of a noun that is not
     the question's head nor a view ("senior NHS managers", "NHS and council money", "cqc ratings for ICSs"),
     or a name inside a clause that describes a thing ("the law passed by the assembly")."""
-    from .parse import question_parse
-
     doc = question_parse(text)
     if doc is None:
         return False
@@ -513,8 +512,6 @@ def stands_for_something_said(text: str) -> bool:
     """"Did that actually happen?", "Why was that?", "Was this in the final report?": a demonstrative used as a
     pronoun (not "say that funding would rise", "this year", nor the relative "the law that put ...") with
     nothing named before it that it could mean is something said before."""
-    from .parse import question_parse
-
     doc = question_parse(text)
     return doc is not None and any(
         t.lower_ in DEMONSTRATIVES and t.pos_ == "PRON" and t.tag_ != "WDT"
@@ -526,8 +523,6 @@ def antecedent(q: Question) -> bool:
     and will it work?", "When was the Hewitt Review announced, and who was chosen to lead it?", "Did the BMA
     get what it wanted?"). An object pronoun never means its own clause's subject: in "Did ministers go
     along with it?" nothing may; nor in "Should it be a crime for anyone to do it?"."""
-    from .parse import question_parse
-
     doc = question_parse(q.asked)
     if doc is None:
         return True  # without the parser a question is taken as it stands
@@ -553,8 +548,6 @@ def holds_view(text: str) -> bool:
 def names_a_thing(q: Question) -> bool:
     """Whether a question's topic words hold a noun. "Did ministers go along with it?", "Is there anything
     they think is missing?": verbs and adjectives say what is asked of the earlier topic, they name none."""
-    from .parse import question_parse
-
     doc = question_parse(q.asked)
     if doc is None:
         return True  # without the parser a question is taken as it stands
