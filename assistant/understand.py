@@ -592,7 +592,9 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
         # asked about before is not who a shared surname means now.
         rest = tuple(a for a in own.actors if a not in prev.actors or a not in shared)
         q = replace(q, actors=rest, comparison=own.comparison and len(rest) >= 2)
-    talked_of = conversation_actors(history, actors) if needs_actors and COMPARE.search(asked) else ()
+    # "Do they agree?" compares those the conversation turned to; "Does anyone disagree?" asks for others
+    talked_of = conversation_actors(history, actors) if needs_actors and COMPARE.search(asked) and not own.who_stance \
+        else ()
     if needs_topic and SET_BESIDE.search(asked) and own.actors and prev.actors and not set(own.actors) & set(prev.actors):
         # "How does that compare with Roe's view?": those asked about before, side by side with the one named now
         q = replace(q, actors=prev.actors + own.actors, comparison=True)

@@ -84,6 +84,11 @@ def test_a_follow_up_asking_who_else_asks_others_not_the_earlier_actor_again():
     # agreeing is relative to what the union said: every other actor's view, with its own stance
     assert q.actors == () and q.who_stance == "reports" and "Lamplighters Union" in q.topic_actors
     assert "levy" in q.topic_words and "anyone" not in q.topic_words
+    # after two actors, "anyone" still asks for others, not the two side by side ("Do they agree?" does)
+    two = ["What did the union say about the lamp levy?", "And the ministry?"]
+    q = read("Does anyone disagree?", two)
+    assert not q.comparison and q.actors == () and {"Lamplighters Union", "Ministry of Lamps"} <= set(q.topic_actors)
+    assert read("Do they agree?", two).comparison
     q = read("Who else welcomed it?", earlier)
     assert q.actors == () and q.who_stance == "welcomes" and "Lamplighters Union" in q.topic_actors
     # a passive attitude asks who took it
