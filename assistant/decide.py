@@ -486,6 +486,9 @@ class Judge:
         return None
 
     def decide(self, q: Question, ranked: Ranked, quotes: list[Quote], retriever) -> Decision:
+        if not self.index.sentences:
+            return Decision(False, f"{NO_ANSWER} There are no documents yet: add or upload one.",
+                            (0.0,) * len(DECISION_FEATURES), 0.0)
         if not len(ranked) or not quotes:
             return Decision(False, NO_ANSWER, (0.0,) * len(DECISION_FEATURES), 0.0)
         x = speaks(self.features(q, ranked, quotes, retriever), self.silence)

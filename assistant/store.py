@@ -465,6 +465,8 @@ def write_build(index_dir: Path, manifest: dict, docs: list[Document], chunk_row
     stoks = [terms.index_tokens(bm25_text(r.section, r.context, by_id[r.source_id].text[r.start:r.end]), acronyms)
              for r in sentence_rows]
     for fname, toks in (("bm25_chunks", ctoks), ("bm25_sentences", stoks)):
+        if not toks:
+            continue  # bm25s cannot index nothing; an empty corpus loads an EmptyBM25 (a folder with no text yet)
         bm = bm25s.BM25()
         bm.index([t or ["\u2205"] for t in toks], show_progress=False)
         bm.save(str(tmp / fname))
@@ -631,6 +633,13 @@ class Index:
         return np.asarray([c.source_id for c in self.chunks], dtype=str)
 
 
+class EmptyBM25:
+    """The BM25 index of a corpus with no text yet (sources that are all empty, or none): matches nothing."""
+
+    vocab_dict: dict[str, int] = {}
+    scores = {"num_docs": 0}
+
+
 def load_index(settings: Settings, dim: int | None = None) -> Index:
     """The current build, checked against the settings and the model's dimension."""
     bm25s = quiet_bm25s()
@@ -667,8 +676,8 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
         actors = Actors.from_json(json.loads((build / "actors.json").read_text(encoding="utf-8")))
         cvec = read_vector_index(build / "chunks.faiss")
         svec = read_vector_index(build / "sentences.faiss")
-        cbm = bm25s.BM25.load(str(build / "bm25_chunks"))
-        sbm = bm25s.BM25.load(str(build / "bm25_sentences"))
+        cbm = bm25s.BM25.load(str(build / "bm25_chunks")) if chunks else EmptyBM25()
+        sbm = bm25s.BM25.load(str(build / "bm25_sentences")) if sentences else EmptyBM25()
         extra = json.loads((build / "terms.json").read_text())
     except Exception as e:  # damaged files surface as many exception types
         raise IndexMismatchError(f"index in {build} is damaged ({type(e).__name__}: {e}); run `assistant index`") from None

@@ -29,6 +29,24 @@ def test_build_writes_a_consistent_index(tiny_settings, fake_embedder):
     assert index_status(tiny_settings) == "ok"
 
 
+def test_a_folder_with_no_text_builds_an_index_that_answers_nothing(tmp_path, fake_embedder):
+    """A new deployment starts with an empty sources folder (documents come by upload): it builds, loads and
+    refuses every question saying there is nothing yet, instead of failing in the BM25 library."""
+    from assistant.answer import Assistant
+    from assistant.settings import Settings
+
+    src = tmp_path / "sources"
+    src.mkdir()
+    (src / "blank.txt").write_text("  \n")
+    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
+    report = build(settings, fake_embedder)
+    assert report.sentences == 0
+    a = Assistant(settings, load_index(settings, fake_embedder.dim), fake_embedder, None)
+    for question, history in (("What does the union think of the levy?", []), ("And the ministry?", ["What does the union think?"])):
+        answer = a.ask(question, history)
+        assert not answer.answered and "no documents yet" in answer.message
+
+
 def test_missing_index_says_what_to_run(tiny_settings):
     assert index_status(tiny_settings) == "missing"
     with pytest.raises(IndexMissingError, match="assistant index"):
