@@ -345,6 +345,11 @@ def short_forms(name: str, kind: str) -> set[tuple[str, ...]]:
         caps = [w for w in re.sub(r"\([^)]*\)", " ", part).split() if w[:1].isupper() and w.lower() not in LINK_WORDS]
         if len(caps) >= 3:  # three letters at least: "CO" or "UK" would name too much
             out.add((terms.stem("".join(w[0] for w in caps).lower()),))
+    # "WA Communications" -> "WA": an acronym that opens a body's name is what it goes by (shared ones, as "NHS"
+    # of "NHS England" and "NHS Providers", are dropped in Actors._partials).
+    first = re.sub(r"\([^)]*\)", " ", name).split()[:1]
+    if first and len(toks) >= 2 and re.fullmatch(r"[A-Z]{2,6}", first[0]):
+        out.add((terms.stem(first[0].lower()),))
     # "Association of Directors of Public Health" -> "directors of public health": the members it is named after.
     if head + 3 < len(toks) and toks[head + 1] == "of" and toks[head + 2].endswith("s"):
         out.add(tuple(terms.stem(t) for t in toks[head + 2:]))

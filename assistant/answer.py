@@ -94,6 +94,7 @@ class Assistant:
         self.judge = Judge(index, weights["decide"])
         self.cache: LRUCache = LRUCache(maxsize=max(1, settings.cache_size))
         self.cache_lock = threading.Lock()
+        self.spellings: LRUCache = LRUCache(maxsize=4096)  # earlier turns as read (spelt), by their text
         self.chunk_counts: dict[str, int] = {}  # passages per source, for the source listings
         for c in index.chunks:
             self.chunk_counts[c.source_id] = self.chunk_counts.get(c.source_id, 0) + 1
@@ -105,11 +106,22 @@ class Assistant:
     def understand(self, question: str, history: Sequence[str] = ()) -> Question:
         return understand(question, history, self.index.actors, self.index.acronyms)
 
+    def spelt(self, turn: str) -> str:
+        """An earlier turn as it was answered: with its misspelt words put right ("did the govt go for it?"
+        read as "government"), so that what a follow-up leans on is what the sources call it."""
+        with self.cache_lock:
+            known = self.spellings.get(turn)
+        if known is None:
+            known = self.judge.respelling(self.understand(turn)) or turn
+            with self.cache_lock:
+                self.spellings[turn] = known
+        return known
+
     def ask(self, question: str, history: Sequence[str] = (), top_k: int | None = None,
             sources: Sequence[str] = (), actors: Sequence[str] = ()) -> Answer:
         started = time.perf_counter()
         question = validate_question(question, self.settings.max_question_chars)
-        history = [validate_question(h, self.settings.max_question_chars, "history") for h in history]
+        history = [self.spelt(validate_question(h, self.settings.max_question_chars, "history")) for h in history]
         k = top_k or self.settings.top_k
         q = self.understand(question, history)
         asked = Filters(frozenset(sources), frozenset(self.actors.canonical(a) or a for a in actors))

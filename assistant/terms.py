@@ -26,6 +26,10 @@ STOPWORDS = frozenset(
     anything something whether regarding respond responded response react reacted reaction stand stance position
     positions feel felt see sees saw can't""".split()
 )
+# What people type around a question in a chat ("ok, social care - ...", "do they actually think ..."): words
+# of talk, not of any topic.
+STOPWORDS = STOPWORDS | frozenset("""ok okay yeah yes yep hmm um uh erm hi hello hey thanks thank please actually
+really basically literally anyway""".split())
 # Contractions of a pronoun and a verb ("he'd", "they're"). Not those whose letters spell a word ("we'll",
 # "I'll", "she'd", "he'll": "well", "ill", "shed", "hell"), which stay words.
 STOPWORDS = STOPWORDS | frozenset("""he'd they'd they'll they're they've you'd you'll you're you've i've i'm it'll

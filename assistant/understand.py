@@ -66,6 +66,10 @@ CONDITIONAL_WHEN = re.compile(r"when\s+(?:does|do|is|are|would|should|can|could|
 SETTING_WHEN = re.compile(r"when\s+(?!(?:did|does|do|is|was|are|were|has|have|had|will|would|should|can|could|might|may|"
                           r"must|shall)\b)[^,?]+,\s*(?:why|what|how|who|which|where|did|does|do|is|was|should|would|will|"
                           r"can)\b", re.I)
+# "Had they raised that worry before, when the review came out?": a "when" after the question has asked its
+# thing, with no auxiliary after it, says when something happened; it does not ask for a date.
+LATER_WHEN = re.compile(r"when\s+(?!(?:did|does|do|is|was|are|were|has|have|had|will|would|should|can|could|might|"
+                        r"may|must|shall)\b)", re.I)
 WHO_Q = re.compile(r"\b(who|which (?:minister|body|organisation|organization|person|people|company|group|bodies|"
                    r"organisations|chancellor|secretary|participants?|speakers?|president|senator))\b", re.I)
 # Words that set one actor beside another ("How does that compare with X's view?"; "Did X agree?" asks X's
@@ -237,7 +241,7 @@ def in_topic(text: str, mention) -> bool:
     if any(a.dep_ in ("acl", "relcl") for a in last.ancestors):
         return True
     head = last.head
-    return (last.dep_ in ("compound", "nmod") and head.i > last.i and head.pos_ in ("NOUN", "PROPN")
+    return (last.dep_ in ("compound", "nmod", "amod") and head.i > last.i and head.pos_ in ("NOUN", "PROPN")
             and head.dep_ != "ROOT" and not mention.start <= head.idx < mention.end
             and not is_view(head))
 
@@ -266,7 +270,8 @@ def answer_type(text: str) -> str | None:
     found = []
     for kind, rx in (("money", MONEY_Q), ("number", NUMBER_Q), ("date", DATE_Q), ("who", WHO_Q)):
         for m in rx.finditer(text):
-            if kind == "date" and (CONDITIONAL_WHEN.match(text, m.start()) or SETTING_WHEN.match(text, m.start())):
+            if kind == "date" and (CONDITIONAL_WHEN.match(text, m.start()) or SETTING_WHEN.match(text, m.start())
+                                   or LATER_WHEN.match(text, m.start()) and text[:m.start()].strip()):
                 continue
             if CLAUSE_START.search(text[:m.start()]):
                 found.append((m.start(), kind))
@@ -535,6 +540,13 @@ def antecedent(q: Question) -> bool:
     return True
 
 
+def verbless(text: str) -> bool:
+    """"And the TUC?", "NHS Providers, then?": a follow-up with no verb of its own asks the earlier question
+    again; "Was that accepted?", "Are they happy with it?" ask something else of the earlier topic."""
+    doc = question_parse(text)
+    return doc is None or not any(t.pos_ in ("VERB", "AUX") for t in doc)
+
+
 def holds_view(text: str) -> bool:
     """"What would they want instead ...?", "Why did he think it was worth it?": a personal pronoun holding a
     view (the subject of an attitude or reporting verb) stands for someone asked about before, however
@@ -595,7 +607,8 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
     # "Do they agree?" compares those the conversation turned to; "Does anyone disagree?" asks for others
     talked_of = conversation_actors(history, actors) if needs_actors and COMPARE.search(asked) and not own.who_stance \
         else ()
-    if needs_topic and SET_BESIDE.search(asked) and own.actors and prev.actors and not set(own.actors) & set(prev.actors):
+    if needs_topic and SET_BESIDE.search(asked) and len(own.actors) == 1 and prev.actors \
+            and not set(own.actors) & set(prev.actors):
         # "How does that compare with Roe's view?": those asked about before, side by side with the one named now
         q = replace(q, actors=prev.actors + own.actors, comparison=True)
         carried += [a for a in prev.actors if a not in q.asked]
@@ -621,7 +634,8 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
                     topic_actors=tuple(dict.fromkeys(q.topic_actors + prev.topic_actors + tuple(
                         a for a in prev.actors if a not in q.actors))) if q.actors != prev.actors else q.topic_actors,
                     # "And the TUC?" asks what the earlier question asked; "What did X say?" asks its own thing.
-                    answer_type=q.answer_type or (prev.answer_type if not own.topic and not WH.search(asked) else None),
+                    answer_type=q.answer_type or (prev.answer_type if not own.topic and not WH.search(asked)
+                                                  and verbless(asked) else None),
                     counted=q.counted or prev.counted)
         carried += extra
     why = bool(WHY_ALONE.match(asked) or REASON.match(asked))

@@ -144,3 +144,17 @@ def test_a_short_form_stands_for_a_common_word_never_for_a_name(tmp_path, fake_e
     a = one_assistant(tmp_path, fake_embedder, "note.md", text, "Lamplighters Union")
     assert a.judge.respelling(a.understand("what did the govt say about the plan?")) == "what did the government say about the plan?"
     assert a.judge.respelling(a.understand("did anyone talk about jabs?")) is None  # not "Jacobs"
+
+
+def test_an_earlier_turn_is_read_with_its_spelling_put_right(tmp_path, fake_embedder):
+    """"did the govt keep it?" then "so what are they doing instead?": what the follow-up leans on is read in
+    the sources' words, not in a short form they never use."""
+    from conftest import one_assistant
+
+    text = ("# Note\n\nThe union wants the lamp levy scrapped.\n\nThe government will keep the lamp levy and "
+            "review it next year.\n")
+    a = one_assistant(tmp_path, fake_embedder, "note.md", text, "Lamplighters Union")
+    assert a.spelt("did the govt keep the lamp levy?") == "did the government keep the lamp levy?"
+    assert a.spelt("what does the union want?") == "what does the union want?"
+    answer = a.ask("so what are they doing instead?", ["what does the union want?", "did the govt keep the lamp levy?"])
+    assert "government" in answer.topic.split() and "govt" not in answer.topic.split()

@@ -457,3 +457,34 @@ def test_a_body_named_inside_the_topic_is_not_the_one_asked_about():
     q = read("union levy rebates - what's Roe's position")
     assert q.actors == ("Senator Jane Roe",) and "Lamplighters Union" in q.topic_actors
     assert read("What does the union think of the levy?").actors == ("Lamplighters Union",)
+
+
+def test_a_when_clause_after_the_question_sets_a_time_and_asks_for_none():
+    from assistant.understand import answer_type
+    assert answer_type("Had they raised that worry before, when the review came out?") is None
+    assert answer_type("What did the union say when the levy was announced?") is None
+    assert answer_type("Did the ministry reply, and when was that?") == "date"
+    assert answer_type("According to the union, when did the levy start?") == "date"
+    assert answer_type("When will the register be published?") == "date"
+
+
+def test_a_follow_up_with_a_verb_of_its_own_does_not_inherit_the_kind_of_answer():
+    history = ["How many lamps did the Ministry of Lamps want lit?"]
+    assert read("And the union?", history).answer_type == "number"  # the earlier question, of the union
+    assert read("was that accepted?", history).answer_type is None
+    assert read("And the union, is it happy with that?", history).answer_type is None
+
+
+def test_an_acronym_opening_a_name_stands_for_the_body():
+    cast = Actors([Actor("WA Communications", (), (), "organisation", "catalog"),
+                   Actor("NHS Providers", (), (), "organisation", "catalog"),
+                   Actor("NHS England", (), (), "organisation", "catalog")])
+    q = understand("WA view on the money ideas?", [], cast, {})
+    assert q.actors == ("WA Communications",)
+    assert understand("What did NHS say about it?", [], cast, {}).actors == ()  # two bodies open with it
+
+
+def test_a_body_named_as_a_modifier_inside_the_topic_is_not_asked_about():
+    cast = Actors([Actor("Care Quality Commission", ("CQC",), (), "organisation", "catalog")])
+    q = understand("what's the cqc single assessment framework going to apply to?", [], cast, {})
+    assert q.actors == () and q.topic_actors == ("Care Quality Commission",)
