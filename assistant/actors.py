@@ -321,6 +321,10 @@ def short_forms(name: str, kind: str) -> set[tuple[str, ...]]:
     if kind == "person":
         core = core_name(name)
         return {(terms.stem(core[-1]),)} if len(core) >= 2 else set()
+    # A branch's number is no part of what people call the body ("Transport Workers Union Local 100": its
+    # head is "Union"; its short forms "the workers union", "TWU").
+    branch = re.search(r"\s+(?:Local|Lodge|Branch|Chapter|Division|No\.?)\s+\d+\w*$", name)
+    name = name[:branch.start()] if branch else name
     toks = key(re.sub(r"\([^)]*\)", " ", name))
     out: set[tuple[str, ...]] = set()
     # Head words: a word followed by a linking word or the end ("Association" of ..., "Families" for ...).
@@ -331,7 +335,7 @@ def short_forms(name: str, kind: str) -> set[tuple[str, ...]]:
     for s in range(0, head + 1):
         for e in range(head + 1, len(toks) + 1):
             form = toks[s:e]
-            if form[0] in LINK_WORDS or form[-1] in LINK_WORDS or len(form) == len(toks):
+            if form[0] in LINK_WORDS or form[-1] in LINK_WORDS or len(form) == len(toks) and not branch:
                 continue
             if len(form) == 1 and form[0] not in BODY_KINDS and (
                     form[0] in GENERIC or any(len(t) > 2 for t in toks if t != form[0])):
@@ -341,7 +345,9 @@ def short_forms(name: str, kind: str) -> set[tuple[str, ...]]:
             out.add(tuple(terms.stem(t) for t in form))
     # A body's initials, and each part's of a joint name ("LGA", "WLGA"): people ask by acronym even where
     # the texts never use one.
-    for part in [name, *re.split(r"\s+(?:and|&)\s+", name)]:
+    for part in [name, *re.split(r"\s+(?:and|&)\s+", name),
+                 # and the name up to its kind of body: "Permanent Citizens Advisory Committee to the MTA": "PCAC"
+                 *(m.group(0) for m in [re.match(r".*?\b(?:" + "|".join(BODY_KINDS) + r")\b", name, re.I)] if m)]:
         caps = [w for w in re.sub(r"\([^)]*\)", " ", part).split() if w[:1].isupper() and w.lower() not in LINK_WORDS]
         if len(caps) >= 3:  # three letters at least: "CO" or "UK" would name too much
             out.add((terms.stem("".join(w[0] for w in caps).lower()),))
@@ -350,6 +356,9 @@ def short_forms(name: str, kind: str) -> set[tuple[str, ...]]:
     first = re.sub(r"\([^)]*\)", " ", name).split()[:1]
     if first and len(toks) >= 2 and re.fullmatch(r"[A-Z]{2,6}", first[0]):
         out.add((terms.stem(first[0].lower()),))
+    if branch:  # "TWU Local 100", "the transit union local 1179": a short form with the branch is one too
+        tail = tuple(terms.stem(t) for t in key(branch.group(0)))
+        out |= {form + tail for form in out}
     # "Association of Directors of Public Health" -> "directors of public health": the members it is named after.
     if head + 3 < len(toks) and toks[head + 1] == "of" and toks[head + 2].endswith("s"):
         out.add(tuple(terms.stem(t) for t in toks[head + 2:]))
@@ -470,6 +479,8 @@ def spoken_by(body: str, spokespeople: dict[str, str]) -> tuple[str, ...]:
         words = bare(name.split())
         if words and " ".join(words) != name and not set(key(" ".join(words))) & GENERIC:
             out.append(" ".join(words))
+        if len(words) >= 2 and not set(key(words[-1])) & GENERIC:
+            out.append(words[-1])  # "Gelinas" for "Ms. Nicole Gelinas", as "Macnish" for "Dr Macnish"
     return tuple(dict.fromkeys(out))
 
 

@@ -6,9 +6,10 @@ Every chunk and sentence records the offsets of its text in the document text, s
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .ingest import SUBJECT_PRONOUNS, Block, Document
 
@@ -33,7 +34,9 @@ ITEM_MARKER = re.compile(r"^(?:[-*+•·▪◦–]|\d{1,3}[.)]|[a-z][.)]|\([a-z0
 
 # A transcript turn: "Mr Stanton: My Lady, ...", "Lady Hallett: Thank you." A label counts when it has a form of
 # address or labels two or more paragraphs of the document.
-SPEAKER_LABEL = re.compile(r"((?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*):\s+(?=\S)")
+# "MS. FAUSS: ...", and a turn that opens with the speaker's role in capitals ("MS. RACHAEL FAUSS, SENIOR
+# RESEARCH ANALYST, REINVENT ALBANY: Good afternoon"): the label is the name; the role is not what was said.
+SPEAKER_LABEL = re.compile(r"((?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*)(?:,\s+[^a-z:\n]{2,160}?)?:\s+(?=\S)")
 ADDRESS = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Lady|Lord|Baroness|Baron|Senator|Sen|Rep|"
                      r"President|Chair|Chairman|Chairwoman|Madam|Judge|Justice|Councillor|Cllr)\.?\s", re.I)
 
@@ -45,6 +48,31 @@ def speaker_labels(doc: Document) -> set[str]:
         if b.kind == "paragraph" and (m := SPEAKER_LABEL.match(doc.text, b.start, b.end)):
             counts[m.group(1)] = counts.get(m.group(1), 0) + 1
     return {label for label, n in counts.items() if n >= 2 or ADDRESS.match(label + " ")}
+
+
+def same_speaker(a: str, b: str) -> bool:
+    """Two labels of one speaker in a transcript: the same name in another case or with the given name
+    ("Mr. UTANO", "MS. RACHAEL FAUSS" / "MS. FAUSS"), or misspelt once ("MR. DEJESU"). Not another
+    form of address ("CHAIR KENNEDY" / "MR. KENNEDY" may be two people)."""
+    wa, wb = a.upper().split(), b.upper().split()
+    if not wa or not wb or (len(wa) > 1 and len(wb) > 1 and ADDRESS.match(a + " ") and ADDRESS.match(b + " ")
+                            and wa[0].rstrip(".") != wb[0].rstrip(".")):
+        return False
+    x, y = wa[-1].strip(".,'’"), wb[-1].strip(".,'’")
+    return x == y or min(len(x), len(y)) >= 5 and difflib.SequenceMatcher(None, x, y).ratio() >= 0.85
+
+
+def one_label_each(sentences: list[Sentence]) -> list[Sentence]:
+    """Each speaker's turns under one label, the one most used: a transcript writes one speaker's label
+    several ways, and who speaks most is who the document's "I" and "we" are."""
+    counts: dict[str, int] = {}
+    for s in sentences:
+        if s.speaker:
+            counts[s.speaker] = counts.get(s.speaker, 0) + 1
+    as_: dict[str, str] = {}
+    for label in sorted(counts, key=lambda k: -counts[k]):
+        as_[label] = next((head for head in dict.fromkeys(as_.values()) if same_speaker(label, head)), label)
+    return [replace(s, speaker=as_[s.speaker]) if s.speaker and as_[s.speaker] != s.speaker else s for s in sentences]
 
 
 ELABORATION = re.compile(r"^(?:notably|for example|for instance|specifically|in particular|consequently|as a result)\b", re.I)
@@ -235,6 +263,7 @@ def chunk_document(doc: Document, count_tokens: CountTokens = word_count, params
             add_chunk(out, doc, section, head, current[0][0], current[-1][1])
 
     add_sentences(out, doc, fits)
+    out.sentences[:] = one_label_each(out.sentences)
     return out
 
 

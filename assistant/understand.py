@@ -34,10 +34,10 @@ WHO_ASKS = re.compile(r"^\W*(?:who|(?:which|(?:did|does|do|has|have|had|was|were
 # A clause the question subordinates ("How did X react when ministers refused to ...?", "... after the
 # government published its reply"): the actors in it set the scene; someone else's view is asked about.
 # (Not a question word: "By when did Hewitt want ...")
-SUBORDINATE = re.compile(r"\w\s+(?:when|whenever|after|because|although|though|whereas|while|if|unless|once|since|"
+SUBORDINATE = re.compile(r"(?:^\W*|\w\s+)(?:when|whenever|after|because|although|though|whereas|while|if|unless|once|since|"
                          r"before|until)\s+(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|"
                          r"should)\b)[^,;:?]*$", re.I)
-PREP_TOPIC = re.compile(r"\b(about|on|regarding|concerning|towards|over|into|for|from|with|to|between|of|against)\s+(?:the\s+)?$", re.I)
+PREP_TOPIC = re.compile(r"\b(about|on|regarding|concerning|towards|over|into|for|from|with|to|between|of|against|at)\s+(?:the\s+)?$", re.I)
 ATTRIBUTIVE = re.compile(r"^\s+(briefing|report|response|reply|proposals?|plan|paper|recommendations?|consultation|"
                          r"mandate|guidance|strategy|review|inquiry|process|reforms?|decision|model|survey)\b", re.I)
 NUMBER_Q = re.compile(r"\b(how (?:many|much|long|big|large|often|high|low)|what(?:'s|\s+is|\s+was|\s+are|\s+were)?\s+"
@@ -156,7 +156,11 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
                 and not re.match(r"['’]", after):
             add(asked, m.actor)  # "Compare the BMA with NHS Providers on ...": the second one compared
             continue
-        if SUBORDINATE.search(text[:m.start]):
+        if (sub := SUBORDINATE.search(text[:m.start])) and not (
+                # "If the union opposes the levy, what does it want instead?": a clause that opens the question
+                # names whom its "it" means, unless someone else is named after it ("..., should it? X's view")
+                re.match(r"\W*$", text[:sub.start()]) and not [n for n in mentions if n.start > m.end
+                                                                  and n.actor != m.actor and "," in text[m.end:n.start]]):
             add(topic, m.actor)
             continue
         if COMPARE.search(text) and re.search(r"\b(?:with|to|from|versus|vs\.?)\s+(?:the\s+)?$", before, re.I) \

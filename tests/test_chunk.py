@@ -97,3 +97,24 @@ def test_list_items_that_are_only_links_are_not_quotable():
     c = chunk_document(doc)
     assert [s.text for s in c.sentences] == ["Org B says the review is welcome."]
     assert "Org A responds" in doc.text  # still in the text the viewer shows
+
+
+def test_one_speaker_written_several_ways_is_one_label():
+    """A transcript writes a witness's label in another case, with the given name and role on the first
+    turn, or misspelt once: all are the witness's turns (whose "I" and "we" the document's voice is)."""
+    raw = ("MS. ADA QUILL, CHAIR, LAMPLIGHTERS UNION: Good afternoon. We oppose the levy on lanterns.\n\n"
+           "MS. QUILL: The levy was never costed.\n\nMs. QUILL: Night shifts come first.\n\n"
+           "MS. QUILLL: We will say so again.\n\nCHAIR OAK: Thank you.\n\nCHAIR OAK: Next witness.\n")
+    c = chunk_document(doc_from(raw, "Lamplighters Union"))
+    speakers = {s.text: s.speaker for s in c.sentences}
+    assert speakers["Good afternoon."] == speakers["We will say so again."] == speakers["Night shifts come first."]
+    assert speakers["Thank you."] == "CHAIR OAK" != speakers["Good afternoon."]
+    assert not any("LAMPLIGHTERS" in s.text for s in c.sentences)  # the role is the label's, not what was said
+
+
+def test_labels_of_other_people_stay_apart():
+    from assistant.chunk import same_speaker
+    assert same_speaker("MR. UTANO", "Mr. UTANO") and same_speaker("MS. RICHARDON", "MS. RICHARDSON")
+    assert same_speaker("MS. RACHAEL FAUSS", "MS. FAUSS")
+    assert not same_speaker("CHAIR KENNEDY", "MR. KENNEDY")  # another form of address: maybe two people
+    assert not same_speaker("MR. FOYE", "MR. ROE") and not same_speaker("MS. FAUSS", "MS. GAUSS")

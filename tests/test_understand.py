@@ -488,3 +488,19 @@ def test_a_body_named_as_a_modifier_inside_the_topic_is_not_asked_about():
     cast = Actors([Actor("Care Quality Commission", ("CQC",), (), "organisation", "catalog")])
     q = understand("what's the cqc single assessment framework going to apply to?", [], cast, {})
     assert q.actors == () and q.topic_actors == ("Care Quality Commission",)
+
+
+def test_a_branch_number_and_the_initials_up_to_the_kind_of_body_name_it():
+    cast = Actors([Actor("Transport Workers Union Local 100", (), (), "organisation", "catalog"),
+                   Actor("Amalgamated Transit Union Local 1179", (), (), "organisation", "catalog"),
+                   Actor("Permanent Citizens Advisory Committee to the Port", (), (), "organisation", "catalog"),
+                   Actor("Port Authority", (), (), "organisation", "catalog")])
+    read_ = lambda q: understand(q, [], cast, {})  # noqa: E731
+    assert read_("Does TWU Local 100 think night service can come back?").actors == ("Transport Workers Union Local 100",)
+    assert read_("Why is the transit workers' union against job cuts?").actors == ("Transport Workers Union Local 100",)
+    assert read_("is the PCAC ok with more borrowing?").actors == ("Permanent Citizens Advisory Committee to the Port",)
+    # a body named where something happens, or in a clause that sets the scene, is not the one asked about
+    q = read_("Why is the ATU angry at the Port Authority over pay?")
+    assert q.actors == ("Amalgamated Transit Union Local 1179",) and q.topic_actors == ("Port Authority",)
+    q = read_("If the Port Authority raises fares, should it hit drivers or riders? PCAC view")
+    assert q.actors == ("Permanent Citizens Advisory Committee to the Port",) and q.topic_actors == ("Port Authority",)
