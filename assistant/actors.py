@@ -23,6 +23,10 @@ from .errors import AssistantError
 TITLES = frozenset("""rt hon right honourable sir dame lady lord baroness baron mr mrs ms miss mx dr prof professor
 senator sen rep representative congressman congresswoman president vice governor mayor chancellor minister
 secretary general gen cllr councillor judge justice the""".split())
+# Forms of address that only a person's name opens with (not "General", "Secretary": "General Practitioners
+# Committee", "Secretary of State" name bodies and offices too).
+ADDRESSES = frozenset("rt sir dame lady lord baroness baron mr mrs ms miss mx dr prof professor senator sen rep cllr "
+                      "councillor judge justice mayor governor congressman congresswoman".split())
 POST_NOMINALS = frozenset("kc qc mp msp ms mep obe cbe mbe frs jr sr phd".split())
 # Words that name a kind of body, not one body: alone they never pick an actor out.
 GENERIC = frozenset("""association associations department office committee council government national group union
@@ -294,6 +298,24 @@ class Actors:
         """The kind of the cast's actor of this name ("person", "organisation", ...), None if the cast lacks it."""
         a = self.by_name.get(name) if name else None
         return a.kind if a else None
+
+    def has_voice(self, name: str) -> bool:
+        """Whether someone speaks as this actor: a person, or a body with a person's name among its aliases (its
+        witness, chair or author: "Ms. Nicole Gelinas" of a think tank, "Patricia Hewitt" of her review), whom
+        "she" or "he" may mean."""
+        a = self.by_name.get(name)
+        if a is None:
+            return False
+        if a.kind == "person":
+            return True
+        return any(len(words := alias.split()) >= 2 and key(words[0]) and key(words[0])[0] in ADDRESSES
+                   or self._people_like(words) for alias in a.aliases)
+
+    @staticmethod
+    def _people_like(words: list[str]) -> bool:
+        """"Patricia Hewitt", "Jeremy Hunt": two or three capitalised words, none a kind of body or a common word."""
+        return 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() and w.isalpha() for w in words) \
+            and not any(key(w) and key(w)[0] in GENERIC for w in words) and terms.zipf(words[0].lower()) < COMMON + 1
 
     def person_named(self, name: str) -> str | None:
         """The one person of the cast a single name fits ("Sir Patrick" -> "Sir Patrick Vallance")."""

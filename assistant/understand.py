@@ -598,8 +598,8 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
     prev = understand(history[-1], history[:-1], actors, acronyms)
     words = set(terms.words(asked))
     if needs_actors and words & SINGULAR and not words & PLURAL and prev.actors \
-            and not any(actors.kind_of(a) == "person" for a in prev.actors):
-        needs_actors = False  # "how many did she want?" after a question about a body: "she" is no body
+            and not any(actors.has_voice(a) for a in prev.actors):
+        needs_actors = False  # "how many did she want?" after a question about a body no person speaks for
     carried: list[str] = []
     q = own
     shared = {n for _, _, names in actors.namesakes(asked) for n in names}

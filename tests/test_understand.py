@@ -504,3 +504,15 @@ def test_a_branch_number_and_the_initials_up_to_the_kind_of_body_name_it():
     assert q.actors == ("Amalgamated Transit Union Local 1179",) and q.topic_actors == ("Port Authority",)
     q = read_("If the Port Authority raises fares, should it hit drivers or riders? PCAC view")
     assert q.actors == ("Permanent Citizens Advisory Committee to the Port",) and q.topic_actors == ("Port Authority",)
+
+
+def test_she_after_a_body_that_a_person_speaks_for_is_that_body():
+    cast = Actors([Actor("Harbour Institute", ("Ms. Nora Vale",), (), "organisation", "catalog"),
+                   Actor("Lamp Watch", (), (), "organisation", "catalog"),
+                   Actor("General Lamplighters Committee", (), (), "organisation", "catalog")])
+    assert cast.has_voice("Harbour Institute") and not cast.has_voice("Lamp Watch")
+    assert not cast.has_voice("General Lamplighters Committee")  # "General" opens a body's name here
+    q = understand("would she take the port to court?", ["What's the Harbour Institute's take on the toll?"], cast, {})
+    assert q.actors == ("Harbour Institute",)
+    q = understand("how many lamps did she want?", ["What does Lamp Watch think of the toll?"], cast, {})
+    assert q.actors == ()  # nobody speaks for Lamp Watch by name: "she" is someone else
