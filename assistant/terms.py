@@ -29,7 +29,7 @@ STOPWORDS = frozenset(
 # What people type around a question in a chat ("ok, social care - ...", "do they actually think ..."): words
 # of talk, not of any topic.
 STOPWORDS = STOPWORDS | frozenset("""ok okay yeah yes yep hmm um uh erm hi hello hey thanks thank please actually
-really basically literally anyway""".split())
+really basically literally anyway moment""".split())  # "at the moment"
 # Contractions of a pronoun and a verb ("he'd", "they're"). Not those whose letters spell a word ("we'll",
 # "I'll", "she'd", "he'll": "well", "ill", "shed", "hell"), which stay words.
 STOPWORDS = STOPWORDS | frozenset("""he'd they'd they'll they're they've you'd you'll you're you've i've i'm it'll

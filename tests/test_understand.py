@@ -516,3 +516,4 @@ def test_she_after_a_body_that_a_person_speaks_for_is_that_body():
     assert q.actors == ("Harbour Institute",)
     q = understand("how many lamps did she want?", ["What does Lamp Watch think of the toll?"], cast, {})
     assert q.actors == ()  # nobody speaks for Lamp Watch by name: "she" is someone else
+
