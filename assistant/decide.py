@@ -36,7 +36,7 @@ NAME = re.compile(r"(?<![\w-])[A-Z][A-Za-z'’]*\.?(?:\s+(?:(?:of|for|the|on|in)
 # What answers "how many" or "how much": a figure that is not a bare year.
 QUANTITY = re.compile(r"[£$€]\s?\d|\d\s?%|\b\d[\d,.]*\s*(?:per ?cent|percent|million|billion|trillion|bn|m|k)\b|"
                       r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred)\s+(?:per ?cent|percent|"
-                      r"million|billion|trillion)\b|\b\d[\d,]*(?:\.\d+)?\b(?!\s*[/-]\s*\d)|"
+                      r"million|billion|trillion)\b|(?<!\d/)(?<!\d-)\b\d[\d,]*(?:\.\d+)?\b(?!\s*[/-]\s*\d)|"
                       # a figure in words before what it counts ("about eight years", "around ten systems", "a
                       # dozen"); not "one", which is as often a pronoun ("one area we are keen on")
                       r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
@@ -188,6 +188,7 @@ def opens_sentence(text: str, at: int) -> bool:
     return not text[:at].strip() or bool(re.search(r"[.?!;:]\s*$|\s[-–—]\s*$", text[:at]))
 
 
+EVERYDAY_NAME = 4.0  # Zipf frequency from which a capitalised word is a common word ("Minister"), not a name ("Brexit")
 NEAR_NAME = 0.85  # difflib similarity of a missing name or word to a known one for "Did you mean ...?"
 DEPTH = 3  # quotes whose paragraphs are read for coverage
 NO_ANSWER = "The sources do not answer this question."
@@ -254,6 +255,7 @@ class Judge:
         self.silence = float(model.get("silence", 0.3))
         self.n = max(1, len(index.sentences))
         self._block_terms: dict[tuple[str, int], frozenset[str]] = {}
+        self._said: dict[str, frozenset[str]] = {}
         self._block_sequences: dict[tuple[str, int], tuple[str, ...]] = {}
         # Titles and actor names as word strings, to look a name up in without re-reading them per question.
         self._titles = [f" {' '.join(terms.words(d.title))} " for d in index.documents.values()]
@@ -444,6 +446,13 @@ class Judge:
                 actor = -1.0  # their closest statements hold not one of the topic's words: they say nothing on it
         if self.silent_holder(q):
             actor = -1.0  # "What did <a body no source records a view of> say ...?": nobody the sources know said it
+        if q.actors and not q.comparison and actor > -1.0 and (named := self.named_things(q)) \
+                and not any(set(stems) <= self.said_by(a) for stems in named for a in q.actors) \
+                and len(self.index.actors.named_in(q.asked, question=True)) < 2:
+            # "Does the BMA support reviewing <Healthwatch>'s funding?": they never name it anywhere. (Not one side
+            # of a comparison: "X and Y on no-deal Brexit planning", where X may speak of it in other words and
+            # only Y by name, is still answered by X's closest words.)
+            actor = -1.0
         return best, dense, cover, rare, names, type_ok, actor, self.phrase(q, considered)
 
     def phrase(self, q: Question, quotes: list[Quote]) -> float:
@@ -469,6 +478,30 @@ class Judge:
         if got is None:
             got = self._block_sequences[key] = tuple(terms.stem(w) for w in terms.words(self.index.documents[source_id].text[start:end]))
         return got
+
+    def named_things(self, q: Question) -> set[tuple[str, ...]]:
+        """What the question names as a thing, written as a name ("Healthwatch", "HARPs", "the FDP", "Care.data"),
+        that the corpus holds, as the stems of its words: an actor who never writes it has said nothing about it."""
+        out = set()
+        for m in re.finditer(r"[A-Za-z][\w'’-]*(?:\.[A-Za-z][\w-]*)*", q.asked):
+            w = re.sub(r"['’]s?$", "", m.group(0))
+            if not (w[1:] != w[1:].lower() or w[:1].isupper() and not opens_sentence(q.asked, m.start())):
+                continue
+            if not w.isupper() and terms.zipf(w.lower()) >= EVERYDAY_NAME:
+                continue  # "the Minister", "the Treasury": a common word capitalised, which a paraphrase may stand for
+            stems = tuple(terms.stem(p) for p in terms.words(w))
+            if stems and all(st in q.topic and st not in self._name_stems and st not in calendar_stems()
+                             and known(st, self.index.df) for st in stems):
+                out.add(stems)
+        return out
+
+    def said_by(self, actor: str) -> frozenset[str]:
+        """Stems of every sentence an actor's own documents hold or that is attributed to them."""
+        if actor not in self._said:
+            own = {d.id for d in self.index.documents.values() if self.index.actors.canonical(d.publisher) == actor}
+            self._said[actor] = frozenset(t for s in self.index.sentences if s.actor == actor or s.source_id in own
+                                          for t in terms.tokens(self.index.text(s)))
+        return self._said[actor]
 
     def silent_holder(self, q: Question) -> str | None:
         """A name that is no actor's and is who the question asks the view of: "How did <the Royal College of

@@ -44,7 +44,12 @@ NUMBER_Q = re.compile(r"\b(how (?:many|much|long|big|large|often|high|low)|what(
                       r"(?:the\s+)?(?:[a-z-]+\s+)?(?:percentage|proportion|share|number|amount|size|length|rate|level|figure|"
                       r"total|cost|price)|by how much)\b", re.I)
 MONEY_Q = re.compile(r"\bhow much\b.*\b(cost|costs|costing|spend|spent|spending|fund|funding|funded|money|worth|budget|"
-                     r"invest|investment|pay|paid|price|allocat\w*|give|gave|given)\b|\bhow much (money|funding|cash)\b|"
+                     r"invest|investment|pay|paid|price|allocat\w*|give|gave|given|grants?|salary|salaries|wages?|"
+                     r"fees?|earn|earns|earned)\b|\bhow much (money|funding|cash)\b|"
+                     # "What is the maximum salary under ...?": a sum of money asked for by what it is
+                     r"\bwhat(?:'s|\s+is|\s+was|\s+are|\s+were|\s+will\s+be)\s+(?:the\s+)?(?:[a-z-]+\s+)?"
+                     r"(?:salary|salaries|wage|wages|fee|fees|budget|grant|price)\b(?!\s+(?:framework|system|policy|"
+                     r"structure|review|process|plan|rules?|cap|freeze)\b)|"
                      # "What salary did X propose?": one sum of money heads the wh-phrase, a verb follows it
                      # ("Which fees are charged?" asks which, not how much)
                      r"\bwhat\s+(?:[a-z-]+\s+)?(?:salary|wage|fee|price)\s+"

@@ -517,3 +517,12 @@ def test_she_after_a_body_that_a_person_speaks_for_is_that_body():
     q = understand("how many lamps did she want?", ["What does Lamp Watch think of the toll?"], cast, {})
     assert q.actors == ()  # nobody speaks for Lamp Watch by name: "she" is someone else
 
+
+
+def test_a_sum_of_money_asked_for_by_what_it_is():
+    from assistant.decide import has_quantity
+    from assistant.understand import answer_type
+    assert answer_type("How much is the lamp grant for 2024/25?") == "money"
+    assert answer_type("what is the maximum salary allowed under the new pay framework") == "money"
+    assert answer_type("What is the salary framework?") is None  # a framework, not a sum
+    assert not has_quantity("Allocations for 2024/25 will be published later.")  # a financial year counts nothing
