@@ -204,6 +204,9 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
         if inside and (len(inside) < len(asked) or not sources):
             asked = [a for a in asked if a not in inside]
             topic += inside
+    if len(asked) == 1 and not sources and (ms := [m for m in mentions if m.actor == asked[0]]) \
+            and all(asked_of_its_role(text, m) for m in ms):
+        topic, asked = [*asked, *topic], []
     if len(asked) > 1:
         # "What do the LGA and WLGA ask the Inquiry to say ...": the actors named together first are asked
         # about; one named after the verb is who they address. In a comparison too: "Do X and Y agree on
@@ -232,6 +235,31 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
         # ("Who did Hewitt say should step in?" asks for a name in Hewitt's own statement.)
         topic, asked = [*asked, *topic], []
     return asked, [a for a in topic if a not in asked], [a for a in sources if a not in asked]
+
+
+ROLE_MODALS = frozenset({"can", "could", "may"})  # with "supposed/meant/able/allowed to": what a body may or must do
+
+
+def asked_of_its_role(text: str, mention) -> bool:
+    """"How is the CQC supposed to rate the systems?", "So can NHSE still step in with trusts?": a body as the
+    subject of what it can or must do asks what the sources say of its role, not for its view (a view is
+    asked with an attitude or reporting verb: "Can the BMA support the plan?")."""
+    doc = question_parse(text)
+    if doc is None:
+        return False
+    inside = [t for t in doc if mention.start <= t.idx < mention.end]
+    if not inside or inside[-1].dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    head = inside[-1].head
+    verbs = [head] + [c for c in head.children if c.dep_ in ("xcomp", "acomp")] \
+        + [g for c in head.children if c.dep_ in ("xcomp", "acomp") for g in c.children if g.dep_ == "xcomp"]
+    modal = any(c.lower_ in ROLE_MODALS for c in head.children if c.dep_ == "aux") or \
+        head.lemma_.lower() in ("suppose", "mean", "able", "allow", "require", "oblige") or \
+        any(v.lemma_.lower() in ("able", "allowed", "required", "supposed") for v in verbs)
+    stems = attitude_stems()
+    doing = [v for v in verbs if v.pos_ == "VERB" and v.lemma_.lower() not in ("suppose", "mean", "allow", "require")]
+    return modal and bool(doing) and not any(terms.stem(v.lower_) in stems or terms.stem(v.lemma_.lower()) in stems
+                                             for v in doing)
 
 
 def in_topic(text: str, mention) -> bool:

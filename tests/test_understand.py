@@ -526,3 +526,15 @@ def test_a_sum_of_money_asked_for_by_what_it_is():
     assert answer_type("what is the maximum salary allowed under the new pay framework") == "money"
     assert answer_type("What is the salary framework?") is None  # a framework, not a sum
     assert not has_quantity("Allocations for 2024/25 will be published later.")  # a financial year counts nothing
+
+
+def test_a_body_asked_what_it_can_or_must_do_is_the_topic_not_the_holder():
+    cast = Actors([Actor("Lamp Inspectorate", ("the inspectorate",), (), "organisation", "catalog"),
+                   Actor("Lamplighters Union", ("the union",), (), "organisation", "catalog")])
+    read_ = lambda q: understand(q, [], cast, {})  # noqa: E731
+    q = read_("How is the Lamp Inspectorate supposed to rate the depots?")
+    assert q.actors == () and q.topic_actors == ("Lamp Inspectorate",)
+    assert read_("So can the inspectorate still step in with depots directly?").actors == ()
+    # a view asked of it: an attitude verb, or no modal at all
+    assert read_("Can the union support the plan?").actors == ("Lamplighters Union",)
+    assert read_("Will the union fund the repairs?").actors == ("Lamplighters Union",)
