@@ -396,11 +396,12 @@ def source_frame(text: str, actors: Actors) -> set[str]:
     return out
 
 
-def anaphora(text: str) -> tuple[bool, bool, bool]:
-    """(refers to people, refers to things, points back): "they", "it", "that decision" / "why that?"."""
+def anaphora(text: str) -> tuple[bool, bool, bool, bool]:
+    """(refers to people, refers to things, points back, points back only by a closing "there"): "they", "it",
+    "that decision" / "why that?", "did X go as far as Y wanted there?"."""
     ws = terms.words(text)
     people = any(w in PEOPLE for w in ws)
-    things = pointer = False
+    things = pointer = there = False
     for i, w in enumerate(ws):
         nxt = ws[i + 1] if i + 1 < len(ws) else ""
         # "to get it", "it was worth it"; not "is it true that", "it is right to"
@@ -412,8 +413,8 @@ def anaphora(text: str) -> tuple[bool, bool, bool]:
         elif w in DEMONSTRATIVES and i > 0 and (not nxt or nxt in SHELL):
             pointer = True  # "that decision", "that way", "why that"
         elif w == "there" and i > 1 and not nxt:
-            pointer = True  # "did X go as far as Y wanted there?": on that point
-    return people, things, pointer
+            there = True  # "did X go as far as Y wanted there?": on that point
+    return people, things, pointer, there and not pointer
 
 
 def ends_on_shell(text: str) -> bool:
@@ -513,8 +514,10 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
 
 def elliptical(q: Question) -> tuple[bool, bool]:
     """(needs the earlier actors, needs the earlier topic): what this question cannot be read without."""
-    people, things, pointer = anaphora(q.asked)
-    pointer = pointer or stands_for_something_said(q.asked)
+    people, things, pointer, there = anaphora(q.asked)
+    # "ok, social care. What did Hewitt want done about staffing there?": a "there" after a thing the question
+    # names itself is that thing
+    pointer = pointer or stands_for_something_said(q.asked) or (there and not names_a_thing(q))
     thin = len(q.topic_words) <= THIN
     short = CONTINUES.match(q.asked) is not None and len(q.topic_words) <= 3
     voiced = holds_view(q.asked)
@@ -601,6 +604,7 @@ def names_a_thing(q: Question) -> bool:
     if doc is None:
         return True  # without the parser a question is taken as it stands
     words = {p for w in q.topic_words for p in terms.words(w)}
+    words -= {p for a in q.topic_actors for p in terms.words(a)}  # "as the ministry wanted": a body, not a thing
     # the token read as the topic words were ("HARPs" is "harp", "ICSs" "ics")
     return any(t.pos_ in ("NOUN", "PROPN", "NUM") and set(terms.words(t.text)) & words for t in doc)
 

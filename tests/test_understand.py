@@ -538,3 +538,9 @@ def test_a_body_asked_what_it_can_or_must_do_is_the_topic_not_the_holder():
     # a view asked of it: an attitude verb, or no modal at all
     assert read_("Can the union support the plan?").actors == ("Lamplighters Union",)
     assert read_("Will the union fund the repairs?").actors == ("Lamplighters Union",)
+
+
+def test_a_closing_there_after_a_thing_the_question_names_is_that_thing():
+    history = ["How big would the levy on lanterns be?"]
+    q = read("ok, night shifts. What did the union want done about staffing there?", history)
+    assert "levy" not in q.topic_words and "staffing" in q.topic_words
