@@ -69,6 +69,7 @@ def has_quantity(text: str, counted: tuple[str, ...] = ()) -> bool:
 # corpus must hold (a time qualifier, like a year).
 CALENDAR = frozenset("""january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday""".split())
+PARTICLES = frozenset("down up out off over back".split())
 # Derivational endings (after stemming): "earners" is known to a corpus that says "earn".
 DERIVED = ("ers", "er", "or", "ist", "ism", "ment", "ness", "ship", "ity", "ion", "al", "ly")
 
@@ -83,7 +84,11 @@ def known(stem: str, df: Mapping[str, int]) -> bool:
         return True  # "staffing" stems to "staf" (the stemmer undoubles after -ing), "staff" to "staff"
     if stem.endswith(("anc", "enc")) and df.get(stem[:-1] + "t", 0) > 0:
         return True  # "vacancies" / "vacant", "absence" / "absent": the noun of a state and its adjective
-    # A compound the corpus writes apart or hyphenated ("ringfenced" / "ring-fenced"): two known words.
+    # A compound the corpus writes apart or hyphenated ("ringfenced" / "ring-fenced"): two known words; or a
+    # verb and its particle ("shutdown" / "shut down", "cutbacks" / "cut back"), which the index never keeps.
+    if any(stem.startswith(v) and stem[len(v):].rstrip("s") in PARTICLES and df.get(v, 0) > 0
+           for v in (stem[:k] for k in range(3, len(stem) - 1))):
+        return True
     return any(df.get(stem[:k], 0) > 0 and df.get(stem[k:], 0) > 0 for k in range(4, len(stem) - 3))
 
 
@@ -371,6 +376,8 @@ class Judge:
         if ms and ms[0].start <= 4 and ms[-1].end >= len(name.rstrip("'’s")):
             return True  # the whole name is an actor's (not "Department of Health" inside a longer name)
         words = terms.words(name)
+        if len(words) == 1 and name.isupper() and terms.singular(name) in self.index.acronyms:
+            return True  # "LIRR": the initials of a name the texts spell out ("Long Island Rail Road")
         phrase = f" {' '.join(words)} "
         if any(phrase in t for t in self._titles):
             return True

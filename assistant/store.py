@@ -459,7 +459,9 @@ def write_build(index_dir: Path, manifest: dict, docs: list[Document], chunk_row
     (tmp / "actors.json").write_text(json.dumps(actors.to_json(), indent=1, ensure_ascii=False))
     for fname, mat in (("chunks.faiss", cvec), ("sentences.faiss", svec)):
         faiss.write_index(vector_index(mat), str(tmp / fname))
-    acronyms = terms.find_acronyms("\n".join(d.text for d in docs))
+    joined = "\n".join(d.text for d in docs)
+    acronyms = terms.find_acronyms(joined)
+    acronyms |= terms.initialisms(joined, acronyms)
     ctoks = [terms.index_tokens(by_id[r.source_id].text[r.start:r.end] + " " + " ".join(r.section[-1:]), acronyms)
              for r in chunk_rows]
     stoks = [terms.index_tokens(bm25_text(r.section, r.context, by_id[r.source_id].text[r.start:r.end]), acronyms)

@@ -133,6 +133,37 @@ def find_acronyms(text: str, as_written: bool = False) -> dict[str, str]:
     return found
 
 
+ADDRESS_WORDS = frozenset("mr mrs ms miss dr sir dame lord lady rt hon professor professors prof chair senator".split())
+# A run of capitalised words that names something ("Long Island Rail Road", "New York City"): its initials are
+# what people type for it, whether or not the texts ever define them.
+CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of\s+|and\s+)?[A-Z][a-z]+){1,4}\b")
+
+
+def initialisms(text: str, defined: dict[str, str]) -> dict[str, str]:
+    """{initials in lower case: phrase in lower case} for the capitalised runs of three words or more a text
+    writes at least twice ("lirr": "long island rail road"), where the initials are no English word, no
+    acronym the text defines, and stand for one phrase only. Function words are no initials ("Department of
+    Health" is "dh")."""
+    counts: dict[str, int] = {}
+    for m in CAPITALISED_RUN.finditer(text):
+        ws = m.group(0).split()
+        while ws and ws[0].lower() in STOPWORDS | {"of", "and"}:
+            ws = ws[1:]  # "The Long Island Rail Road" opening a sentence
+        if len(ws) < 2 or set(w.lower().rstrip(".") for w in ws) & ADDRESS_WORDS:
+            continue  # people ("Dame Sally Davies", "Mr Cameron and Mr Osborne") are no initials
+        phrase = " ".join(ws)
+        counts[phrase] = counts.get(phrase, 0) + 1
+    found: dict[str, set[str]] = {}
+    for phrase, n in counts.items():
+        caps = [w for w in phrase.split() if w[:1].isupper()]
+        if n < 2 or len(caps) < 3 or " and " in phrase and len(caps) < 4:
+            continue  # ("Social Security and Medicare" is two names, not one)
+        short = "".join(w[0] for w in caps).lower()
+        found.setdefault(short, set()).add(" ".join(words(phrase)))
+    return {short: next(iter(longs)) for short, longs in found.items()
+            if len(longs) == 1 and short not in defined and zipf(short) < 2.5}
+
+
 def singular(acronym: str) -> str:
     a = acronym.lower()
     return a[:-1] if len(a) > 2 and a.endswith("s") and acronym[-1] == "s" else a

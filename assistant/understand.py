@@ -495,7 +495,8 @@ def analyse(text: str, actors: Actors, acronyms: dict[str, str]) -> Question:
             if w not in terms.STOPWORDS:
                 ws.append(w)
         ws = ws[:4]
-        counted = tuple(terms.stem(w) for w in ws + expand_acronyms(ws, acronyms))
+        # (the head stays last: acronyms of the words go between)
+        counted = tuple(terms.stem(w) for w in ws[:-1] + expand_acronyms(ws, acronyms) + ws[-1:])
     topic_keys = [k for w in topic_words for k in terms.words(w)]
     comparison = len(asked) >= 2 and bool(COMPARE.search(text) or side_by_side(text, actors))
     tokens = tuple(terms.stem(w) for w in expanded)

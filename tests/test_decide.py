@@ -184,3 +184,19 @@ def test_an_actor_who_never_names_the_thing_asked_about_says_nothing_on_it(tmp_p
     q = a.understand("Does the Ministry of Lamps support reviewing Lampwatch's funding?")
     assert a.judge.named_things(q) == {("lampwatch",)} and "lampwatch" in a.judge.said_by("Ministry of Lamps")
     assert a.judge.named_things(a.understand("Does the Lamplighters Union agree with the Minister on funding?")) == set()
+
+
+def test_initials_of_a_name_the_texts_spell_out_are_a_word_they_hold():
+    from assistant.terms import initialisms
+    text = ("The Long Island Rail Road runs late. Riders of the Long Island Rail Road complain. "
+            "Social Security and Medicare matter. Social Security and Medicare are safe. "
+            "Dame Sally Davies spoke. Dame Sally Davies spoke again. The Port Authority met.")
+    found = initialisms(text, {})
+    assert found == {"lirr": "long island rail road"}  # not a list of two names, a person, nor a one-off
+
+
+def test_a_verb_and_its_particle_written_as_one_word_is_known():
+    from assistant.decide import known
+    df = {"shut": 3, "cut": 2}
+    assert known("shutdown", df) and known("cutback", df)
+    assert not known("bailout", df)  # the corpus never says "bail"
