@@ -37,6 +37,9 @@ WHO_ASKS = re.compile(r"^\W*(?:who|(?:which|(?:did|does|do|has|have|had|was|were
 SUBORDINATE = re.compile(r"(?:^\W*|\w\s+)(?:when|whenever|after|because|although|though|whereas|while|if|unless|once|since|"
                          r"before|until)\s+(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|"
                          r"should)\b)[^,;:?]*$", re.I)
+# "the head of TWU Local 100", "the chair of the committee": who speaks for a body speaks as it.
+ROLE_OF = re.compile(r"\b(?:head|chair|chairman|chairwoman|chairperson|president|leader|director|spokesperson|"
+                     r"spokesman|spokeswoman|boss|chief|secretary|representatives?|members?)\s+of\s+(?:the\s+)?$", re.I)
 PREP_TOPIC = re.compile(r"\b(about|on|regarding|concerning|towards|over|into|for|from|with|to|between|of|against|at)\s+(?:the\s+)?$", re.I)
 ATTRIBUTIVE = re.compile(r"^\s+(briefing|report|response|reply|proposals?|plan|paper|recommendations?|consultation|"
                          r"mandate|guidance|strategy|review|inquiry|process|reforms?|decision|model|survey)\b", re.I)
@@ -172,7 +175,8 @@ def split_actors(text: str, actors: Actors) -> tuple[list[str], list[str], list[
                 and re.match(r"['’]s?\s+" + VIEW_NOUN + r"\b", after, re.I):
             add(asked, m.actor)  # "How does that compare with Roe's view?": the view's owner is compared
             continue
-        if PREP_TOPIC.search(before) and not re.search(VIEW_NOUN + r"\s+of\s+(?:the\s+)?$", before, re.I):
+        if PREP_TOPIC.search(before) and not re.search(VIEW_NOUN + r"\s+of\s+(?:the\s+)?$", before, re.I) \
+                and not ROLE_OF.search(before):
             add(topic, m.actor)  # "what did the RCN say about the Hewitt Review": the review is the topic
             continue
         if ATTRIBUTIVE.match(after):
@@ -594,7 +598,9 @@ def holds_view(text: str) -> bool:
     much else the question says. ("Do they earn too little?" may mean the workers the topic is about.)"""
     ws = terms.words(text)
     verbs = attitude_stems()
-    return any(w in HOLDERS and any(terms.stem(v) in verbs for v in ws[i + 1:i + 4] if v not in MODALS)
+    # ("What would they settle for?": a modal before the pronoun asks what they would do or accept)
+    return any(w in HOLDERS and (any(terms.stem(v) in verbs for v in ws[i + 1:i + 4] if v not in MODALS)
+                                 or i > 0 and ws[i - 1] in MODALS - {"will", "can"})
                for i, w in enumerate(ws))
 
 
@@ -636,7 +642,8 @@ def understand(asked: str, history: Sequence[str], actors: Actors, acronyms: dic
     prev = understand(history[-1], history[:-1], actors, acronyms)
     words = set(terms.words(asked))
     if needs_actors and words & SINGULAR and not words & PLURAL and prev.actors \
-            and not any(actors.has_voice(a) for a in prev.actors):
+            and not any(actors.has_voice(a) for a in prev.actors) \
+            and not any(ROLE_OF.search(history[-1][:m.start]) for m in actors.find(history[-1], question=True)):
         needs_actors = False  # "how many did she want?" after a question about a body no person speaks for
     carried: list[str] = []
     q = own
@@ -719,7 +726,9 @@ def surface(actor: str, texts: Sequence[str], actors: Actors) -> str:
 def topic_phrase(q: Question) -> str:
     """What a standalone question asks about, as written: the words after its first "about/on/of ..."
     when it has one ("the proposed GP buy-out fund"), else its topic words."""
-    m = TOPIC_START.search(q.text)
+    # "about/on ..." before "of ...": in "What did the head of X say about masks?" the topic follows "about"
+    m = next((x for x in TOPIC_START.finditer(q.text) if not x.group(0).lower().startswith("of")), None) \
+        or TOPIC_START.search(q.text)
     if m:
         return re.sub(r"[?.!\s]+$", "", q.text[m.end():])
     words = " ".join(q.topic_words)

@@ -544,3 +544,14 @@ def test_a_closing_there_after_a_thing_the_question_names_is_that_thing():
     history = ["How big would the levy on lanterns be?"]
     q = read("ok, night shifts. What did the union want done about staffing there?", history)
     assert "levy" not in q.topic_words and "staffing" in q.topic_words
+
+
+def test_the_head_of_a_body_speaks_as_it_and_a_modal_they_holds_a_view():
+    q = read("What did the head of the Lamplighters Union say about masks on night shifts?")
+    assert q.actors == ("Lamplighters Union",)
+    q = read("so who does he think should be enforcing it?",
+             ["What did the chair of the Ministry of Lamps say about masks on night shifts?"])
+    assert q.actors == ("Ministry of Lamps",) and "masks" in q.text  # the topic after "about", not after "of"
+    q = read("if they can't get the full register back, what would they settle for first?",
+             ["What does the Lamplighters Union think about the national lantern register?"])
+    assert q.actors == ("Lamplighters Union",)
