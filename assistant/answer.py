@@ -18,7 +18,7 @@ from .decide import DECISION_FEATURES, NO_ANSWER, Decision, Judge
 from .errors import InvalidQuestionError
 from .lexicon import sign
 from .quotes import Quote, QuoteMaker
-from .retrieve import Filters, Ranked, Retriever
+from .retrieve import REASON_WORDS, Filters, Ranked, Retriever
 from .settings import Settings
 from .store import Index
 from .understand import Question, understand
@@ -427,9 +427,6 @@ NO_REASONS = "The sources give no further reasons around these statements; the s
 REASON_BONUS = 0.5
 DISTANCE_COST = 0.3
 RANK_COST = 0.2
-REASON_WORDS = re.compile(r"\b(?:because|since|as a result|due to|given (?:that|the)|owing to|so that|"
-                          r"therefore|thus|otherwise|risks?|would (?:mean|lead|undermine|leave)|means that|"
-                          r"the reason|this is why|which is why)\b", re.I)
 LESS_CLOSE = 0.6  # a quote this far below the best is shown apart: the answer is as long as its evidence
 
 

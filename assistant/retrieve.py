@@ -35,7 +35,13 @@ FEATURES = (
     "asks",  # it is a question: a rhetorical or quoted question states a view less plainly than a statement
     "procedural",  # it runs the proceedings rather than stating a view: another speaker's turn in a
     # transcript (the chair's questions), a greeting, thanks or a self-introduction
+    "reason",  # it gives a reason ("because", "risks", "would mean"), for a question that asks why
 )
+# Words that give a reason for a view.
+REASON_WORDS = re.compile(r"\b(?:because|since|as a result|due to|given (?:that|the)|owing to|so that|"
+                          r"therefore|thus|otherwise|risks?|would (?:mean|lead|undermine|leave)|means that|"
+                          r"the reason|this is why|which is why)\b", re.I)
+ASKS_WHY = re.compile(r"^\W*(?:\w+\W+){0,3}?why\b|\b(?:reasons?|reasoning|grounds|rationale|worr(?:y|ies|ied))\b", re.I)
 
 DENSE_K = 100
 # BM25 weight of a corpus word of the same root as a question's (terms.Kin) against the word itself: half
@@ -159,6 +165,7 @@ class Retriever:
                 self.introduces[i] = True
         self.procedural = self._procedural()
         self.asks = np.asarray([index.text(s).rstrip().rstrip("\"'”’)").endswith("?") for s in sents], bool)
+        self.gives_reason = np.asarray([bool(REASON_WORDS.search(index.text(s))) for s in sents], bool)
         self.kin = terms.Kin(index.df)
         self.kinds = {k: np.asarray([k in s.kinds for s in sents], bool) for k in ("number", "money", "date", "who")}
         self.content, length = self._content()
@@ -339,6 +346,8 @@ class Retriever:
         f[:, 9] = self.generic[rows]
         f[:, FEATURES.index("asks")] = self.asks[rows]
         f[:, FEATURES.index("procedural")] = self.procedural[rows]
+        if q.why or ASKS_WHY.search(q.asked):
+            f[:, FEATURES.index("reason")] = self.gives_reason[rows]
         return f
 
     def type_mask(self, q: Question, rows: np.ndarray) -> np.ndarray:

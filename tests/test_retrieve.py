@@ -93,3 +93,22 @@ def test_a_question_in_the_text_is_marked_as_one(tmp_path, fake_embedder):
     assert asks["What will the guidance on lantern safety be next winter?"]
     assert not asks["We want a plan for every street."]
     assert any(a for t, a in asks.items() if "Who pays for the lamps?" in t)  # a quoted question, its quote mark after
+
+
+def test_a_sentence_that_gives_a_reason_is_marked_for_a_question_that_asks_why(tmp_path, fake_embedder):
+    text = ("# Widget Watch on the lamp levy\n\nWe oppose the lamp levy the council set in the spring.\n\n"
+            "The lamp levy would mean higher bills for every shop on the street.\n")
+    a = one_assistant(tmp_path, fake_embedder, "levy.md", text, "Widget Watch")
+
+    def reason(question: str) -> dict[str, float]:
+        q = a.understand(question)
+        ranked = a.retriever.rank(q, fake_embedder.encode_query(q.dense_text))
+        return dict(zip((a.index.text(a.index.sentences[r]) for r in ranked.rows.tolist()),
+                        ranked.features[:, FEATURES.index("reason")].tolist()))
+
+    why = reason("Why does Widget Watch oppose the lamp levy?")
+    assert why["The lamp levy would mean higher bills for every shop on the street."] == 1
+    assert why["We oppose the lamp levy the council set in the spring."] == 0
+    assert set(reason("What does Widget Watch think of the lamp levy?").values()) == {0}  # asks no reason
+    assert reason("What worries Widget Watch about the lamp levy?")[
+        "The lamp levy would mean higher bills for every shop on the street."] == 1
