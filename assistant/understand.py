@@ -598,10 +598,27 @@ def holds_view(text: str) -> bool:
     much else the question says. ("Do they earn too little?" may mean the workers the topic is about.)"""
     ws = terms.words(text)
     verbs = attitude_stems()
-    # ("What would they settle for?": a modal before the pronoun asks what they would do or accept)
+    # ("What would they settle for?": a modal before the pronoun asks what they would do or accept, unless
+    # the question names before it what "they" may be: "Which ICSs would qualify, and what would they gain?")
     return any(w in HOLDERS and (any(terms.stem(v) in verbs for v in ws[i + 1:i + 4] if v not in MODALS)
-                                 or i > 0 and ws[i - 1] in MODALS - {"will", "can"})
+                                 or i > 0 and ws[i - 1] in MODALS - {"will", "can"} and not plural_before(text, i))
                for i, w in enumerate(ws))
+
+
+def plural_before(text: str, word_index: int) -> bool:
+    """Whether the question names some things (a plural noun) before its `word_index`-th word."""
+    doc = question_parse(text)
+    if doc is None:
+        return True  # without the parser, the pronoun may mean them
+    seen = 0
+    for t in doc:
+        if terms.words(t.text):
+            if seen >= word_index:
+                return False
+            seen += len(terms.words(t.text))
+        if t.tag_ in ("NNS", "NNPS"):
+            return True
+    return False
 
 
 def names_a_thing(q: Question) -> bool:

@@ -42,6 +42,7 @@ def read(question: str, history: list[str] | None = None):
     "Will it get easier to buy lamps at night?",
     "What did Jimmy Carter say in his address about lamps?",
     "Is the ministry going to implement NLRs?",
+    "Which depots would qualify as lamp hubs under the ministry's plan, and what would they gain?",
 ])
 def test_a_complete_question_is_read_exactly_as_if_asked_alone(question):
     alone = read(question)
