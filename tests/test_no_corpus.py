@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Reviewed: general English or general web furniture, not wording copied from the documents.
 ALLOWED = {
-    "as a result",  # a discourse connective (chunk.py, quotes.py)
+    "as a result",  # a discourse connective (chunk.py, quotes.py, retrieve.py)
     "by how much", "how many more",  # question phrases asking for a figure (understand.py)
     "speak to us", "by submitting this form", "complete the form",  # website contact boilerplate (ingest.py)
 }
