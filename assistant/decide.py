@@ -308,8 +308,11 @@ class Judge:
         spec = {terms.stem(k): specificity(k) for w in q.topic_words for k in terms.words(w)}
         # A month or a figure dates or sizes the topic ("the economy he took over in January 2009"): a passage
         # on the topic answers it without repeating the date.
-        return {t: 0.0 if t[:1].isdigit() or t in calendar_stems() else self.idf(t) * spec.get(t, 1.0)
-                for t in q.topic if t}
+        # A word the corpus never writes weighs by how rare it is in English twice over: "bosses", "leash" or
+        # "councils" the texts may put in their own words ("managers", "local authorities"); "Healthwatch" or
+        # "dentistry" they would have to name.
+        return {t: 0.0 if t[:1].isdigit() or t in calendar_stems() else
+                self.idf(t) * spec.get(t, 1.0) ** (1 if self.index.df.get(t, 0) else 2) for t in q.topic if t}
 
     def _names_in(self, q: Question) -> tuple[str, ...]:
         """Names the question uses: two or more capitalised words ("Bank of England"), or one inside the

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import one_assistant
 
 from assistant.decide import DECISION_FEATURES
@@ -200,3 +202,19 @@ def test_a_verb_and_its_particle_written_as_one_word_is_known():
     df = {"shut": 3, "cut": 2}
     assert known("shutdown", df) and known("cutback", df)
     assert not known("bailout", df)  # the corpus never says "bail"
+
+
+def test_a_word_the_corpus_never_writes_weighs_by_how_rare_it_is_in_english(tmp_path, fake_embedder):
+    """Absent from the texts, "bosses" (everyday English: the texts may say "managers") counts for less
+    against answering than "lampwrightry" (which they would have to name)."""
+    from conftest import one_assistant
+
+    text = "# Note\n\nThe managers of the depot want longer night shifts.\n"
+    a = one_assistant(tmp_path, fake_embedder, "note.md", text, "Lamplighters Union")
+    everyday = a.judge.salience(a.understand("What about the bosses and night shifts?"))
+    rare = a.judge.salience(a.understand("What about lampwrightry and night shifts?"))
+    from assistant import terms
+    from assistant.decide import specificity
+    # both never written, so of equal idf: weighed by specificity squared, not once
+    assert everyday[terms.stem("bosses")] / rare[terms.stem("lampwrightry")] == pytest.approx(specificity("bosses") ** 2)
+    assert specificity("bosses") < 1 and specificity("lampwrightry") == 1
