@@ -61,7 +61,7 @@ def test_the_proceedings_are_told_from_the_statements(tmp_path, fake_embedder):
 
 Q1 Chair: Good morning. Will you tell us what the union thinks of the lamp levy?
 
-Jane Roe: Good morning. The union opposes the lamp levy because it would close small workshops.
+Jane Roe: Good morning. I'm the general secretary of the Lamplighters Union. The union opposes the lamp levy because it would close small workshops.
 
 Q2 Mr Smith: Is the register of lamplighters working?
 
@@ -77,6 +77,7 @@ Jane Roe: Who could defend a register that nobody keeps up to date? It has faile
     assert not flagged["The union opposes the lamp levy because it would close small workshops."]
     assert not any(flagged[t] for t in flagged if "nobody keeps" in t)  # the witness's rhetorical question
     assert flagged["Good morning."]  # a greeting
+    assert flagged["I'm the general secretary of the Lamplighters Union."]  # who speaks, not what they hold
 
 
 def test_a_question_in_the_text_is_marked_as_one(tmp_path, fake_embedder):
