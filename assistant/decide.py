@@ -218,9 +218,11 @@ def named(word: str, question: str) -> bool:
 
 def abbreviates(short: str, word: str) -> bool:
     """"govt" for "government", "dept" for "department": a short word of one vowel at most whose letters
-    run in order through a longer word with the same first and last letter."""
+    run in order through a longer word with the same first and last letter, and that opens as it does
+    (a short form keeps the word's start: "feds" is no "friends")."""
     if not (3 <= len(short) <= 5 and len(word) >= len(short) + 2 and short.isalpha()) \
-            or sum(c in "aeiou" for c in short) > 1 or short[0] != word[0] or short[-1] != word[-1]:
+            or sum(c in "aeiou" for c in short) > 1 or short[0] != word[0] or short[-1] != word[-1] \
+            or not word.startswith(short[:min(3, len(short) - 1)]):
         return False
     rest = iter(word)
     return all(c in rest for c in short)

@@ -357,7 +357,9 @@ class Retriever:
 
     def type_mask(self, q: Question, rows: np.ndarray) -> np.ndarray:
         kind = q.answer_type
-        if kind in ("money", "number", "date"):
+        if kind == "number":  # a sum of money is a figure too ("how much is X asking for?": "$12 billion")
+            return self.kinds["number"][rows] | self.kinds["money"][rows]
+        if kind in ("money", "date"):
             return self.kinds[kind][rows]
         if kind == "who":
             named = set(self.codes((*q.actors, *q.topic_actors, *q.sources)).tolist())

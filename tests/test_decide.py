@@ -107,6 +107,8 @@ def test_a_short_form_is_read_as_the_word_it_abbreviates():
     assert abbreviates("govt", "government") and abbreviates("dept", "department")
     assert not abbreviates("dept", "debt")  # the letters must run through it in order
     assert not abbreviates("tax", "taxation")  # a word of its own, not a short form
+    assert not abbreviates("feds", "friends")  # a short form keeps its word's start
+    assert abbreviates("natl", "national") and abbreviates("intl", "international")
 
 
 def test_the_topic_as_phrased_is_held_only_by_words_together(tmp_path, fake_embedder):

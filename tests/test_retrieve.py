@@ -113,3 +113,16 @@ def test_a_sentence_that_gives_a_reason_is_marked_for_a_question_that_asks_why(t
     assert set(reason("What does Widget Watch think of the lamp levy?").values()) == {0}  # asks no reason
     assert reason("What worries Widget Watch about the lamp levy?")[
         "The lamp levy would mean higher bills for every shop on the street."] == 1
+
+
+def test_a_sum_of_money_is_a_figure_for_how_much(tmp_path, fake_embedder):
+    text = ("# Widget Watch on the lamp levy\n\nThe union is asking the ministry for $12 million for repairs.\n\n"
+            "The union is asking the ministry for help with repairs soon.\n")
+    a = one_assistant(tmp_path, fake_embedder, "levy.md", text, "Widget Watch")
+    q = a.understand("How much is the union asking the ministry for?")
+    assert q.answer_type == "number"
+    ranked = a.retriever.rank(q, fake_embedder.encode_query(q.dense_text))
+    kind = dict(zip((a.index.text(a.index.sentences[r]) for r in ranked.rows.tolist()),
+                    ranked.features[:, FEATURES.index("type")].tolist()))
+    assert kind["The union is asking the ministry for $12 million for repairs."] == 1
+    assert kind["The union is asking the ministry for help with repairs soon."] == 0
