@@ -495,6 +495,16 @@ class Judge:
         """What the question names as a thing, written as a name ("Healthwatch", "HARPs", "the FDP", "Care.data"),
         that the corpus holds, as the stems of its words: an actor who never writes it has said nothing about it."""
         out = set()
+        # a run of capitalised words is one name, however common each word is ("East Side Access")
+        for m in re.finditer(r"(?<![\w.])[A-Z][\w'’-]*(?:\s+(?:of\s+|the\s+|and\s+)?[A-Z][\w'’-]*)+", q.asked):
+            ws = m.group(0).split()
+            if opens_sentence(q.asked, m.start()):
+                ws = ws[1:]  # "Did East Side Access ...": the first word is capitalised by position
+            stems = tuple(terms.stem(re.sub(r"['’]s?$", "", w).lower()) for w in ws
+                          if w.lower() not in terms.STOPWORDS and w[:1].isupper())
+            if len(stems) >= 2 and all(st in q.topic and st not in self._name_stems and known(st, self.index.df)
+                                       for st in stems):
+                out.add(stems)
         for m in re.finditer(r"[A-Za-z][\w'’-]*(?:\.[A-Za-z][\w-]*)*", q.asked):
             w = re.sub(r"['’]s?$", "", m.group(0))
             if not (w[1:] != w[1:].lower() or w[:1].isupper() and not opens_sentence(q.asked, m.start())):

@@ -188,6 +188,14 @@ def test_an_actor_who_never_names_the_thing_asked_about_says_nothing_on_it(tmp_p
     q = a.understand("Does the Ministry of Lamps support reviewing Lampwatch's funding?")
     assert a.judge.named_things(q) == {("lampwatch",)} and "lampwatch" in a.judge.said_by("Ministry of Lamps")
     assert a.judge.named_things(a.understand("Does the Lamplighters Union agree with the Minister on funding?")) == set()
+    # a run of capitalised common words is one name: the union never writes "Wick Repair Scheme"
+    (src / "ministry.md").write_text("# Ministry note\n\nThe ministry will review the funding of Lampwatch.\n\n"
+                                     "The Wick Repair Scheme opens in May, the ministry says.\n")
+    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
+    a = Assistant(settings, load_index(settings, fake_embedder.dim), fake_embedder, None)
+    q = a.understand("What does the Lamplighters Union say about the Wick Repair Scheme?")
+    assert ("wick", "repair", "scheme") in a.judge.named_things(q)
+    assert not a.ask("What does the Lamplighters Union say about the Wick Repair Scheme?").answered
 
 
 def test_initials_of_a_name_the_texts_spell_out_are_a_word_they_hold():
