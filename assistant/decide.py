@@ -168,7 +168,10 @@ def holders(text: str) -> tuple[tuple[int, int], ...]:
     out = []
     for t in doc:
         lemma = t.lemma_.lower()
-        if lemma in lex.verbs or t.lower_ in lex.verbs:  # (the small model reads some verbs as nouns: "did X respond")
+        # "Did X come out for or against Y?", "Did X argue against Y?": a verb taking a side is one of attitude
+        sided = t.pos_ == "VERB" and any(c.dep_ == "prep" and c.lower_ == "against" or c.dep_ == "prep" and c.lower_ == "for"
+                                         and any(g.lower_ == "against" for g in c.subtree) for c in t.children)
+        if lemma in lex.verbs or t.lower_ in lex.verbs or sided:  # (the small model reads some verbs as nouns)
             out += [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge)) for c in t.children
                     if c.dep_ in ("nsubj", "nsubjpass")]
         elif t.pos_ == "NOUN" and (lemma in lex.nouns or lemma in view_nouns()):

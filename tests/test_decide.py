@@ -228,3 +228,16 @@ def test_a_word_the_corpus_never_writes_weighs_by_how_rare_it_is_in_english(tmp_
     # both never written, so of equal idf: weighed by specificity squared, not once
     assert everyday[terms.stem("bosses")] / rare[terms.stem("lampwrightry")] == pytest.approx(specificity("bosses") ** 2)
     assert specificity("bosses") < 1 and specificity("lampwrightry") == 1
+
+
+def test_a_body_asked_which_side_it_took_is_asked_for_a_view(tmp_path, fake_embedder):
+    """"Did X come out for or against Y?" asks X's view: X, which the text names but records no view of,
+    is silent (not answered with others' words on Y)."""
+    from conftest import one_assistant
+
+    text = ("# Widget Watch on the lamp levy\n\nWidget Watch opposes the lamp levy because it would close small "
+            "workshops across the county.\n\nThe Royal Society of Wicks published its lamp survey in May.\n")
+    a = one_assistant(tmp_path, fake_embedder, "levy.md", text, "Widget Watch")
+    answer = a.ask("Did the Royal Society of Wicks come out for or against the lamp levy?")
+    assert not answer.answered and "no statement by" in answer.message
+    assert a.ask("Did Widget Watch come out for or against the lamp levy?").answered
