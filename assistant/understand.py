@@ -778,13 +778,16 @@ def restated(q: Question, own: Question, prev: Question, history: Sequence[str],
         about = topic_phrase(prev)
         return f"What {'do' if ' and ' in names else 'does'} {names} say{f' about {about}' if about else ''}?"
     out = asked
-    if names and any(w in PEOPLE for w in terms.words(asked)):
+    # The pronouns of a question that names its own actors are not those actors ("did the govt go for them?":
+    # "them" is what was asked about before), so only actors lent by the conversation stand for them.
+    if names and not own.actors and any(w in PEOPLE for w in terms.words(asked)):
         # "Did they accept it?": the pronouns that stand for those asked about before, by name
         def name_for(m: re.Match) -> str:
             w = m.group(0)
             said = names + ("'" if names.endswith("s") else "'s") if w.lower() in POSSESSIVE else names
             return said[:1].upper() + said[1:] if m.start() == 0 else said
-        out = re.sub(r"\b(?:they|them|their|theirs|he|him|his|she|her|hers)\b", name_for, out, flags=re.I)
+        # (not "them" or "him": an object is rarely who holds the view, and "them" is as often things)
+        out = re.sub(r"\b(?:they|their|theirs|he|his|she|her|hers)\b", name_for, out, flags=re.I)
     elif names and CONTINUES.match(asked):
         # "What about HARPs?": the same actors on another topic
         rest = re.sub(r"[?.!\s]+$", "", asked[CONTINUES.match(asked).end():]).strip()
@@ -795,7 +798,7 @@ def restated(q: Question, own: Question, prev: Question, history: Sequence[str],
     carried_topic = [w for w in q.topic_words if w not in own.topic_words]
     if carried_topic:
         about = topic_phrase(prev)
-        thing = re.search(r"\b(?:it|this|that|these|those)(?:\s+(?:" + "|".join(sorted(SHELL)) + r"))?\b(?=\W*$)", out, re.I)
+        thing = re.search(r"\b(?:it|this|that|these|those|them)(?:\s+(?:" + "|".join(sorted(SHELL)) + r"))?\b(?=\W*$)", out, re.I)
         if thing and about:
             out = out[:thing.start()] + about + out[thing.end():]  # "Did they accept it?" -> "... accept <topic>?"
         elif about:

@@ -556,3 +556,11 @@ def test_the_head_of_a_body_speaks_as_it_and_a_modal_they_holds_a_view():
     q = read("if they can't get the full register back, what would they settle for first?",
              ["What does the Lamplighters Union think about the national lantern register?"])
     assert q.actors == ("Lamplighters Union",)
+
+
+def test_read_as_puts_the_earlier_topic_for_them_and_never_an_actor_for_its_object():
+    history = ["What does the Lamplighters Union think of the national lantern register?", "Why?"]
+    q = read("did the ministry go for them?", history)
+    assert q.text == "did the ministry go for the national lantern register?"
+    q = read("did they go for them?", history)
+    assert q.text == "did the Lamplighters Union go for the national lantern register?"
