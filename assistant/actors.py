@@ -23,10 +23,6 @@ from .errors import AssistantError
 TITLES = frozenset("""rt hon right honourable sir dame lady lord baroness baron mr mrs ms miss mx dr prof professor
 senator sen rep representative congressman congresswoman president vice governor mayor chancellor minister
 secretary general gen cllr councillor judge justice the""".split())
-# Forms of address that only a person's name opens with (not "General", "Secretary": "General Practitioners
-# Committee", "Secretary of State" name bodies and offices too).
-ADDRESSES = frozenset("rt sir dame lady lord baroness baron mr mrs ms miss mx dr prof professor senator sen rep cllr "
-                      "councillor judge justice mayor governor congressman congresswoman".split())
 POST_NOMINALS = frozenset("kc qc mp msp ms mep obe cbe mbe frs jr sr phd".split())
 # Words that name a kind of body, not one body: alone they never pick an actor out.
 GENERIC = frozenset("""association associations department office committee council government national group union
@@ -308,7 +304,7 @@ class Actors:
             return False
         if a.kind == "person":
             return True
-        return any(len(words := alias.split()) >= 2 and key(words[0]) and key(words[0])[0] in ADDRESSES
+        return any(len(words := alias.split()) >= 2 and key(words[0]) and key(words[0])[0] in terms.ADDRESS_WORDS
                    or self._people_like(words) for alias in a.aliases)
 
     @staticmethod

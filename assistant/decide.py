@@ -265,7 +265,6 @@ class Judge:
         self.silence = float(model.get("silence", 0.3))
         self.n = max(1, len(index.sentences))
         self._block_terms: dict[tuple[str, int], frozenset[str]] = {}
-        self._said: dict[str, frozenset[str]] = {}
         self._block_sequences: dict[tuple[str, int], tuple[str, ...]] = {}
         # Titles and actor names as word strings, to look a name up in without re-reading them per question.
         self._titles = [f" {' '.join(terms.words(d.title))} " for d in index.documents.values()]
@@ -379,7 +378,7 @@ class Judge:
 
     def _mentions(self, name: str) -> bool:
         """Whether a title, an actor's name or any sentence (with its heading) holds `name` as a phrase.
-        Only the sentences holding its rarest word are read, found through the BM25 postings."""
+        Only the sentences holding all its words are read, found through the BM25 postings."""
         ms = self.index.actors.find(name, question=True)
         if ms and ms[0].start <= 4 and ms[-1].end >= len(name.rstrip("'’s")):
             return True  # the whole name is an actor's (not "Department of Health" inside a longer name)
@@ -391,15 +390,10 @@ class Judge:
             return True
         if any(phrase in n for n in self._names):
             return True  # part of someone's name ("Bush" of two presidents)
-        stems = [terms.stem(w) for w in words if w not in terms.STOPWORDS]
-        bm = self.index.sentence_bm25
-        if not stems or any(st not in bm.vocab_dict for st in stems):
-            return False
-        indptr, indices = bm.scores["indptr"], bm.scores["indices"]
-        rarest = min((bm.vocab_dict[st] for st in stems), key=lambda t: indptr[t + 1] - indptr[t])
+        stems = tuple(terms.stem(w) for w in words if w not in terms.STOPWORDS)
         # One capitalised word must stand capitalised in the text: "the Fuller stocktake" is not "a fuller picture".
         exact = re.compile(rf"\b{re.escape(name)}\b") if len(words) == 1 and name[:1].isupper() else None
-        for row in indices[indptr[rarest]:indptr[rarest + 1]].tolist():
+        for row in self.rows_holding(stems).tolist():
             s = self.index.sentences[row]
             text = bm25_text(s.section, s.context, self.index.text(s))
             if exact is not None:
@@ -462,7 +456,7 @@ class Judge:
         if self.silent_holder(q):
             actor = -1.0  # "What did <a body no source records a view of> say ...?": nobody the sources know said it
         if q.actors and not q.comparison and actor > -1.0 and (named := self.named_things(q)) \
-                and not any(set(stems) <= self.said_by(a) for stems in named for a in q.actors) \
+                and not any(retriever.theirs(self.rows_holding(stems), retriever.codes(q.actors)).any() for stems in named) \
                 and len(self.index.actors.named_in(q.asked, question=True)) < 2:
             # "Does the BMA support reviewing <Healthwatch>'s funding?": they never name it anywhere. (Not one side
             # of a comparison: "X and Y on no-deal Brexit planning", where X may speak of it in other words and
@@ -499,7 +493,7 @@ class Judge:
         that the corpus holds, as the stems of its words: an actor who never writes it has said nothing about it."""
         out = set()
         # a run of capitalised words is one name, however common each word is ("East Side Access")
-        for m in re.finditer(r"(?<![\w.])[A-Z][\w'’-]*(?:\s+(?:of\s+|the\s+|and\s+)?[A-Z][\w'’-]*)+", q.asked):
+        for m in NAME.finditer(q.asked):
             ws = m.group(0).split()
             if opens_sentence(q.asked, m.start()):
                 ws = ws[1:]  # "Did East Side Access ...": the first word is capitalised by position
@@ -520,13 +514,19 @@ class Judge:
                 out.add(stems)
         return out
 
-    def said_by(self, actor: str) -> frozenset[str]:
-        """Stems of every sentence an actor's own documents hold or that is attributed to them."""
-        if actor not in self._said:
-            own = {d.id for d in self.index.documents.values() if self.index.actors.canonical(d.publisher) == actor}
-            self._said[actor] = frozenset(t for s in self.index.sentences if s.actor == actor or s.source_id in own
-                                          for t in terms.tokens(self.index.text(s)))
-        return self._said[actor]
+    def rows_holding(self, stems: tuple[str, ...]) -> np.ndarray:
+        """The sentence rows (with their heading and context, as BM25 reads them) that hold all these stems,
+        from the BM25 postings: nothing is read again."""
+        bm = self.index.sentence_bm25
+        if not stems or any(st not in bm.vocab_dict for st in stems):
+            return np.zeros(0, np.int64)
+        indptr, indices = bm.scores["indptr"], bm.scores["indices"]
+        rows = None
+        for st in stems:
+            t = bm.vocab_dict[st]
+            got = np.asarray(indices[indptr[t]:indptr[t + 1]], np.int64)
+            rows = got if rows is None else np.intersect1d(rows, got)
+        return rows
 
     def silent_holder(self, q: Question) -> str | None:
         """A name that is no actor's and is who the question asks the view of: "How did <the Royal College of

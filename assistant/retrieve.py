@@ -61,9 +61,8 @@ FORMULA = re.compile(r"^\W*(?:good (?:morning|afternoon|"
                      r"evening)|thank you|thanks(?!\s+to\b)|my name is|i am (?-i:[A-Z])|i'm (?-i:[A-Z])|let me (?:introduce|start by)|"
                      r"i (?:rise|yield)|(?:mr|madam)\.? (?:speaker|president|chair(?:man)?)\b|"
                      # "I'm the senior research analyst for X.", "... and I'm the executive director of X": who speaks
-                     r"(?:[^.]*\band )?(?:i'm|i am) (?:the|a|an) (?:[\w-]+ ){0,3}(?:director|president|chair|chairman|"
-                     r"chairwoman|analyst|officer|member|executive|head|fellow|advocate|associate|researcher|founder|"
-                     r"secretary|manager|counsel|representative|organizer|organiser|spokesperson)s? (?:of|for|at|with)\b"
+                     r"(?:[^.]*\band )?(?:i'm|i am) (?:the|a|an) (?:[\w-]+ ){0,3}(?:" + "|".join(terms.ROLE_NOUNS) + r")s? "
+                     r"(?:of|for|at|with)\b"
                      r"(?![^.]*\b(?:and|but|so) (?:we|i)\b))", re.I)  # not "..., and we oppose the cuts"
 
 

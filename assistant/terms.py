@@ -133,7 +133,16 @@ def find_acronyms(text: str, as_written: bool = False) -> dict[str, str]:
     return found
 
 
-ADDRESS_WORDS = frozenset("mr mrs ms miss dr sir dame lord lady rt hon professor professors prof chair senator".split())
+# Forms of address that open only a person's name (not "General", "Secretary": "General Practitioners Committee",
+# "Secretary of State" name bodies and offices too).
+ADDRESS_WORDS = frozenset("rt hon sir dame lady lord baroness baron mr mrs ms miss mx dr prof professor professors "
+                          "senator sen rep cllr councillor judge justice mayor governor congressman congresswoman "
+                          "chair".split())
+# Roles in a body: "the head of X" speaks as X; "I'm the research analyst for X" says who speaks.
+ROLE_NOUNS = ("head chair chairman chairwoman chairperson president leader director spokesperson spokesman "
+              "spokeswoman boss chief secretary representative member analyst officer executive fellow advocate "
+              "associate researcher founder manager counsel organizer organiser").split()
+FUNCTION_OPENERS = STOPWORDS | {"of", "and"}
 # A run of capitalised words that names something ("Long Island Rail Road", "New York City"): its initials are
 # what people type for it, whether or not the texts ever define them.
 CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of\s+|and\s+)?[A-Z][a-z]+){1,4}\b")
@@ -147,7 +156,7 @@ def initialisms(text: str, defined: dict[str, str]) -> dict[str, str]:
     counts: dict[str, int] = {}
     for m in CAPITALISED_RUN.finditer(text):
         ws = m.group(0).split()
-        while ws and ws[0].lower() in STOPWORDS | {"of", "and"}:
+        while ws and ws[0].lower() in FUNCTION_OPENERS:
             ws = ws[1:]  # "The Long Island Rail Road" opening a sentence
         if len(ws) < 2 or set(w.lower().rstrip(".") for w in ws) & ADDRESS_WORDS:
             continue  # people ("Dame Sally Davies", "Mr Cameron and Mr Osborne") are no initials

@@ -38,8 +38,7 @@ SUBORDINATE = re.compile(r"(?:^\W*|\w\s+)(?:when|whenever|after|because|although
                          r"before|until)\s+(?!(?:did|does|do|is|was|were|are|has|have|had|will|would|can|could|"
                          r"should)\b)[^,;:?]*$", re.I)
 # "the head of TWU Local 100", "the chair of the committee": who speaks for a body speaks as it.
-ROLE_OF = re.compile(r"\b(?:head|chair|chairman|chairwoman|chairperson|president|leader|director|spokesperson|"
-                     r"spokesman|spokeswoman|boss|chief|secretary|representatives?|members?)\s+of\s+(?:the\s+)?$", re.I)
+ROLE_OF = re.compile(r"\b(?:" + "|".join(terms.ROLE_NOUNS) + r")s?\s+of\s+(?:the\s+)?$", re.I)
 PREP_TOPIC = re.compile(r"\b(about|on|regarding|concerning|towards|over|into|for|from|with|to|between|of|against|at)\s+(?:the\s+)?$", re.I)
 ATTRIBUTIVE = re.compile(r"^\s+(briefing|report|response|reply|proposals?|plan|paper|recommendations?|consultation|"
                          r"mandate|guidance|strategy|review|inquiry|process|reforms?|decision|model|survey)\b", re.I)

@@ -168,31 +168,22 @@ def test_an_actor_who_never_names_the_thing_asked_about_says_nothing_on_it(tmp_p
     """"Does the union support reviewing Lampwatch's funding?": only the ministry ever names Lampwatch, so the
     union's closest words (on funding) are no answer; a thing both name, or one named by a common word ("the
     Minister"), is not held against them."""
-    from assistant.answer import Assistant
-    from assistant.settings import Settings
-    from assistant.store import build_index, load_index
+    from conftest import made_up_assistant
 
-    src = tmp_path / "sources"
-    src.mkdir()
-    (src / "union.md").write_text("# Union statement\n\nWe support more funding for lamp repairs.\n\n"
-                                  "The lantern levy must be reviewed before the winter.\n")
-    (src / "ministry.md").write_text("# Ministry note\n\nThe ministry will review the funding of Lampwatch.\n\n"
-                                     "The lantern levy stays, the ministry says.\n")
-    (src / "catalog.toml").write_text('[[source]]\nfile = "union.md"\nid = "union"\npublisher = "Lamplighters Union"\n\n'
-                                      '[[source]]\nfile = "ministry.md"\nid = "ministry"\npublisher = "Ministry of Lamps"\n')
-    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
-    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
-    a = Assistant(settings, load_index(settings, fake_embedder.dim), fake_embedder, None)
+    union = ("# Union statement\n\nWe support more funding for lamp repairs.\n\n"
+             "The lantern levy must be reviewed before the winter.\n", "Lamplighters Union")
+    ministry = "# Ministry note\n\nThe ministry will review the funding of Lampwatch.\n\n"
+    a = made_up_assistant(tmp_path, fake_embedder, {"union.md": union, "ministry.md": (
+        ministry + "The lantern levy stays, the ministry says.\n", "Ministry of Lamps")})
     silent = a.ask("Does the Lamplighters Union support reviewing Lampwatch's funding?")
     assert not silent.answered and "no statement by Lamplighters Union" in silent.message
     q = a.understand("Does the Ministry of Lamps support reviewing Lampwatch's funding?")
-    assert a.judge.named_things(q) == {("lampwatch",)} and "lampwatch" in a.judge.said_by("Ministry of Lamps")
+    assert a.judge.named_things(q) == {("lampwatch",)}
+    assert a.retriever.theirs(a.judge.rows_holding(("lampwatch",)), a.retriever.codes(["Ministry of Lamps"])).any()
     assert a.judge.named_things(a.understand("Does the Lamplighters Union agree with the Minister on funding?")) == set()
     # a run of capitalised common words is one name: the union never writes "Wick Repair Scheme"
-    (src / "ministry.md").write_text("# Ministry note\n\nThe ministry will review the funding of Lampwatch.\n\n"
-                                     "The Wick Repair Scheme opens in May, the ministry says.\n")
-    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
-    a = Assistant(settings, load_index(settings, fake_embedder.dim), fake_embedder, None)
+    a = made_up_assistant(tmp_path, fake_embedder, {"union.md": union, "ministry.md": (
+        ministry + "The Wick Repair Scheme opens in May, the ministry says.\n", "Ministry of Lamps")})
     q = a.understand("What does the Lamplighters Union say about the Wick Repair Scheme?")
     assert ("wick", "repair", "scheme") in a.judge.named_things(q)
     assert not a.ask("What does the Lamplighters Union say about the Wick Repair Scheme?").answered
