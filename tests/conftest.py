@@ -159,15 +159,18 @@ def browser():
         b.close()
 
 
-def one_document(tmp_path: Path, embedder, file: str, text: str, publisher: str, actors: list | None = None):
-    """The index of one made-up document (its id the file's stem) by `publisher`, with an actors.json when
-    `actors` is given: what the tests of attribution and quotes build their corpora with."""
+def made_up_index(tmp_path: Path, embedder, documents: dict[str, tuple[str, str]], actors: list | None = None):
+    """The index of made-up documents, {file: (text, publisher)}, each with the file's stem as its id, and an
+    actors.json when `actors` is given. Called again, it writes the files anew and rebuilds."""
     from assistant.store import build_index, load_index
 
     src = tmp_path / "sources"
-    src.mkdir()
-    (src / file).write_text(text)
-    (src / "catalog.toml").write_text(f'[[source]]\nfile = "{file}"\nid = "{Path(file).stem}"\npublisher = "{publisher}"\n')
+    src.mkdir(exist_ok=True)
+    for file, (text, _) in documents.items():
+        (src / file).write_text(text)
+    (src / "catalog.toml").write_text("\n".join(
+        f'[[source]]\nfile = "{file}"\nid = "{Path(file).stem}"\npublisher = "{publisher}"\n'
+        for file, (_, publisher) in documents.items()))
     if actors is not None:
         (src / "actors.json").write_text(json.dumps(actors))
     settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
@@ -175,10 +178,21 @@ def one_document(tmp_path: Path, embedder, file: str, text: str, publisher: str,
     return load_index(settings, embedder.dim)
 
 
-def one_assistant(tmp_path: Path, embedder, file: str, text: str, publisher: str, actors: list | None = None):
-    """An assistant over one made-up document (one_document), with the stand-in model."""
+def made_up_assistant(tmp_path: Path, embedder, documents: dict[str, tuple[str, str]], actors: list | None = None):
+    """An assistant over made-up documents (made_up_index), with the stand-in model."""
     from assistant.answer import Assistant
 
-    index = one_document(tmp_path, embedder, file, text, publisher, actors)
+    index = made_up_index(tmp_path, embedder, documents, actors)
     return Assistant(Settings(sources_dir=tmp_path / "sources", index_dir=tmp_path / "index", model="fake"),
                      index, embedder, None)
+
+
+def one_document(tmp_path: Path, embedder, file: str, text: str, publisher: str, actors: list | None = None):
+    """The index of one made-up document by `publisher`: what the tests of attribution and quotes build
+    their corpora with."""
+    return made_up_index(tmp_path, embedder, {file: (text, publisher)}, actors)
+
+
+def one_assistant(tmp_path: Path, embedder, file: str, text: str, publisher: str, actors: list | None = None):
+    """An assistant over one made-up document (one_document), with the stand-in model."""
+    return made_up_assistant(tmp_path, embedder, {file: (text, publisher)}, actors)

@@ -168,24 +168,17 @@ def test_who_holds_a_stance_gets_one_statement_per_actor_first(seed_assistant):
 def test_the_one_document_of_the_actor_asked_about_may_fill_the_answer(tmp_path, fake_embedder):
     # Other documents get a say (at most PER_SOURCE quotes from one) unless the question asks about the one
     # actor whose only document it is: a witness's own testimony is where their view is.
-    from assistant.answer import Assistant
-    from assistant.quotes import PER_SOURCE
-    from assistant.settings import Settings
-    from assistant.store import build_index, load_index
+    from conftest import made_up_assistant
 
-    src = tmp_path / "sources"
-    src.mkdir()
+    from assistant.quotes import PER_SOURCE
+
     said = ["The levy on lanterns is unfair to night workers.", "We oppose the levy on lanterns outright.",
             "A levy on lanterns would close small lamp shops.", "The lantern levy ignores rural streets.",
             "No levy on lanterns should pass without a vote.", "The levy on lanterns was never costed."]
-    (src / "union.md").write_text("# Union statement\n\n" + "\n\n".join(said) + "\n")
-    (src / "ministry.md").write_text("# Ministry note\n\n" + "\n\n".join(
-        s.replace("We oppose", "The ministry backs") for s in said) + "\n")
-    (src / "catalog.toml").write_text('[[source]]\nfile = "union.md"\nid = "union"\npublisher = "Lamplighters Union"\n\n'
-                                      '[[source]]\nfile = "ministry.md"\nid = "ministry"\npublisher = "Ministry of Lamps"\n')
-    settings = Settings(sources_dir=src, index_dir=tmp_path / "index", model="fake")
-    build_index(settings, fake_embedder, progress=False, log=lambda m: None)
-    a = Assistant(settings, load_index(settings, fake_embedder.dim), fake_embedder, None)
+    a = made_up_assistant(tmp_path, fake_embedder, {
+        "union.md": ("# Union statement\n\n" + "\n\n".join(said) + "\n", "Lamplighters Union"),
+        "ministry.md": ("# Ministry note\n\n" + "\n\n".join(s.replace("We oppose", "The ministry backs") for s in said)
+                        + "\n", "Ministry of Lamps")})
     q = a.understand("What does the Lamplighters Union think about the levy on lanterns?")
     quotes = a.select(q, a.retriever.rank(q, fake_embedder.encode_query(q.dense_text)), 5)
     assert len(quotes) == 5 and sum(qt.source_id == "union" for qt in quotes) > PER_SOURCE
