@@ -9,7 +9,7 @@ declares it, so the OpenAPI says exactly what this server accepts and answers.
 # models they name are made inside make_router, where a string annotation could not be resolved.
 
 import time
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, HTTPException, Query, Request, Response, Security
@@ -23,6 +23,7 @@ from .present import answer_dict, viewer_url
 from .quotes import Quote
 from .settings import Settings
 from .store import Index
+from .topic_stance import classify
 
 MAX_TURNS = 20
 MAX_FILTERS = 50
@@ -116,6 +117,26 @@ class PositionsOut(BaseModel):
     answered: bool = Field(..., description="False when the sources say nothing on the topic.")
     message: str | None = None
     positions: list[PositionOut] = Field(..., description="One entry per actor, the closest to the topic first.")
+    took_ms: float
+
+
+MAX_STATEMENTS = 100
+MAX_STATEMENT_CHARS = 2000
+MAX_TOPIC_CHARS = 500
+
+
+class StanceResultOut(BaseModel):
+    statement: str
+    stance: Literal["pro", "con", "neutral"] = Field(..., description="For the topic, against it, or neither "
+                                                      "(nothing in the statement leans either way).")
+    confidence: float = Field(..., ge=0, le=1, description="How far the statement's lean is from even: 0 for "
+                              "neutral. On IBM Claim Stance's test topics, labels at confidence >= 0.4 are right "
+                              "more often than the rest (README: Stance toward a topic).")
+
+
+class StanceOut(BaseModel):
+    topic: str
+    results: list[StanceResultOut] = Field(..., description="One per statement, in the order sent.")
     took_ms: float
 
 
@@ -214,6 +235,17 @@ def make_router(settings: Settings) -> APIRouter:
         actors: list[Name] = Field(default_factory=list, max_length=MAX_FILTERS,
                                    description="Only quote sentences stating these actors' positions (names or aliases).")
 
+    class StanceRequest(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+
+        topic: Annotated[str, Field(min_length=1, max_length=MAX_TOPIC_CHARS, pattern=TEXT)] = Field(
+            ..., description=f"What the statements are for or against (1 to {MAX_TOPIC_CHARS} characters).",
+            examples=["The sale of violent video games to minors should be banned"])
+        statements: list[Annotated[str, Field(min_length=1, max_length=MAX_STATEMENT_CHARS, pattern=TEXT)]] = Field(
+            ..., min_length=1, max_length=MAX_STATEMENTS,
+            description=f"1 to {MAX_STATEMENTS} statements of 1 to {MAX_STATEMENT_CHARS:,} characters each.",
+            examples=[["Exposure to violent video games causes at least a temporary increase in aggression."]])
+
     keyed = bool(settings.api_key)
     api = APIRouter(dependencies=KEY_SCHEMES if keyed else [], responses=UNAUTHORISED if keyed else {})
 
@@ -229,6 +261,18 @@ def make_router(settings: Settings) -> APIRouter:
         # The hot path: serialise the answer directly instead of validating it back through the model
         # (tests check the shape against AnswerOut).
         return Response(orjson.dumps(answer_dict(a)), media_type="application/json")
+
+    @api.post("/api/stance", response_model=StanceOut, tags=["stance"],
+              responses={**UNREADABLE, **TOO_LARGE, **INVALID})
+    async def stance(body: StanceRequest, request: Request) -> StanceOut:
+        """The stance of each statement toward the topic: pro, con or neutral, with a confidence. Read from the
+        topic's direction ("ban X" is against X) and how favourable each statement is to what it speaks of;
+        needs no index."""
+        started = time.perf_counter()
+        results = await in_answer_pool(request, classify, body.topic, body.statements)
+        return StanceOut(topic=body.topic, took_ms=round((time.perf_counter() - started) * 1000, 1),
+                         results=[StanceResultOut(statement=r.statement, stance=r.stance, confidence=r.confidence)
+                                  for r in results])
 
     @api.get("/api/sources", response_model=list[SourceOut], tags=["sources"])
     def sources(request: Request) -> list[SourceOut]:

@@ -49,6 +49,15 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--folds", type=int, default=5, help="k of the k-fold cross-validation (default 5)")
     s.add_argument("--ablate", action="store_true", help="also measure, cross-validated, each ranking signal left out")
 
+    s = sub.add_parser("stance", help="the stance (pro, con or neutral) of each statement of a file toward a topic")
+    s.add_argument("--topic", required=True, help='what the statements are for or against ("ban boxing")')
+    s.add_argument("file", type=Path, help="statements, one a line (UTF-8); - reads standard input")
+    s.add_argument("--json", action="store_true", help="print JSON lines")
+
+    s = sub.add_parser("fit-stance", help="fit the stance model on IBM Claim Stance's train topics; report its test topics")
+    s.add_argument("claims", type=Path, help="claims.jsonl (shared/eval/external/ibm-claim-stance)")
+    s.add_argument("--out", type=Path, help="write the weights and figures here (assistant/data/topic_stance.json)")
+
     s = sub.add_parser("serve", parents=[common], help="build the index if needed and serve the web chat and API")
     s.add_argument("--host", help="bind address (ASSISTANT_HOST, default 127.0.0.1)")
     s.add_argument("--port", type=int, help="port (ASSISTANT_PORT, default 8000)")
@@ -176,6 +185,52 @@ def cmd_fit(args, settings) -> int:
     return 0
 
 
+MAX_STANCE_STATEMENTS = 10_000  # a file of statements; the API takes far fewer per request
+
+
+def cmd_stance(args, settings) -> int:
+    from .topic_stance import classify
+
+    topic = args.topic.strip()
+    if not topic:
+        raise AssistantError("--topic is empty: say what the statements are for or against")
+    try:
+        text = sys.stdin.read() if str(args.file) == "-" else args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise AssistantError(f"{args.file}: cannot read the statements ({e}); a UTF-8 text file, one statement a line") from None
+    statements = [line.strip() for line in text.splitlines() if line.strip()]
+    if not statements:
+        raise AssistantError(f"{args.file}: no statements (one a line)")
+    if len(statements) > MAX_STANCE_STATEMENTS:
+        raise AssistantError(f"{args.file}: {len(statements)} statements; at most {MAX_STANCE_STATEMENTS} at once")
+    for r in classify(topic, statements):
+        if args.json:
+            print(json.dumps({"statement": r.statement, "stance": r.stance, "confidence": r.confidence}, ensure_ascii=False))
+        else:
+            print(f"{r.stance:7s} {r.confidence:.2f}  {r.statement}")
+    return 0
+
+
+def cmd_fit_stance(args, settings) -> int:
+    from . import topic_stance
+
+    try:
+        claims = [json.loads(line) for line in args.claims.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, json.JSONDecodeError) as e:
+        raise AssistantError(f"{args.claims}: cannot read the claims ({e})") from None
+    keys = ("claim", "topic", "stance", "topic_sentiment", "split")
+    if not claims or not all(isinstance(c, dict) and all(k in c for k in keys) for c in claims):
+        raise AssistantError(f"{args.claims}: every line needs {', '.join(keys)} (IBM Claim Stance, claims.jsonl)")
+    report = {"about": "Stance toward a topic (topic_stance.py): weights fitted on IBM Claim Stance's train topics "
+              "only; figures on its test topics, which the fit never saw.",
+              "command": f"assistant fit-stance {args.claims.name}", **topic_stance.fit(claims)}
+    if args.out:
+        args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        log(f"wrote {args.out}")
+    print(json.dumps(report["figures"], indent=1))
+    return 0
+
+
 def cmd_serve(args, settings) -> int:
     import logging
 
@@ -208,7 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         settings = make_settings(args)
-        commands = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "fit": cmd_fit, "serve": cmd_serve}
+        commands = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "fit": cmd_fit, "serve": cmd_serve,
+                    "stance": cmd_stance, "fit-stance": cmd_fit_stance}
         return commands[args.command](args, settings)
     except AssistantError as e:
         print(f"error: {e}", file=sys.stderr)

@@ -41,6 +41,7 @@ class Lexicon:
     obligation: frozenset[str]
     excess: frozenset[str]
     doubt: frozenset[str]  # "not clear", "not sure": negated, these words express doubt
+    against: frozenset[str] = frozenset()  # predicates that work against their object: "ban X", "delay X"
 
 
 def _invert(groups: dict[str, list[str]]) -> dict[str, str]:
@@ -69,6 +70,7 @@ def load() -> Lexicon:
         judging=frozenset(data["judging_adjectives"]), nouns=_invert(data["nouns"]),
         valence=vader_lexicon(), evaluative=data["evaluative"], negators=frozenset(data["negators"]), concessive=frozenset(data["concessive_marks"]), conditional=frozenset(data["conditional_marks"]),
         contrast=frozenset(data["contrast_words"]), obligation=frozenset(data["obligation"]), excess=frozenset(data["excess"]), doubt=frozenset(data["doubt_when_negated"]),
+        against=frozenset(data["against"]),
     )
 
 

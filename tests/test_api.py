@@ -224,3 +224,52 @@ def test_quotes_far_below_the_best_are_marked_less_close(http):
     best = max(q["score"] for q in a["quotes"])
     assert all(q["actor"] != "WA Communications" or q["score"] < best - 0.6 for q in apart)
 
+
+
+def test_stance_of_statements_toward_a_topic(http):
+    body = {"topic": "close the village library",
+            "statements": ["The village library is a wonderful, much-loved place for children.",
+                           "The library is a costly failure that nobody uses.",
+                           "The library opened in 1962."]}
+    r = http.post("/api/stance", json=body)
+    assert r.status_code == 200, r.text
+    data = r.json()
+    from assistant.api import StanceOut
+
+    StanceOut.model_validate(data)
+    assert data["topic"] == body["topic"]
+    assert [x["statement"] for x in data["results"]] == body["statements"]
+    assert [x["stance"] for x in data["results"]] == ["con", "pro", "neutral"]
+    assert data["results"][2]["confidence"] == 0.0 and data["results"][0]["confidence"] > 0
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"statements": ["x"]}, "topic"),
+    ({"topic": "", "statements": ["x"]}, "topic"),
+    ({"topic": "t" * 501, "statements": ["x"]}, "topic"),
+    ({"topic": "t"}, "statements"),
+    ({"topic": "t", "statements": []}, "statements"),
+    ({"topic": "t", "statements": "one statement"}, "statements"),
+    ({"topic": "t", "statements": ["ok", "  "]}, "statements.1"),
+    ({"topic": "t", "statements": ["ok", 3]}, "statements.1"),
+    ({"topic": "t", "statements": ["s" * 2001]}, "statements.0"),
+    ({"topic": "t", "statements": ["s"] * 101}, "statements"),
+    ({"topic": "t", "statements": ["s"], "lang": "en"}, "lang"),
+])
+def test_stance_refuses_bad_input_with_422_naming_the_field(http, body, field):
+    r = http.post("/api/stance", json=body)
+    assert r.status_code == 422, r.text
+    assert any(d["field"] == field for d in r.json()["detail"]), r.json()
+
+
+def test_stance_body_over_the_size_limit_is_413(http):
+    r = http.post("/api/stance", json={"topic": "t", "statements": ["a long statement " * 100] * 60})
+    assert r.status_code == 413
+
+
+def test_openapi_documents_the_stance_route(http):
+    spec = http.get("/openapi.json").json()
+    route = spec["paths"]["/api/stance"]["post"]
+    assert set(route["responses"]) == {"200", "400", "413", "422"}
+    schema = spec["components"]["schemas"]["StanceResultOut"]["properties"]["stance"]
+    assert schema["enum"] == ["pro", "con", "neutral"]

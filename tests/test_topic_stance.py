@@ -1,0 +1,100 @@
+"""Stance toward a topic the user names (topic_stance.py): the topic's direction, statements' lean, neutral
+when nothing leans, and the command. Made-up topics and statements; the IBM figures are in
+assistant/data/topic_stance.json (`assistant fit-stance`)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant import cli
+from assistant.parse import nlp
+from assistant.topic_stance import classify, direction, fit, model
+
+
+@pytest.mark.parametrize("topic,way", [
+    ("ban boxing", -1),
+    ("The sale of fireworks to children should be banned", -1),
+    ("We should abolish the parish council", -1),
+    ("The right to roam should not be absolute", -1),
+    ("Advertising to children is harmful", -1),
+    ("a cut to the library budget", -1),
+    ("introduce a four-day school week", 1),
+    ("Towns should subsidise poor communities", 1),  # "poor" names the target, it judges nothing
+    ("The council would enforce term limits on committee chairs", 1),  # "limits" is the target, not an act on it
+    ("the new cycle lanes", 1),
+])
+def test_the_direction_of_a_topic_toward_its_target(topic, way):
+    assert direction(nlp()(topic)) == way
+
+
+def test_statements_for_and_against_a_topic_and_the_same_statements_against_its_opposite():
+    statements = ["The cycle lanes have made the high street safer and more pleasant for everyone.",
+                  "The cycle lanes are a dangerous failure that has ruined trade for local shops.",
+                  "The cycle lanes were built in 2021."]
+    for_it = [r.stance for r in classify("keep the new cycle lanes", statements)]
+    against = [r.stance for r in classify("remove the new cycle lanes", statements)]
+    assert for_it == ["pro", "con", "neutral"]
+    assert against == ["con", "pro", "neutral"]
+
+
+def test_confidence_is_zero_for_neutral_and_grows_with_the_lean():
+    weak, strong, none = classify("the bypass", ["The bypass is fine.", "The bypass is a wonderful, excellent, "
+                                                  "hugely welcome improvement.", "The bypass opened in May."])
+    assert none.stance == "neutral" and none.confidence == 0.0
+    assert 0 < weak.confidence < strong.confidence <= 1
+
+
+def test_the_shipped_model_was_fitted_on_train_topics_and_reports_test_topics():
+    m = model()
+    assert set(m["weights"]) == {"bias", "polarity", "attitude"}
+    test = m["figures"]["test"]
+    assert test["claims"] > 1000 and 0 <= test["accuracy_every_claim"] <= 1
+    assert "assistant fit-stance" in m["command"]
+
+
+def test_fit_learns_from_train_topics_only():
+    claims = []
+    for split, topics in (("train", ["ban kites", "ban drums"]), ("test", ["ban whistles"])):
+        for t in topics:
+            thing = t.split()[1]
+            claims += [{"topic": t, "topic_sentiment": -1, "split": split, "stance": "CON",
+                        "claim": f"{thing.title()} are wonderful and bring great joy."},
+                       {"topic": t, "topic_sentiment": -1, "split": split, "stance": "PRO",
+                        "claim": f"{thing.title()} are a terrible, harmful nuisance."}]
+    report = fit(claims)
+    assert report["weights"]["polarity"] > 0  # favourable words speak for what they describe
+    assert report["figures"]["test"]["accuracy_every_claim"] == 1.0
+    assert report["figures"]["test_topic_direction_right"] == "1 of 1"
+
+
+def test_the_stance_command(tmp_path, capsys):
+    f = tmp_path / "statements.txt"
+    f.write_text("The ferry is a much-loved, valuable service for the island.\n\nThe ferry is a costly, dangerous disgrace.\n", encoding="utf-8")
+    assert cli.main(["stance", "--topic", "scrap the ferry", str(f), "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["stance"] for r in rows] == ["con", "pro"]  # the blank line is no statement
+
+
+@pytest.mark.parametrize("args,problem", [
+    (["--topic", "  ", "FILE"], "--topic is empty"),
+    (["--topic", "x", "MISSING"], "cannot read the statements"),
+    (["--topic", "x", "EMPTY"], "no statements"),
+    (["--topic", "x", "BINARY"], "UTF-8"),
+])
+def test_the_stance_command_refuses_bad_input_in_one_line(tmp_path, capsys, args, problem):
+    (tmp_path / "FILE").write_text("A statement.\n", encoding="utf-8")
+    (tmp_path / "EMPTY").write_text("\n \n", encoding="utf-8")
+    (tmp_path / "BINARY").write_bytes(b"\xff\xfe\x00bad")
+    args = [str(tmp_path / a) if a.isupper() else a for a in args]
+    assert cli.main(["stance", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and problem in err and len(err.strip().splitlines()) == 1
+
+
+def test_fit_stance_refuses_a_file_that_is_not_claims(tmp_path, capsys):
+    bad = tmp_path / "claims.jsonl"
+    bad.write_text('{"claim": "x"}\n', encoding="utf-8")
+    assert cli.main(["fit-stance", str(bad)]) == 2
+    assert "every line needs" in capsys.readouterr().err
