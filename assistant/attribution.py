@@ -33,6 +33,10 @@ FIRST_PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
 # Predicates that say what the subject is or has, not what it does or says.
 STATIVE = frozenset({"be", "have", "seem", "appear", "remain", "become", "depend", "lie", "belong", "consist",
                      "contain", "exist", "lead", "mean", "matter"})
+# Verbs that only carry the attitude their object names: "HSCC had expressed concerns about X", "the union
+# raised objections", "the review made recommendations" state the subject's concern, objection, proposal.
+LIGHT_VERBS = frozenset({"express", "raise", "voice", "air", "register", "lodge", "make", "have", "give", "offer",
+                         "state", "restate", "repeat", "reiterate", "set", "put", "share"})
 THIRD = frozenset({"he", "she", "they", "it", "him", "her", "them", "his", "their", "its"})
 
 
@@ -139,7 +143,9 @@ def holder(sent: Span) -> Holder:
     # "X retains his interest and is keen to drive ...": a predicate sharing the subject takes the attitude
     acts += [t for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
              and not any(g.dep_ in SUBJECTS for g in c.children) for t in chain(c)]
-    agentive = any(word_class(t, lex) for t in acts)
+    agentive = any(word_class(t, lex) for t in acts) or any(
+        t.lemma_.lower() in LIGHT_VERBS and c.dep_ == "dobj" and c.pos_ == "NOUN" and word_class(c, lex)
+        for t in acts for c in t.children)
     subj = subject(root)
     if subj is None:
         return Holder(agentive=agentive)

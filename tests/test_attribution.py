@@ -387,3 +387,18 @@ def test_a_person_named_with_their_post_is_asked_after_by_name():
     assert {"Kevin Macnish", "Macnish"} <= aliases("Dr Kevin Macnish, University of Leeds")
     assert not aliases("Government Office for Science")  # no post: no person
     assert "Council" not in aliases("Lamp Council, Northern Region")  # a body's name before the comma
+
+
+def test_a_view_reported_with_a_light_verb_is_the_reported_bodys(tmp_path, fake_embedder):
+    # Issue 24: "HSCC had expressed concerns about X" in another body's briefing is the committee's concern;
+    # the briefing describes it. The verb only carries the attitude its object names.
+    text = ("# Widget Watch briefing on the lamp plan\n\n"
+            "The Lantern Committee had expressed concerns about whether the lamp budget was sufficient. "
+            "The Guild of Wicks raised objections to the night tariff. "
+            "The plan was published in May.\n")
+    actors = [{"name": "Lantern Committee"}, {"name": "Guild of Wicks"}]
+    got = said(one_document(tmp_path, fake_embedder, "brief.md", text, "Widget Watch", actors))
+    assert got["The Lantern Committee had expressed concerns about whether the lamp budget was sufficient."] \
+        == ("Lantern Committee", "concerned")
+    assert got["The Guild of Wicks raised objections to the night tariff."][0] == "Guild of Wicks"
+    assert got["The plan was published in May."][0] == "Widget Watch"
