@@ -76,11 +76,11 @@ def assistant(tiny_settings, fake_embedder):
 def test_api_says_exactly_what_it_accepts(tiny_settings, assistant, mode):
     tested = fuzz(create_app(tiny_settings, assistant), mode)
     everything = {"/api/answer", "/api/sources", "/api/sources/{source_id}", "/api/search", "/api/positions", "/healthz",
-                  "/api/sources/inspect", "/api/jobs/{job_id}"}
+                  "/api/sources/inspect", "/api/jobs/{job_id}", "/api/stance"}
     if mode is GenerationMode.POSITIVE:
         assert tested == everything
     else:
-        assert tested >= {"/api/answer", "/api/search", "/api/positions", "/api/sources/inspect"}
+        assert tested >= {"/api/answer", "/api/search", "/api/positions", "/api/sources/inspect", "/api/stance"}
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
@@ -100,4 +100,4 @@ def test_api_with_a_key_says_exactly_what_it_accepts(tiny_settings, assistant):
     keyed = tiny_settings.model_copy(update={"api_key": KEY, "top_k": 2, "max_question_chars": 3000})
     tested = fuzz(create_app(keyed, assistant), GenerationMode.POSITIVE, headers={"Authorization": f"Bearer {KEY}"},
                   examples=EXAMPLES // 2)
-    assert len(tested) == 8
+    assert len(tested) == 9
