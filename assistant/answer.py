@@ -194,7 +194,7 @@ class Assistant:
         if not near:
             return alone
         rows = sorted(near, key=lambda r: -near[r])
-        quotes = [x for x in self.quotes.make(rows, [near[r] for r in rows], k, frozenset(q.actors))
+        quotes = [x for x in self.quotes.make(rows, [near[r] for r in rows], k, frozenset(q.actors), topic=q.topic)
                   if not any(sid == x.source_id and x.start < b and a < x.end for sid, a, b in said)]
         if not quotes:
             return alone
@@ -286,7 +286,7 @@ class Assistant:
         if len(q.actors) == 1 and not q.comparison:
             own = [sid for sid, voice in self.retriever.voice.items() if voice == q.actors[0]]
             named |= frozenset(own) if len(own) == 1 else frozenset()
-        return self.quotes.make(rows, scores, k, frozenset(q.actors), named | filters.sources)
+        return self.quotes.make(rows, scores, k, frozenset(q.actors), named | filters.sources, q.topic)
 
     def one_per_actor_first(self, ranked: Ranked, wanted: str,
                             named: frozenset[str] = frozenset()) -> tuple[list[int], list[float]]:
@@ -320,7 +320,8 @@ class Assistant:
         one = replace(q, actors=(actor,), comparison=False, who_stance=None)
         ranked = self.retriever.rank(one, qvec, filters)
         own = np.flatnonzero(ranked.actor)
-        quotes = self.quotes.make(ranked.rows[own].tolist(), ranked.score[own].tolist(), k, frozenset([actor]))
+        quotes = self.quotes.make(ranked.rows[own].tolist(), ranked.score[own].tolist(), k, frozenset([actor]),
+                                  topic=q.topic)
         return quotes, self.judge.decide(one, ranked, quotes, self.retriever)
 
     def compare(self, q: Question, qvec: np.ndarray, k: int, filters: Filters) -> Answer:
@@ -387,7 +388,8 @@ class Assistant:
                     rows.append(row)
                     scores.append(score)
             for actor, (rows, scores) in list(by_actor.items())[:max_actors]:
-                qs = [x for x in self.quotes.make(rows, scores, per_actor, frozenset([actor])) if x.actor == actor]
+                qs = [x for x in self.quotes.make(rows, scores, per_actor, frozenset([actor]), topic=q.topic)
+                      if x.actor == actor]
                 if qs:
                     entries.append(PositionEntry(actor, overall_stance([x.stance for x in qs]), qs))
         message = decision.message if not decision.answered else None

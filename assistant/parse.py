@@ -65,15 +65,20 @@ class Facts:
     entities: tuple[tuple[str, str], ...]  # (text, label) of named people and bodies
     holder_entities: tuple[str, ...]  # those inside the holder phrase
     kinds: tuple[str, ...]  # answer types the sentence holds: "number", "money", "date", "who"
+    # Character ranges of what a predicate works against ("delay [the introduction of X]", "a ban on [X]",
+    # "[X] was scrapped"): a stance taken on the delaying is the opposite stance toward X (stance toward a topic).
+    against: tuple[tuple[int, int], ...] = ()
 
     def to_json(self) -> list:
         return [self.holder, self.holder_kind, self.head, self.agentive, self.according, self.first_person,
-                self.stance, [list(e) for e in self.entities], list(self.holder_entities), list(self.kinds)]
+                self.stance, [list(e) for e in self.entities], list(self.holder_entities), list(self.kinds),
+                [list(a) for a in self.against]]
 
     @classmethod
     def from_json(cls, row: list) -> Facts:
-        h, hk, head, ag, acc, fp, st, ents, hents, kinds = row
-        return cls(h, hk, head, ag, acc, fp, st, tuple(tuple(e) for e in ents), tuple(hents), tuple(kinds))
+        h, hk, head, ag, acc, fp, st, ents, hents, kinds, *rest = row  # (rows of older builds lack `against`)
+        return cls(h, hk, head, ag, acc, fp, st, tuple(tuple(e) for e in ents), tuple(hents), tuple(kinds),
+                   tuple(tuple(a) for a in rest[0]) if rest else ())
 
 
 @lru_cache(maxsize=1)
@@ -136,7 +141,8 @@ def facts_of(doc) -> Facts:
     text = h.antecedent if h.kind == "pronoun" else h.text
     root = attribution.main_predicate(sent)
     return Facts(text, h.kind, h.head, h.agentive, attribution.according(doc), attribution.first_person(doc),
-                 stance.of_sentence(sent, root=root, agent=h.kind is not None), ents, inside, kinds)
+                 stance.of_sentence(sent, root=root, agent=h.kind is not None), ents, inside, kinds,
+                 stance.worked_against(doc))
 
 
 def parse(texts: Iterable[str], batch_size: int = 64) -> Iterator[Facts]:

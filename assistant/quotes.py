@@ -5,6 +5,7 @@ sentences in it)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import terms
@@ -116,9 +117,10 @@ class QuoteMaker:
         return idx.text(idx.sentences[row]).rstrip().endswith(":") or bool(ELABORATES.match(idx.text(idx.sentences[nxt])))
 
     def make(self, rows: list[int], scores: list[float], k: int, want: frozenset[str] = frozenset(),
-             uncapped: frozenset[str] = frozenset()) -> list[Quote]:
+             uncapped: frozenset[str] = frozenset(), topic: Sequence[str] = ()) -> list[Quote]:
         """Quotes from the best sentences (rows, best first, with their scores). `want`: actors asked
-        about; `uncapped`: source ids the question asks to read, which may fill the answer on their own."""
+        about; `uncapped`: source ids the question asks to read, which may fill the answer on their own;
+        `topic`: the question's stemmed topic terms, toward which each quote's stance is read."""
         idx = self.index
         by_row = dict(zip(rows, scores))
         picks: list[Pick] = []
@@ -158,7 +160,7 @@ class QuoteMaker:
                 continue
             picks.append(Pick(sid, first, last, focus, score, toks))
             count[sid] = count.get(sid, 0) + 1
-        return [self.quote(p) for p in picks]
+        return [self.quote(p, frozenset(topic)) for p in picks]
 
     def stance(self, p: Pick) -> str:
         """The stance of the quote's actor: its focus sentence's, read with that actor's other sentences in
@@ -179,7 +181,20 @@ class QuoteMaker:
                 return "mixed"
         return found
 
-    def quote(self, p: Pick) -> Quote:
+    def toward(self, row: int, stance: str, topic: frozenset[str]) -> str:
+        """A sentence's stance toward the topic asked about: turned around when the topic is what its predicate
+        works against. "We agree with the decision to delay X" is against X; "we oppose the cuts to X" is for X;
+        "we recommend scrapping X" is against it. Without a topic, or when the topic is not what is worked
+        against, the sentence's own attitude."""
+        if not topic or stance in ("describes", "mixed"):
+            return stance
+        s = self.index.sentences[row]
+        text = self.index.text(s)
+        if not any(topic & set(terms.tokens(text[a:b])) for a, b in s.against):
+            return stance
+        return "supports" if sign(stance) < 0 else "opposes"
+
+    def quote(self, p: Pick, topic: frozenset[str] = frozenset()) -> Quote:
         idx = self.index
         doc = idx.documents[p.source_id]
         s = idx.sentences[p.focus]
@@ -190,7 +205,8 @@ class QuoteMaker:
             text=doc.text[start:end], start=start, end=end,
             passage=doc.text[p_start:p_end], passage_start=p_start, passage_end=p_end,
             source_id=p.source_id, title=doc.title, publisher=doc.publisher, published=doc.published,
-            section=" > ".join(s.section), score=round(p.score, 4), actor=s.actor, stance=self.stance(p), row=p.focus,
+            section=" > ".join(s.section), score=round(p.score, 4), actor=s.actor,
+            stance=self.toward(p.focus, self.stance(p), topic), row=p.focus,
             speaker=s.person,
         )
 

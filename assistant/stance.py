@@ -284,3 +284,32 @@ def of_sentence(sent: Span, lex: Lexicon | None = None, root: Token | None = Non
         found_classes = {word_class(t, lex) for t in main if t.i in predicate or t.head.i in predicate}
         return "opposes" if "opposes" in found_classes else "rejects" if "rejects" in found_classes else "concerned"
     return "describes"
+
+
+OBJECTS = ("dobj", "nsubjpass", "pobj")
+
+
+def worked_against(doc) -> tuple[tuple[int, int], ...]:
+    """Character ranges of what the sentence's predicates work against: the object of "delay", "cut", "scrap"
+    ("delay the introduction of HARPs"), the subject of their passive ("the levy was scrapped"), the
+    complement of their noun ("a ban on X", "cuts to X"). A negated one ("will not cut X") works against
+    nothing."""
+    lex = load()
+    out = []
+    for t in doc:
+        if t.lemma_.lower() not in lex.against or negations(t, lex) % 2:
+            continue
+        if t.pos_ == "VERB":
+            targets = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
+        elif t.pos_ == "NOUN":
+            # (the small model often hangs "to X" of "the cuts to X" on the verb: the preposition right after)
+            preps = [c for c in t.children if c.dep_ == "prep"] + [
+                c for c in t.head.children if c.dep_ == "prep" and c.i == t.right_edge.i + 1 and t.head is not t]
+            targets = [g for c in preps if c.lower_ in ("on", "to", "of", "in", "for") for g in c.children
+                       if g.dep_ == "pobj"]
+        else:
+            continue
+        for g in targets:
+            sub = list(g.subtree)
+            out.append((sub[0].idx, sub[-1].idx + len(sub[-1])))
+    return tuple(out)

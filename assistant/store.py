@@ -80,6 +80,7 @@ class SentenceRow:
     kinds: tuple[str, ...] = ()  # answer types it holds: number, money, date, who (from the parse)
     facts: tuple = ()  # its parse facts (parse.Facts.to_json), reused while its text is unchanged
     person: str | None = None  # who speaks, in a quotation of a spokesperson for the actor (attribution.py)
+    against: tuple = ()  # character ranges (in the sentence) of what its predicates work against (parse.Facts)
 
 
 @dataclass
@@ -313,7 +314,7 @@ def build_index(
                 for s, f, key, (actor, stance, person) in zip(c.sentences, doc_facts, doc_keys, attributed):
                     sentence_rows.append(SentenceRow(
                         doc.id, base + s.chunk, s.section, s.start, s.end, s.block_start, s.block_end, s.context,
-                        actor, key, embed_key(s.text), s.item, stance, f.kinds, tuple(f.to_json()), person))
+                        actor, key, embed_key(s.text), s.item, stance, f.kinds, tuple(f.to_json()), person, f.against))
             fresh = dict(zip((k for k, _ in todo), encoding.result()))
         # Only texts not embedded before went to the model.
         keyed = [(r.key, r.source_id) for r in chunk_rows] + [(r.key, r.source_id) for r in sentence_rows]
@@ -673,7 +674,8 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
                   for r in read_jsonl(build / "chunks.jsonl")]
         sentences = [SentenceRow(r["source_id"], r["chunk"], tuple(r["section"]), r["start"], r["end"],
                                  r["block_start"], r["block_end"], r["context"], r["actor"], r["key"], r["bare_key"],
-                                 r["item"], r["stance"], tuple(r["kinds"]), person=r["person"])
+                                 r["item"], r["stance"], tuple(r["kinds"]), person=r["person"],
+                                 against=tuple(tuple(a) for a in r.get("against", ())))
                      for r in read_jsonl(build / "sentences.jsonl")]
         actors = Actors.from_json(json.loads((build / "actors.json").read_text(encoding="utf-8")))
         cvec = read_vector_index(build / "chunks.faiss")

@@ -24,7 +24,7 @@ from importlib import resources
 
 from .lexicon import Lexicon, load, sign
 from .parse import PARSING, nlp
-from .stance import of_sentence, valence
+from .stance import of_sentence, valence, word_class
 
 MODEL_FILE = "data/topic_stance.json"
 EVIDENCE = 0.05  # |VADER compound| below this is no polarity at all (VADER's own neutral band)
@@ -52,6 +52,8 @@ def direction(doc, lex: Lexicon | None = None) -> int:
                 c.dep_ == "prep" and c.lower_ in ("on", "to", "of", "in") for c in t.children)
                 and not any(c.dep_ == "compound" for c in t.children))):  # "term limits" is a thing
             turns += 1
+        elif t.pos_ == "VERB" and word_class(t, lex) in ("opposes", "rejects"):
+            turns += 1  # "This house opposes X"
         elif t.lower_ in lex.negators:
             turns += 1
         elif t.pos_ == "ADJ" and judged(t) and valence(t, lex) <= -1.0:

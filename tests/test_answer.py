@@ -186,3 +186,26 @@ def test_the_one_document_of_the_actor_asked_about_may_fill_the_answer(tmp_path,
     q = a.understand("What is said about the levy on lanterns?")
     quotes = a.select(q, a.retriever.rank(q, fake_embedder.encode_query(q.dense_text)), 5)
     assert max(sum(qt.source_id == s for qt in quotes) for s in ("union", "ministry")) <= PER_SOURCE
+
+
+def test_a_quotes_stance_is_toward_the_topic_asked_about(tmp_path, fake_embedder):
+    # Issue 24: agreeing to delay X is against X; opposing cuts to X is for X. Without a topic in the
+    # question, or when the topic is not what the predicate works against, the sentence's own attitude stays.
+    from conftest import made_up_assistant
+
+    a = made_up_assistant(tmp_path, fake_embedder, {
+        "guild.md": ("# Guild statement\n\n"
+                     "We agree with the council's decision to delay the introduction of the lantern levy.\n\n"
+                     "We strongly oppose the cuts to the night ferry budget.\n\n"
+                     "We welcome the new harbour lights.\n", "Lamplighters Guild")})
+
+    def stance(question: str, starts: str) -> str:
+        q = a.understand(question)
+        quotes = a.select(q, a.retriever.rank(q, fake_embedder.encode_query(q.dense_text)), 5)
+        return next(x.stance for x in quotes if x.text.startswith(starts))
+
+    assert stance("What does the Lamplighters Guild think of the lantern levy?", "We agree") == "opposes"
+    assert stance("Is the Lamplighters Guild for the night ferry budget?", "We strongly oppose") == "supports"
+    assert stance("What does the Lamplighters Guild think of the harbour lights?", "We welcome") == "welcomes"
+    # the topic is the delay itself: the sentence's own attitude toward it
+    assert stance("What does the Lamplighters Guild think of the council's decision?", "We agree") == "supports"
