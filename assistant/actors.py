@@ -28,10 +28,18 @@ POST_NOMINALS = frozenset("kc qc mp msp ms mep obe cbe mbe frs jr sr phd".split(
 GENERIC = frozenset("""association associations department office committee council government national group union
 inquiry health public review report agency board trust service services institute society fund
 families family people members organisation organisations body bodies party parties house
-congress senate parliament ministry authority authorities commission""".split())
+congress senate parliament ministry authority authorities commission guild federation alliance coalition
+foundation forum league chamber confederation partnership""".split())
 # The kinds of body among them: "the council" names the one council a corpus's cast has.
 BODY_KINDS = frozenset("""council committee department office union agency board trust ministry authority
-commission association institute society party""".split())
+commission association institute society party guild federation alliance coalition foundation forum league
+chamber confederation partnership""".split())
+# A body's name: capitalised words ending in a kind of body, with an "of ..." tail ("The Thornbury Beekeepers'
+# Association", "Federation of Small Lamp Makers").
+BODY_NAME = re.compile(
+    r"(?:(?:[A-Z][\w'’&.-]*|of|for|and|the|&)\s+){0,6}(?:" + "|".join(sorted(k.capitalize() for k in BODY_KINDS))
+    + r")\b(?:\s+(?:of|for|on)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:and\s+|&\s+)?[A-Z][\w'’-]*)*)?")
+OPENING = 5  # sentences: a statement names its author among its first ones
 BODY_STEMS = frozenset(terms.stem(w) for w in BODY_KINDS)
 LINK_WORDS = frozenset({"of", "for", "and", "the", "on", "in", "&", "to"})
 COMMON = 4.0  # a one-word name this common in English (wordfreq Zipf) must be capitalised to name someone
@@ -334,6 +342,28 @@ class Actors:
                          r.get("kind", "organisation"), r.get("origin", "catalog")) for r in rows)
 
 
+def body_name(text: str) -> str | None:
+    """The phrase as a body's name, when it is one ("The Lamplighters' Guild" -> "Lamplighters' Guild");
+    not a person's ("Dr Jane Pollen, chair of the Association") nor a bare kind ("The Association")."""
+    text = re.sub(r"\s*\([^)]*\)", "", text).strip()
+    text = re.sub(r"^[Tt]he\s+", "", text)
+    m = BODY_NAME.fullmatch(text)
+    return text if m and len(text.split()) >= 2 and text[:1].isupper() else None
+
+
+def own_name(title: str, opening) -> str | None:
+    """The body a document without a publisher names as itself: the holder of an attitude or a report among
+    its opening sentences (their parse facts) when that is a body's name ("The Thornbury Beekeepers'
+    Association welcomes ..."), else a body's name its title gives ("Lamplighters' Guild response")."""
+    for f in list(opening)[:OPENING]:
+        if f.holder_kind == "name" and f.agentive and f.holder and (name := body_name(f.holder)):
+            return name
+    for m in BODY_NAME.finditer(title):
+        if name := body_name(m.group(0)):
+            return name
+    return None
+
+
 def short_forms(name: str, kind: str) -> set[tuple[str, ...]]:
     """Stemmed short forms of a name that can stand for it (see Actors._partials)."""
     if kind == "person":
@@ -442,8 +472,9 @@ def build_cast(cast: Cast, user: list[Actor], min_holds: int = 1) -> Actors:
             full = [p for p in cast.people if core_name(name)[0] in core_name(p)]
             if len(full) == 1:
                 name = full[0]
-        elif len(toks) == 1 and holds < 2:
-            continue  # a lone word that held a view once is more often a misread than someone
+        elif len(toks) == 1 and (holds < 2 or toks[0] in GENERIC):
+            continue  # a lone word that held a view once is more often a misread than someone; a kind of body
+            # alone ("the Association") names no one in particular
         if holds >= min_holds:
             entries.append(Actor(name, (), (), "person" if label == "PERSON" else "organisation", "text"))
     merged: list[Actor] = []

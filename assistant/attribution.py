@@ -73,11 +73,15 @@ def subject(pred: Token) -> Token | None:
 def core(tok: Token) -> tuple[int, int]:
     """Token range naming a subject: the head with its modifiers, an "of" phrase and an apposition
     ("the Department of Health and Social Care (DHSC)", "Sir Julian Hartley, chief executive of X"),
-    but not a possessor: "the government's failure" names a failure, not the government."""
+    but not a possessor: "the government's failure" names a failure, not the government. (A body named
+    for its members keeps them: "the Lamplighters' Guild".)"""
     keep = {tok.i}
     for c in tok.children:
         if c.dep_ in ("compound", "amod", "det", "flat", "nmod", "nummod") and c.i < tok.i:
             keep.update(t.i for t in c.subtree)
+        elif c.dep_ == "poss" and c.i < tok.i and tok.lemma_.lower() in BODY_KINDS and c.text[:1].isupper() \
+                and c.lower_ not in FIRST_PLURAL:
+            keep.update(t.i for t in c.subtree)  # a body named for its members: "the Thornbury Beekeepers' Association"
         elif c.dep_ in ("appos",) or c.dep_ == "prep" and c.lower_ == "of" or c.dep_ == "punct" and c.text in "()":
             keep.update(t.i for t in c.subtree)
     lo = min(keep)
@@ -261,6 +265,27 @@ def named_actor(text: str | None, actors: Actors, entities: tuple[str, ...] = ()
     return None
 
 
+ROLES = "|".join(terms.ROLE_NOUNS)
+# After a person's name: ", chair of the Association," / ", our director,"
+ROLE_OF_BODY = re.compile(r"^\s*,\s*(?:(?:the|its)\s+)?(?:[\w-]+\s+){0,3}?(?:" + ROLES + r")s?\s+(?:of|at|for)\s+"
+                          r"(?P<body>[^,.;]+)", re.I)
+OUR_ROLE = re.compile(r"^\s*,\s*our\s+(?:[\w-]+\s+){0,3}?(?:" + ROLES + r")s?\b", re.I)
+
+
+def speaks_for(text: str, person: str, voice: str, actors: Actors) -> bool:
+    """Whether a sentence introduces the person holding its view by their post in the document's own body
+    ("Dr Jane Pollen, chair of the Association, said ...", "Sam Wick, our director, said ...")."""
+    at = text.find(person)
+    after = text[at + len(person):] if at >= 0 else ""
+    if OUR_ROLE.match(after):
+        return True
+    m = ROLE_OF_BODY.match(after)
+    if not m:
+        return False
+    body = [t for t in key(m.group("body")) if t != "the"]
+    return (len(body) == 1 and body[0] in BODY_KINDS and body[0] in key(voice)) or actors.canonical(m.group("body")) == voice
+
+
 def refers(pronoun: str | None, actor) -> bool:
     """Whether a subject pronoun can refer to an actor: "it" to no person. ("She" may be a body's: a review
     is known by its author's name.)"""
@@ -295,7 +320,12 @@ def resolve(f: Facts, actors: Actors, scene: Scene) -> tuple[str | None, str]:
         before = scene.previous if scene.previous and refers(f.head, actors.by_name.get(scene.previous)) else None
         held = named_actor(f.holder, actors, (), scene.voice) or before or (scene.voice if f.agentive else None)
     elif f.holder_kind == "name":
-        held = named_actor(f.holder, actors, f.holder_entities, scene.voice)
+        # "The Association", "the Guild": the document's own body when it is of that kind, before any alias
+        # another document gave the word ("the BMA (the Association)" elsewhere).
+        bare_kind = [t for t in key(f.holder or "") if t != "the"]
+        own = (len(bare_kind) == 1 and bare_kind[0] in BODY_KINDS and scene.voice
+               and bare_kind[0] in key(scene.voice))
+        held = scene.voice if own else named_actor(f.holder, actors, f.holder_entities, scene.voice)
         if held and not f.agentive and actors.by_name[held].origin == "text":
             held = None  # "The Inquiry has heard that ...": a body the text names, not one stating a view
         if held and not f.agentive and f.stance != "describes":
@@ -427,6 +457,9 @@ def attribute_document(title: str, publisher: str, speaker: str, sentences, fact
                       subject)
         actor, stance = resolve(f, actors, scene)
         person = None
+        if actor and v and actor != v and actors.kind_of(actor) == "person" and f.holder and speaks_for(
+                s.text, f.holder, v, actors):
+            actor, person = v, actor  # "Dr Jane Pollen, chair of the Association, said ...": she speaks for it
         if quoting and actor in (v, me, None):  # not "Hewitt proposed X" inside the quotation: that is Hewitt's
             actor, person = quoting
             if actor is None:  # the words of someone the cast does not know: the author reports them

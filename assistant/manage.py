@@ -8,6 +8,7 @@ which the Guard checks; the page: a form field). A change posted from another si
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -23,6 +24,7 @@ from .errors import UploadError
 from .ingest import CONFIG_FILES
 from .jobs import Job, Jobs
 from .library import Limits
+from .parse import proposed_publisher
 
 pages = APIRouter(include_in_schema=False)
 
@@ -50,7 +52,8 @@ class Inspected(BaseModel):
     documents: int
     words: int
     title: str = ""
-    publisher: str = ""
+    publisher: str = Field("", description="As the file states it, else the body its opening statements or title "
+                           "name as the author (\"The X Association welcomes ...\"); empty when neither does.")
     published: str = ""
     url: str = ""
 
@@ -220,9 +223,11 @@ async def inspect(request: Request, file: Annotated[UploadFile, File()]) -> Insp
     data, filename = await read_upload(request, file)
     prep = await prepared(request, data, filename, {})
     d = prep.documents[0]
+    publisher = d.publisher or await asyncio.get_running_loop().run_in_executor(
+        None, proposed_publisher, d.title, d.text)  # the body it names as itself ("The X Association welcomes ...")
     return Inspected(kind=prep.kind.lstrip("."), documents=len(prep.documents),
                      words=sum(len(x.text.split()) for x in prep.documents),
-                     title=d.title if d.title != d.id else "", publisher=d.publisher, published=d.published, url=d.url)
+                     title=d.title if d.title != d.id else "", publisher=publisher, published=d.published, url=d.url)
 
 
 @router.put("/api/sources/{source_id}", status_code=202, response_model=Accepted, responses=ERRORS,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import attribution, stance, terms
-from .actors import GENERIC, LINK_WORDS, TITLES, key
+from .actors import GENERIC, LINK_WORDS, OPENING, TITLES, key, own_name
 from .errors import ModelError
 from .lexicon import NEGATED, attitude_stems
 
@@ -170,3 +170,18 @@ def entity_kind(name: str) -> str:
 def facts(text: str) -> Facts:
     """Facts of one sentence (for tests and for looking at a single case)."""
     return next(parse([text]))
+
+
+OPENING_CHARS = 3000  # enough for a title and the first few sentences
+
+
+def proposed_publisher(title: str, text: str) -> str:
+    """The body a document names as itself in its opening statements or title (actors.own_name), from a parse
+    of its first sentences: what the upload form proposes as publisher when the file states none."""
+    try:
+        lines = [line.strip() for line in text[:OPENING_CHARS].splitlines() if line.strip()]  # a title is a line
+        with PARSING:
+            opening = [facts_of(s.as_doc()) for doc in nlp().pipe(lines) for s in doc.sents][:OPENING + 1]
+    except ModelError:
+        opening = []
+    return own_name(title, opening) or ""

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import __version__, terms
-from .actors import Actors, Cast, build_cast, read_user_actors
+from .actors import Actors, Cast, build_cast, own_name, read_user_actors
 from .attribution import attribute_document, main_label
 from .chunk import Chunked, ChunkParams, chunk_document
 from .embed import index_vectors
@@ -299,6 +299,7 @@ def build_index(
         with ThreadPoolExecutor(1, thread_name_prefix="embed") as pool:
             encoding = pool.submit(encode_with_progress, embedder, [t for _, t in todo], progress, tell)
             facts = parse_all(chunked, previous_facts(settings) if reuse else {}, progress, tell)
+            chunked = own_publishers(chunked, facts)
             actors = build_cast(gather_cast(chunked, facts), user)
             chunk_rows: list[ChunkRow] = []
             sentence_rows: list[SentenceRow] = []
@@ -383,6 +384,21 @@ def clean_entity(text: str) -> str:
     text = re.sub(r"^(?:the|The)\s+", "", text.strip())
     text = re.sub(r"\s*\([^)]*\)?$", "", text)  # "Ministry of Lamps (MoL)"; the acronym becomes an alias
     return re.sub(r"['’]s?$", "", text).strip()
+
+
+def own_publishers(chunked: list[tuple[Document, Chunked]], facts: list) -> list[tuple[Document, Chunked]]:
+    """A document with neither publisher nor speaker takes as publisher the body it names as itself in its
+    opening statements or title (actors.own_name): its "we" and "the Association" are that body's, and the
+    citation names it."""
+    out, pos = [], 0
+    for doc, c in chunked:
+        if not doc.publisher and not doc.speaker:
+            name = own_name(doc.title, facts[pos:pos + len(c.sentences)])
+            if name:
+                doc = replace(doc, publisher=name)
+        out.append((doc, c))
+        pos += len(c.sentences)
+    return out
 
 
 SPOKESPERSON_SHARE = 0.7  # of a document's transcript turns' sentences, spoken by one label

@@ -402,3 +402,40 @@ def test_a_view_reported_with_a_light_verb_is_the_reported_bodys(tmp_path, fake_
         == ("Lantern Committee", "concerned")
     assert got["The Guild of Wicks raised objections to the night tariff."][0] == "Guild of Wicks"
     assert got["The plan was published in May."][0] == "Widget Watch"
+
+
+def test_a_document_without_a_publisher_names_its_own_body(tmp_path, fake_embedder):
+    # Issue 24: a statement uploaded without a publisher takes the body it names as itself in its opening (or
+    # its title); "the Association" in it is that body, not another document's "(the Association)"; a short
+    # form and the full name are one actor; a person introduced by their post in it speaks for it.
+    from conftest import made_up_index
+
+    index = made_up_index(tmp_path, fake_embedder, {
+        "doctors.md": ("# Doctors' Association briefing on rota reform\n\nThe Doctors' Association (the Association) "
+                       "supports the new rota. The Association is worried about night cover.\n", "Doctors' Association"),
+        "bees.md": ("# Statement on the meadow decision\n\nThe Thornbury Beekeepers' Association welcomes the council's "
+                    "decision to protect Long Meadow. The Association is concerned, however, that the mowing plan will "
+                    "harm wildflowers.\n\nDr Jane Pollen, chair of the Association, said the decision was overdue.\n", ""),
+        "guild.md": ("# Lamplighters' Guild response\n\nThe Guild rejects the night tariff. "
+                     "The Guild believes the tariff will close small workshops.\n", ""),
+    })
+    got = said(index)
+    bees = "Thornbury Beekeepers' Association"
+    assert got["The Thornbury Beekeepers' Association welcomes the council's decision to protect Long Meadow."] \
+        == (bees, "welcomes")
+    assert got["The Association is concerned, however, that the mowing plan will harm wildflowers."] == (bees, "concerned")
+    assert got["The Association is worried about night cover."][0] == "Doctors' Association"
+    pollen = next(s for s in index.sentences if index.text(s).startswith("Dr Jane Pollen"))
+    assert (pollen.actor, pollen.person) == (bees, "Jane Pollen")
+    assert {index.documents["bees"].publisher, index.documents["guild"].publisher} == {bees, "Lamplighters' Guild"}
+    assert got["The Guild rejects the night tariff."][0] == "Lamplighters' Guild"  # named by its title
+    names = [a.name for a in index.actors.actors]
+    assert "Guild" not in names and "Association" not in names  # a kind of body alone is no one
+
+
+def test_a_document_that_names_no_body_keeps_no_publisher(tmp_path, fake_embedder):
+    from conftest import made_up_index
+
+    index = made_up_index(tmp_path, fake_embedder, {
+        "note.md": ("# Notes on the meadow\n\nThe meadow was mown in June. Dr Jane Pollen said it was too early.\n", "")})
+    assert index.documents["note"].publisher == ""

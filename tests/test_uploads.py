@@ -204,6 +204,17 @@ def test_inspect_prefills_metadata_from_the_file(client):
     assert got["published"] == "2024-05-01" and got["words"] > 20
 
 
+def test_inspect_proposes_the_body_a_statement_names_as_itself(client):
+    # Issue 24: a statement that states no publisher; the form proposes the body its opening names as itself.
+    text = (b"Statement on the meadow decision\n\nThe Thornbury Beekeepers' Association welcomes the council's decision "
+            b"to protect Long Meadow. The Association is concerned, however, that the mowing plan will harm wildflowers.\n")
+    r = client.post("/api/sources/inspect", files={"file": ("statement.txt", text)})
+    assert r.status_code == 200, r.text
+    assert r.json()["publisher"] == "Thornbury Beekeepers' Association"
+    plain = b"Notes on the meadow\n\nThe meadow was mown in June, earlier than in most years.\n"
+    assert client.post("/api/sources/inspect", files={"file": ("notes.txt", plain)}).json()["publisher"] == ""
+
+
 def test_a_word_document_is_read_with_its_headings(client):
     docx = pytest.importorskip("docx")  # python-docx writes a real .docx for the test, when installed
     d = docx.Document()
