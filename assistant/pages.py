@@ -19,7 +19,8 @@ from .app import in_answer_pool
 from .conversation import MAX_TURNS, Conversation, Scope, scope_of
 from .errors import InvalidQuestionError
 from .examples import example_questions
-from .present import citation_markdown, citation_text, conversation_markdown, short_citation, viewer_url
+from .present import (STANCE_ORDER, citation_markdown, citation_text, conversation_markdown, short_citation,
+                      stance_line, viewer_url)
 
 router = APIRouter(include_in_schema=False)
 
@@ -119,7 +120,8 @@ def turn_context(request: Request, turn: Turn, number: int, conv: Conversation) 
     back = conv.url() + f"#turn-{number}"
     quotes = quote_views(request, turn.answer, back) if turn.answer else []
     suggestion = turn.answer.suggestion if turn.answer else None
-    return {"turn": turn, "number": number, "permalink": permalink, "quotes": quotes,
+    stances = stance_line(turn.answer.quotes) if turn.answer and turn.answer.answered else []
+    return {"turn": turn, "number": number, "permalink": permalink, "quotes": quotes, "stances": stances,
             "export": "/export.md?" + conv.upto(number).query(),
             # the same conversation with this question put right ("Did you mean ...?")
             "suggest": conv.upto(number - 1).asking(suggestion).url(turn=number) if suggestion else None}
@@ -225,7 +227,10 @@ def positions_page(request: Request, topic: str = "") -> HTMLResponse:
             error = f"The topic {e.problem}."
     views = []
     if result is not None:
-        views = [(e, quote_views(request, Answer("", "", True, None, e.quotes), "")) for e in result.entries]
+        # actors sorted by their stance (for, qualified, against, the rest), the closest first within each
+        entries = sorted(result.entries, key=lambda e: STANCE_ORDER.index(e.stance) if e.stance in STANCE_ORDER
+                         else len(STANCE_ORDER))
+        views = [(e, quote_views(request, Answer("", "", True, None, e.quotes), "")) for e in entries]
     return templates(request).TemplateResponse(
         request, "positions.html", {"topic": topic, "result": result, "entries": views, "error": error,
                                     "max_chars": assistant_of(request).settings.max_question_chars},

@@ -93,3 +93,30 @@ def conversation_markdown(turns: Sequence, base_url: str, filters: dict[str, str
                 out += ["*Less close to the question:*", ""]
             out += [citation_markdown(q, base_url + viewer_url(q.source_id, q.start, q.end)), ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+# How a stance reads in a one-line summary of who holds what ("BMA: against · NHS Providers: cautious").
+STANCE_WORDS = {"supports": "for", "welcomes": "for", "accepts": "accepts", "opposes": "against",
+                "rejects": "against", "concerned": "cautious", "mixed": "mixed", "recommends": "calls for action",
+                "describes": "describes"}
+# The order the who-said-what page lists actors in: for, then qualified, then against, then the rest.
+STANCE_ORDER = ("supports", "welcomes", "accepts", "mixed", "concerned", "opposes", "rejects", "recommends", "describes")
+
+
+def stance_line(quotes: Sequence[Quote]) -> list[tuple[str, str, str, int]]:
+    """One entry per actor of an answer's close quotes, in the order they first come: (actor, their stance in
+    a word, the stance, the number of the quote that states it). Their stance is that of their closest
+    statement on the topic (answer.overall_stance). Empty when no quote states a stance: a line of
+    "describes" says nothing."""
+    from .answer import overall_stance
+
+    by_actor: dict[str, list[tuple[str | None, int]]] = {}
+    for n, q in enumerate(quotes, 1):
+        if q.actor and q.close:
+            by_actor.setdefault(q.actor, []).append((q.stance, n))
+    line = []
+    for actor, said in by_actor.items():
+        s = overall_stance([stance for stance, _ in said])
+        first = next(n for stance, n in said if stance == s)  # the quote that states it
+        line.append((actor, STANCE_WORDS.get(s, s), s, first))
+    return line if any(s != "describes" for _, _, s, _ in line) else []

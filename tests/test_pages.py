@@ -185,3 +185,18 @@ def test_a_cached_answer_says_so(client):
     client.get("/", params={"q": FUND})
     again = client.get("/", params={"q": FUND}).text
     assert "from the cache" in again and " 0 ms" not in again
+
+
+def test_the_line_of_who_holds_what_takes_each_actors_closest_stated_stance():
+    # Issue 24: "BMA: against · NHS Providers: cautious"; an actor's description does not outvote their stated
+    # stance, and the link goes to the quote that states it; far quotes and a line of descriptions say nothing.
+    from assistant.present import stance_line
+    from assistant.quotes import Quote
+
+    def q(actor, stance, close=True):
+        return Quote("t", 0, 1, "t", 0, 1, "s", "T", "P", "", "", 1.0, actor, stance, 0, close=close)
+
+    got = stance_line([q("Guild", "describes"), q("Council", "concerned"), q("Guild", "opposes"),
+                       q("Guild", "supports"), q("Union", "welcomes", close=False)])
+    assert got == [("Guild", "against", "opposes", 3), ("Council", "cautious", "concerned", 2)]
+    assert stance_line([q("Guild", "describes"), q("Council", "describes")]) == []

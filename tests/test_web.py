@@ -460,7 +460,32 @@ def test_positions_view_from_an_answer(page):
     gov = rows.nth(actors.index("Government (DHSC)"))
     assert gov.locator(".stance").inner_text() == "rejects"
     assert gov.locator("blockquote").count() >= 1
+    # actors sorted by their stance: those for it, then the qualified, then those against, then the rest
+    from assistant.present import STANCE_ORDER
+
+    stances = [rows.nth(i).locator(".stance").inner_text() for i in range(rows.count())]
+    assert stances == sorted(stances, key=STANCE_ORDER.index)
     shot(page, "positions")
+
+
+def test_a_line_of_who_holds_what_links_to_their_quotes(page):
+    # Issue 24: one line per actor above the quotes ("BMA: against · NHS Providers: cautious"), each link
+    # going to that actor's first quote.
+    page.goto("/")
+    ask(page, "Compare the BMA and NHS Providers on fewer national targets.", 1)
+    line = page.locator("#turn-1 .stances")
+    links = line.get_by_role("link")
+    assert links.count() >= 2
+    texts = [links.nth(i).inner_text() for i in range(links.count())]
+    assert any(t.startswith("BMA: ") for t in texts) and any(t.startswith("NHS Providers: ") for t in texts)
+    for i, t in enumerate(texts):
+        actor = t.split(": ")[0]
+        target = links.nth(i).get_attribute("href")
+        quote = page.locator(target)
+        assert quote.count() == 1 and actor in quote.locator(".tag.actor").inner_text()
+    shot(page, "stance-line")
+    links.nth(1).click()
+    page.wait_for_url(f"**{links.nth(1).get_attribute('href')}")
 
 
 def test_api_docs_render_offline(page):
