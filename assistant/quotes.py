@@ -183,10 +183,11 @@ class QuoteMaker:
 
     def toward(self, row: int, stance: str, topic: frozenset[str]) -> str:
         """A sentence's stance toward the topic asked about: turned around when the topic is what its predicate
-        works against. "We agree with the decision to delay X" is against X; "we oppose the cuts to X" is for X.
-        Without a topic, or when the topic is not what is worked against, the sentence's own attitude."""
-        if not topic or stance in ("describes", "mixed", "recommends"):
-            return stance  # (a call for an act against X stays a call: the quote says what is called for)
+        works against. "We agree with the decision to delay X" is against X; "we oppose the cuts to X" is for X;
+        "it's time we ended X" calls for action against X. Without a topic, or when the topic is not what is
+        worked against, the sentence's own attitude."""
+        if not topic or stance in ("describes", "mixed"):
+            return stance
         s = self.index.sentences[row]
         text = self.index.text(s)
         # The whole topic inside what is worked against: "HARPs" in "delay [the introduction of HARPs]". A topic

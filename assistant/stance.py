@@ -201,6 +201,17 @@ def directive(sent: Span, root: Token) -> bool:
     return root.tag_ == "VB" and not has_subject and opening and not root.lower_.startswith(("thank", "please"))
 
 
+def time_to(root: Token) -> bool:
+    """"It is time (that) X did Y", "it's high time to act": a call for what follows."""
+    if root.lemma_ != "be" or not any(c.dep_ in ("nsubj", "expl") and c.lower_ == "it" for c in root.children):
+        return False
+    doc, i = root.doc, root.i + 1
+    if i < len(doc) and doc[i].lower_ in ("high", "about", "now"):
+        i += 1
+    # (the small model hangs "time" on the clause or the clause on "time": read the words)
+    return i + 1 < len(doc) and doc[i].lower_ == "time" and doc[i + 1].lower_ not in ("for", "of", ".", ",", "when")
+
+
 def of_sentence(sent: Span, lex: Lexicon | None = None, root: Token | None = None, agent: bool = True) -> str:
     """The stance of a parsed sentence's main predicate. `agent`: its subject can hold a view (a name,
     a person); "This echoes the early development of ICSs" takes no attitude from its verb."""
@@ -241,6 +252,8 @@ def of_sentence(sent: Span, lex: Lexicon | None = None, root: Token | None = Non
     # The contrasted clause's own predicate counts too: "..., but stops short of a commitment".
     turned = {word_class(t, lex) for c in root.children if c.i in contrast and c.dep_ in CLAUSES for t in chain(c)}
     other += sum(CLASS_VALENCE.get(c, 0.0) for c in turned if c) - (THRESHOLD if "mixed" in turned else 0.0)
+    if time_to(root):
+        return "recommends"  # "It is time we ended this subsidy", "It's high time the council acted"
     if directive(sent, root) or directive(sent, sent.root):
         return "opposes" if negations(root, lex) % 2 else "recommends"  # "Let's cap the cost", "Pass my proposal"
     if obligation([root], lex) and word_class(root, lex) in (None, "reports"):

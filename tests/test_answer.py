@@ -197,7 +197,8 @@ def test_a_quotes_stance_is_toward_the_topic_asked_about(tmp_path, fake_embedder
         "guild.md": ("# Guild statement\n\n"
                      "We agree with the council's decision to delay the introduction of the lantern levy.\n\n"
                      "We strongly oppose the cuts to the night ferry budget.\n\n"
-                     "We welcome the new harbour lights.\n", "Lamplighters Guild")})
+                     "We welcome the new harbour lights.\n\n"
+                     "It is time the council scrapped the lamp tax.\n", "Lamplighters Guild")})
 
     def stance(question: str, starts: str) -> str:
         q = a.understand(question)
@@ -207,5 +208,6 @@ def test_a_quotes_stance_is_toward_the_topic_asked_about(tmp_path, fake_embedder
     assert stance("What does the Lamplighters Guild think of the lantern levy?", "We agree") == "opposes"
     assert stance("Is the Lamplighters Guild for the night ferry budget?", "We strongly oppose") == "supports"
     assert stance("What does the Lamplighters Guild think of the harbour lights?", "We welcome") == "welcomes"
+    assert stance("Where does the Lamplighters Guild stand on the lamp tax?", "It is time") == "opposes"
     # the topic is the delay itself: the sentence's own attitude toward it
     assert stance("What does the Lamplighters Guild think of the council's decision?", "We agree") == "supports"

@@ -10,6 +10,10 @@ from assistant.parse import facts
 @pytest.mark.parametrize("text,expected", [
     # the predicate's attitude
     ("The board accepted the recommendation in full.", "accepts"),
+    # a call in the form "it is time (that) ..."
+    ("It is time the council scrapped the lamp tax.", "recommends"),
+    ("It's high time we ended this subsidy.", "recommends"),
+    ("It was time for the evening meeting.", "describes"),
     ("We strongly oppose the merger of the two trusts.", "opposes"),
     ("The council rejected the proposal for a toll road.", "rejects"),
     ("The trust is pleased that its bid was successful.", "welcomes"),
