@@ -33,7 +33,7 @@ FIRST_PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
 # Predicates that say what the subject is or has, not what it does or says.
 STATIVE = frozenset({"be", "have", "seem", "appear", "remain", "become", "depend", "lie", "belong", "consist",
                      "contain", "exist", "lead", "mean", "matter"})
-# Verbs that only carry the attitude their object names: "HSCC had expressed concerns about X", "the union
+# Verbs that only carry the attitude their object names: "the committee had expressed concerns about X", "the union
 # raised objections", "the review made recommendations" state the subject's concern, objection, proposal.
 LIGHT_VERBS = frozenset({"express", "raise", "voice", "air", "register", "lodge", "make", "have", "give", "offer",
                          "state", "restate", "repeat", "reiterate", "set", "put", "share"})
@@ -321,7 +321,7 @@ def resolve(f: Facts, actors: Actors, scene: Scene) -> tuple[str | None, str]:
         held = named_actor(f.holder, actors, (), scene.voice) or before or (scene.voice if f.agentive else None)
     elif f.holder_kind == "name":
         # "The Association", "the Guild": the document's own body when it is of that kind, before any alias
-        # another document gave the word ("the BMA (the Association)" elsewhere).
+        # another document gave the word ("the Doctors' Association (the Association)" elsewhere).
         bare_kind = [t for t in key(f.holder or "") if t != "the"]
         own = (len(bare_kind) == 1 and bare_kind[0] in BODY_KINDS and scene.voice
                and bare_kind[0] in key(scene.voice))

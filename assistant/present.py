@@ -95,7 +95,7 @@ def conversation_markdown(turns: Sequence, base_url: str, filters: dict[str, str
     return "\n".join(out).rstrip() + "\n"
 
 
-# How a stance reads in a one-line summary of who holds what ("BMA: against · NHS Providers: cautious").
+# How a stance reads in a one-line summary of who holds what ("Guild: against · Council: cautious").
 STANCE_WORDS = {"supports": "for", "welcomes": "for", "accepts": "accepts", "opposes": "against",
                 "rejects": "against", "concerned": "cautious", "mixed": "mixed", "recommends": "calls for action",
                 "describes": "describes"}

@@ -190,8 +190,8 @@ class QuoteMaker:
             return stance
         s = self.index.sentences[row]
         text = self.index.text(s)
-        # The whole topic inside what is worked against: "HARPs" in "delay [the introduction of HARPs]". A topic
-        # with more ("holding off HARPs", "preventing ill health") asks about the act itself.
+        # The whole topic inside what is worked against: "the levy" in "delay [the introduction of the levy]". A
+        # topic with more ("holding off the levy", "preventing ill health") asks about the act itself.
         if not any(topic <= set(terms.tokens(text[a:b])) for a, b in s.against):
             return stance
         return "supports" if sign(stance) < 0 else "opposes"

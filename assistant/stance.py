@@ -299,12 +299,10 @@ def of_sentence(sent: Span, lex: Lexicon | None = None, root: Token | None = Non
     return "describes"
 
 
-OBJECTS = ("dobj", "nsubjpass", "pobj")
-
 
 def worked_against(doc) -> tuple[tuple[int, int], ...]:
     """Character ranges of what the sentence's predicates work against: the object of "delay", "cut", "scrap"
-    ("delay the introduction of HARPs"), the subject of their passive ("the levy was scrapped"), the
+    ("delay the introduction of the levy"), the subject of their passive ("the levy was scrapped"), the
     complement of their noun ("a ban on X", "cuts to X"). A negated one ("will not cut X") works against
     nothing."""
     lex = load()
