@@ -4,7 +4,8 @@ Decomposed the way IBM's Claim Stance data annotates it (Bar-Haim et al., EACL 2
 direction toward what it is about ("ban boxing", "the right to asylum should not be absolute" are against
 their target; "introduce year-round schooling" is for it), read from its parse and the attitude lexicon,
 times how favourable the statement is to what it speaks of: its VADER polarity and the attitude of its
-main predicate (stance.py), combined by a logistic model fitted on the IBM train topics only
+main predicate (stance.py), and what it says its subject does to something good or bad ("reduces crime",
+"causes aggression"), combined by a logistic model fitted on the IBM train topics only
 (`assistant fit-stance`, data/topic_stance.json). A statement with neither polarity nor attitude is
 neutral: nothing in it leans either way.
 
@@ -24,11 +25,18 @@ from importlib import resources
 
 from .lexicon import Lexicon, load, sign
 from .parse import PARSING, nlp
-from .stance import of_sentence, valence, word_class
+from .stance import negations, of_sentence, valence, word_class
 
 MODEL_FILE = "data/topic_stance.json"
 EVIDENCE = 0.05  # |VADER compound| below this is no polarity at all (VADER's own neutral band)
-FEATURES = ("polarity", "attitude")
+FEATURES = ("polarity", "attitude", "effect")
+# Verbs whose object grows or thrives by them ("boxing teaches discipline", "X creates jobs"); those that work
+# against their object are the lexicon's `against` list and verbs of harm ("X damages trust"). What a thing
+# does to something good or bad is how favourable a statement is to that thing (+/-effect, Choi & Wiebe 2014).
+RAISING = frozenset("""increase raise boost improve promote cause create lead produce enhance strengthen encourage
+foster generate provide bring help support enable protect save benefit teach build""".split())
+HARMING = frozenset("""decrease lower diminish undermine harm damage hurt hinder impair destroy kill threaten
+endanger erode worsen""".split())
 
 
 @dataclass(frozen=True)
@@ -74,11 +82,44 @@ def vader():
     return SentimentIntensityAnalyzer()
 
 
-def features(doc) -> tuple[float, float]:
-    """(VADER compound polarity, mean attitude sign of its sentences' main predicates) of a parsed statement."""
+def effect(doc, lex: Lexicon) -> tuple[float, set[int]]:
+    """What the statement says its subject does to something good or bad: a raising verb times the polarity of
+    its object ("reduces crime" is good, "causes aggression" bad), turned by a negation; summed over verbs. With
+    the token positions of those objects: their words' polarity is counted here, not again as the statement's."""
+    total, used = 0.0, set()
+    for t in doc:
+        lemma = t.lemma_.lower()
+        way = 1 if lemma in RAISING else -1 if lemma in HARMING or lemma in lex.against else 0
+        if t.pos_ != "VERB" or not way:
+            continue
+        objects = [c for c in t.children if c.dep_ in ("dobj", "attr", "oprd")] + [
+            g for c in t.children if c.dep_ == "prep" and c.lower_ in ("to", "in") for g in c.children if g.dep_ == "pobj"]
+        words = [w for o in objects for w in o.subtree]
+        rated = [v for w in words if (v := lex.valence.get(w.lower_, lex.valence.get(w.lemma_.lower(), 0.0)))]
+        if rated:
+            total += (-way if negations(t, lex) % 2 else way) * sum(rated) / len(rated)
+            used.update(w.i for w in words)
+    return total, used
+
+
+def features(doc) -> tuple[float, float, float]:
+    """(VADER compound polarity, mean attitude sign of its sentences' main predicates, effect) of a parsed
+    statement."""
     lex = load()
-    signs = [sign(of_sentence(s, lex)) for s in doc.sents]
-    return vader().polarity_scores(doc.text)["compound"], (sum(signs) / len(signs) if signs else 0.0)
+    done, used = effect(doc, lex)
+    if not used:
+        signs = [sign(of_sentence(s, lex)) for s in doc.sents]
+        return vader().polarity_scores(doc.text)["compound"], (sum(signs) / len(signs) if signs else 0.0), done
+    # "The bypass would reduce fatal accidents": "fatal accidents" is what the bypass acts on, not how the
+    # statement feels about the bypass; only an attitude word ("we support ...") still counts as one.
+    rest = " ".join(t.text for t in doc if t.i not in used)
+    signs = [sign(of_sentence(s, lex)) if any(word_class(t, lex) for t in s) else 0 for s in doc.sents]
+    return vader().polarity_scores(rest)["compound"], (sum(signs) / len(signs) if signs else 0.0), done
+
+
+def leans(x: Sequence[float]) -> bool:
+    """Whether anything in a statement leans either way: polarity, an attitude or an effect."""
+    return abs(x[0]) >= EVIDENCE or x[1] != 0 or x[2] != 0
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +143,7 @@ def classify(topic: str, statements: Sequence[str], weights: dict | None = None)
     out = []
     for text, doc in zip(statements, docs):
         x = features(doc)
-        if abs(x[0]) < EVIDENCE and x[1] == 0:
+        if not leans(x):
             out.append(StanceResult(text, "neutral", 0.0))
             continue
         p = favour(x, weights)
@@ -148,7 +189,7 @@ def fit_weights(rows: Sequence[tuple], l2: float = 1.0) -> dict:
 def predict(row: tuple, weights: dict) -> tuple[int, float]:
     """(+1 pro / -1 con / 0 neutral, confidence) of one claim row, as classify() labels it."""
     x, _, _, way, _ = row
-    if abs(x[0]) < EVIDENCE and x[1] == 0:
+    if not leans(x):
         return 0, 0.0
     p = favour(x, weights)
     return (1 if (p >= 0.5) == (way > 0) else -1), abs(2 * p - 1)
@@ -172,7 +213,8 @@ def measure(rows: Sequence[tuple], weights: dict, bands: Sequence[float] = (0.2,
 def baselines(claims: Sequence[dict], rows: Sequence[tuple]) -> dict:
     """Always PRO; the sign of VADER's compound times the topic's direction read from its text."""
     pro = sum(c["stance"] == "PRO" for c in claims) / len(claims)
-    vader_sign = sum((1 if r[0][0] >= 0 else -1) * r[3] == r[2] for r in rows) / len(rows)
+    whole = [vader().polarity_scores(c["claim"])["compound"] for c in claims]  # of the whole claim, as published
+    vader_sign = sum((1 if v >= 0 else -1) * r[3] == r[2] for v, r in zip(whole, rows)) / len(rows)
     return {"always_pro": round(pro, 3), "vader_x_direction": round(vader_sign, 3)}
 
 

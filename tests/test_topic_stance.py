@@ -48,7 +48,7 @@ def test_confidence_is_zero_for_neutral_and_grows_with_the_lean():
 
 def test_the_shipped_model_was_fitted_on_train_topics_and_reports_test_topics():
     m = model()
-    assert set(m["weights"]) == {"bias", "polarity", "attitude"}
+    assert set(m["weights"]) == {"bias", "polarity", "attitude", "effect"}
     test = m["figures"]["test"]
     assert test["claims"] > 1000 and 0 <= test["accuracy_every_claim"] <= 1
     assert "assistant fit-stance" in m["command"]
@@ -98,3 +98,10 @@ def test_fit_stance_refuses_a_file_that_is_not_claims(tmp_path, capsys):
     bad.write_text('{"claim": "x"}\n', encoding="utf-8")
     assert cli.main(["fit-stance", str(bad)]) == 2
     assert "every line needs" in capsys.readouterr().err
+
+
+def test_what_a_thing_does_to_something_good_or_bad_is_how_favourable_a_statement_is_to_it():
+    # "reduces accidents" speaks for the bypass though "accidents" is a bad word; "causes pollution" against it
+    got = classify("build the bypass", ["The bypass would sharply reduce fatal accidents in the village.",
+                                        "The bypass would cause misery and danger for miles around."])
+    assert [r.stance for r in got] == ["pro", "con"]
