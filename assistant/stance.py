@@ -141,6 +141,17 @@ def comment_adverb(t: Token) -> bool:
             and (subject is None or t.i < subject.i))
 
 
+def acted_against(t: Token, lex: Lexicon) -> bool:
+    """Whether a word lies in the object of a predicate that works against it ("reduce [fatal accidents]",
+    "undermine [public trust]"): its polarity then speaks the other way of whoever acts."""
+    child, head = t, t.head
+    while head.i != child.i:  # (a root is its own head; spaCy makes a new Token object on each access)
+        if head.pos_ == "VERB":
+            return child.dep_ == "dobj" and head.lemma_.lower() in lex.against and not negations(head, lex) % 2
+        child, head = head, head.head
+    return False
+
+
 def polarity(tokens: list[Token], lex: Lexicon) -> float:
     """Summed polarity of evaluative words, each turned round when the parse negates it."""
     total = 0.0
@@ -162,6 +173,8 @@ def polarity(tokens: list[Token], lex: Lexicon) -> float:
         negated = negations(t, lex) or negations(t.head, lex) and t.dep_ in ("dobj", "acomp", "attr", "xcomp", "amod", "advmod")
         if any(c.dep_ == "det" and c.lower_ == "no" for c in t.children):
             negated = True
+        if acted_against(t, lex):
+            negated = not negated  # "would reduce fatal accidents", "undermines trust": the act is what is judged
         total += -v if negated else v
     return total
 
@@ -315,7 +328,7 @@ def worked_against(doc) -> tuple[tuple[int, int], ...]:
         elif t.pos_ == "NOUN":
             # (the small model often hangs "to X" of "the cuts to X" on the verb: the preposition right after)
             preps = [c for c in t.children if c.dep_ == "prep"] + [
-                c for c in t.head.children if c.dep_ == "prep" and c.i == t.right_edge.i + 1 and t.head is not t]
+                c for c in t.head.children if c.dep_ == "prep" and c.i == t.right_edge.i + 1 and t.head.i != t.i]
             targets = [g for c in preps if c.lower_ in ("on", "to", "of", "in", "for") for g in c.children
                        if g.dep_ == "pobj"]
         else:

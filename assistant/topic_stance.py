@@ -31,12 +31,10 @@ MODEL_FILE = "data/topic_stance.json"
 EVIDENCE = 0.05  # |VADER compound| below this is no polarity at all (VADER's own neutral band)
 FEATURES = ("polarity", "attitude", "effect")
 # Verbs whose object grows or thrives by them ("boxing teaches discipline", "X creates jobs"); those that work
-# against their object are the lexicon's `against` list and verbs of harm ("X damages trust"). What a thing
-# does to something good or bad is how favourable a statement is to that thing (+/-effect, Choi & Wiebe 2014).
+# against their object are the lexicon's `against` list ("X damages trust", "X cuts crime"). What a thing does
+# to something good or bad is how favourable a statement is to that thing (+/-effect, Choi & Wiebe 2014).
 RAISING = frozenset("""increase raise boost improve promote cause create lead produce enhance strengthen encourage
 foster generate provide bring help support enable protect save benefit teach build""".split())
-HARMING = frozenset("""decrease lower diminish undermine harm damage hurt hinder impair destroy kill threaten
-endanger erode worsen""".split())
 
 
 @dataclass(frozen=True)
@@ -89,7 +87,7 @@ def effect(doc, lex: Lexicon) -> tuple[float, set[int]]:
     total, used = 0.0, set()
     for t in doc:
         lemma = t.lemma_.lower()
-        way = 1 if lemma in RAISING else -1 if lemma in HARMING or lemma in lex.against else 0
+        way = 1 if lemma in RAISING else -1 if lemma in lex.against else 0
         if t.pos_ != "VERB" or not way:
             continue
         objects = [c for c in t.children if c.dep_ in ("dobj", "attr", "oprd")] + [

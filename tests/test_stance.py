@@ -10,6 +10,9 @@ from assistant.parse import facts
 @pytest.mark.parametrize("text,expected", [
     # the predicate's attitude
     ("The board accepted the recommendation in full.", "accepts"),
+    # what is acted against is judged the other way: reducing harm is good, undermining trust bad
+    ("The scheme will reduce fatal accidents on the coast road.", "supports"),
+    ("This would undermine public trust in the council.", "concerned"),
     # a call in the form "it is time (that) ..."
     ("It is time the council scrapped the lamp tax.", "recommends"),
     ("It's high time we ended this subsidy.", "recommends"),
