@@ -361,6 +361,7 @@ def resolve(f: Facts, actors: Actors, scene: Scene) -> tuple[str | None, str]:
 
 
 QUOTE_MARKS = ('"', "\u201c")
+FOOTNOTE = re.compile(r"^\s*(?:[\u00b9\u00b2\u00b3\u2070-\u2079]+|\[\d+\]|\*)\s")  # "¹ This refers to ...", "[2] See ..."
 
 
 def is_quotation(text: str) -> bool:
@@ -468,7 +469,7 @@ def attribute_document(title: str, publisher: str, speaker: str, sentences, fact
             stance = lead[1]  # "We are concerned about: - X": the item carries its lead-in's stance
         out.append((actor, stance, person))
         introduced = None if s.item else introduction(f, s.text, actors, scene)
-        if not s.item:
+        if not s.item and not FOOTNOTE.match(s.text):  # a footnote between items does not end their list
             lead = (actor, stance) if s.text.rstrip().endswith(":") else None
         # A later "she" or "it states" refers to whoever this sentence reports (the first named: the subject
         # side comes first), else to its actor.

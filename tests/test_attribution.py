@@ -439,3 +439,19 @@ def test_a_document_that_names_no_body_keeps_no_publisher(tmp_path, fake_embedde
     index = made_up_index(tmp_path, fake_embedder, {
         "note.md": ("# Notes on the meadow\n\nThe meadow was mown in June. Dr Jane Pollen said it was too early.\n", "")})
     assert index.documents["note"].publisher == ""
+
+
+def test_a_footnote_between_list_items_does_not_end_the_list(tmp_path, fake_embedder):
+    # A numbered list of a report's recommendations, a footnote line in the middle (as PDFs lay them out):
+    # the items after it are still the report's recommendations, not the briefing author's.
+    text = ("# Widget Watch briefing on the Lantern Commission report\n\n"
+            "The recommendations for this chapter include:\n\n"
+            "1. councils should publish a register of lanterns\n"
+            "2. the lamp levy should be reviewed under section 9¹\n\n"
+            "¹ This refers to section 9 of the Lighting Act, which sets the levy.\n\n"
+            "3. there should be a national review of lamp safety\n")
+    actors = [{"name": "Lantern Commission"}]
+    got = said(one_document(tmp_path, fake_embedder, "brief.md", text, "Widget Watch", actors))
+    assert got["there should be a national review of lamp safety"][0] == "Lantern Commission"
+    assert got["councils should publish a register of lanterns"][0] == "Lantern Commission"
+    assert got["¹ This refers to section 9 of the Lighting Act, which sets the levy."][0] == "Widget Watch"
