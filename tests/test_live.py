@@ -111,6 +111,37 @@ def test_upload_in_the_page_ask_it_and_remove_it(browser, live, tmp_path):
     assert not errors, errors
 
 
+def test_a_statement_uploaded_without_a_publisher_speaks_for_the_body_it_names(browser, live, tmp_path):
+    # Issue 24: the form proposes the body the statement names as itself; left empty, the index still reads it
+    # from the opening; "the Association" in it is that body, and the line above the quotes names it once.
+    file = tmp_path / "meadow.txt"
+    file.write_text("Statement on the meadow decision\n\n"
+                    "The Thornbury Beekeepers' Association welcomes the council's decision to protect Long Meadow "
+                    "from development.\n\nThe Association is concerned, however, that the new mowing plan will "
+                    "strip the meadow of wildflowers before the bees can feed.\n", encoding="utf-8")
+    context = browser.new_context(base_url=live.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto("/sources")
+    page.locator("summary", has_text="Add a document").click()
+    page.locator("#file").set_input_files(str(file))
+    publisher = page.locator("#upload [name=publisher]")
+    expect(publisher).to_have_value("Thornbury Beekeepers' Association")  # proposed from its opening
+    publisher.fill("")  # the user leaves it empty: the index reads it from the text all the same
+    page.get_by_role("button", name="Add the document").click()
+    page.wait_for_url("**/sources?added=*", timeout=120_000)
+    assert "Thornbury Beekeepers' Association" in page.locator("tr", has_text="meadow decision").inner_text()
+    page.goto("/")
+    page.locator("#question").fill("What does the Thornbury Beekeepers' Association think of the mowing plan?")
+    page.get_by_role("button", name="Ask", exact=True).click()
+    turn = page.locator("#turn-1")
+    turn.locator("blockquote").first.wait_for()
+    actors = turn.locator("ol.quotes:not(.less-close) .tag.actor").all_inner_texts()  # the close quotes
+    assert actors and set(actors) == {"Thornbury Beekeepers' Association"}, actors
+    assert len(actors) == 2  # its statement and "The Association is concerned ..." (not a second body)
+    assert turn.locator(".stances").inner_text().count("Thornbury Beekeepers' Association") == 1
+    context.close()
+
+
 def test_upload_without_javascript_lands_on_a_job_page_that_refreshes_to_done(browser, live, tmp_path):
     file = tmp_path / "lamps.md"
     file.write_text(LAMPS)
