@@ -16,7 +16,7 @@ from cachetools import LRUCache
 
 from .decide import DECISION_FEATURES, NO_ANSWER, Decision, Judge
 from .errors import InvalidQuestionError
-from .lexicon import sign
+from .lexicon import overall_stance, sign
 from .quotes import Quote, QuoteMaker
 from .retrieve import REASON_WORDS, Filters, Ranked, Retriever
 from .settings import Settings
@@ -72,12 +72,6 @@ def validate_question(question: object, max_chars: int, field_name: str = "quest
     if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in q):
         raise InvalidQuestionError(field_name, "contains control characters")
     return q
-
-
-def overall_stance(stances: list[str | None]) -> str:
-    """One actor's stance over their quotes, best first: the first stated one (the closest statement on
-    the topic says most); descriptions do not outvote a stated position."""
-    return next((s for s in stances if s and s != "describes"), "describes")
 
 
 class Assistant:

@@ -20,6 +20,12 @@ def sign(stance: str | None) -> int:
     return 1 if stance in POSITIVE else -1 if stance in NEGATIVE else 0
 
 
+def overall_stance(stances: list[str | None]) -> str:
+    """One actor's stance over their quotes, best first: the first stated one (the closest statement on
+    the topic says most); descriptions do not outvote a stated position."""
+    return next((s for s in stances if s and s != "describes"), "describes")
+
+
 # The stance a negated attitude amounts to: "does not support" opposes, "will not accept" rejects.
 NEGATED = {"welcomes": "concerned", "supports": "opposes", "accepts": "rejects", "rejects": "accepts",
            "opposes": "supports", "concerned": "describes", "recommends": "describes", "reports": "reports",

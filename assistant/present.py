@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote as url_quote
 from urllib.parse import urlencode
 
+from .lexicon import overall_stance
+
 if TYPE_CHECKING:
     from .answer import Answer
     from .quotes import Quote
@@ -88,6 +90,9 @@ def conversation_markdown(turns: Sequence, base_url: str, filters: dict[str, str
             continue
         if a.message:
             out += [f"*{md_escape(a.message)}*", ""]
+        line = stance_line(a.quotes) if a.answered else []
+        if line:  # as the page shows it above the quotes
+            out += ["Who holds what: " + " · ".join(f"{md_escape(actor)}: {word}" for actor, word, _, _ in line), ""]
         for i, q in enumerate(a.quotes):
             if not q.close and (i == 0 or a.quotes[i - 1].close):
                 out += ["*Less close to the question:*", ""]
@@ -106,10 +111,8 @@ STANCE_ORDER = ("supports", "welcomes", "accepts", "mixed", "concerned", "oppose
 def stance_line(quotes: Sequence[Quote]) -> list[tuple[str, str, str, int]]:
     """One entry per actor of an answer's close quotes, in the order they first come: (actor, their stance in
     a word, the stance, the number of the quote that states it). Their stance is that of their closest
-    statement on the topic (answer.overall_stance). Empty when no quote states a stance: a line of
+    statement on the topic (lexicon.overall_stance). Empty when no quote states a stance: a line of
     "describes" says nothing."""
-    from .answer import overall_stance
-
     by_actor: dict[str, list[tuple[str | None, int]]] = {}
     for n, q in enumerate(quotes, 1):
         if q.actor and q.close:

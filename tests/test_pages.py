@@ -162,6 +162,13 @@ def test_copy_texts_and_the_export_quote_verbatim_with_their_citation(client):
         text = client.get(f"/api/sources/{source_id}").json()["text"]
         assert text[int(where["start"][0]):int(where["end"][0])] == q
         assert f"> {q.split()[0]}" in export.text
+    # the line of who holds what, as the page shows it above the quotes
+    shown = re.search(r'<p class="stances">(.*?)</p>', page, re.S)
+    if shown:
+        words = [html.unescape(w) for w in re.findall(r'<a [^>]*>([^<]*)</a>', shown.group(1))]
+        assert "Who holds what: " + " · ".join(words) in export.text
+    else:
+        assert "Who holds what" not in export.text
 
 
 def test_example_questions_come_from_the_corpus_and_are_answered(assistant):
@@ -200,3 +207,11 @@ def test_the_line_of_who_holds_what_takes_each_actors_closest_stated_stance():
                        q("Guild", "supports"), q("Union", "welcomes", close=False)])
     assert got == [("Guild", "against", "opposes", 3), ("Council", "cautious", "concerned", 2)]
     assert stance_line([q("Guild", "describes"), q("Council", "describes")]) == []
+
+
+def test_a_reloaded_conversation_shows_everything_the_live_turn_showed(client):
+    # The page rendered from the URL (reload, a shared link, no JavaScript) includes each turn as the live
+    # fragment does: the line of who holds what, and "Ask instead" for a misspelt name.
+    page = client.get("/", params={"q": [FUND, "What does Beta Councel think of pensions?"]}).text
+    assert page.count('class="stances"') >= 1
+    assert "Ask instead" in page
