@@ -141,20 +141,34 @@ def comment_adverb(t: Token) -> bool:
             and (subject is None or t.i < subject.i))
 
 
-def acted_against(t: Token, lex: Lexicon) -> bool:
-    """Whether a word lies in the object of a predicate that works against it ("reduce [fatal accidents]",
-    "undermine [public trust]"): its polarity then speaks the other way of whoever acts."""
-    child, head = t, t.head
-    while head.i != child.i:  # (a root is its own head; spaCy makes a new Token object on each access)
-        if head.pos_ == "VERB":
-            return child.dep_ == "dobj" and head.lemma_.lower() in lex.against and not negations(head, lex) % 2
-        child, head = head, head.head
-    return False
+def acted_on(t: Token) -> list[Token]:
+    """What a predicate acts on: a verb's object or its passive subject ("delay [X]", "[X] was scrapped"), or,
+    without an object, what it leads "to" ("contributes to [X]"); a noun's complement ("a ban on [X]", "the cuts
+    to [X]"). A noun that names a thing itself ("term limits on X") acts on nothing."""
+    if t.pos_ == "VERB":
+        found = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
+        return found or [g for c in t.children if c.dep_ == "prep" and c.lower_ == "to" for g in c.children
+                         if g.dep_ == "pobj"]
+    if t.pos_ != "NOUN" or any(c.dep_ == "compound" for c in t.children):
+        return []
+    # (the small model often hangs "to X" of "the cuts to X" on the verb: the preposition right after counts)
+    preps = [c for c in t.children if c.dep_ == "prep"] + [
+        c for c in t.head.children if c.dep_ == "prep" and c.i == t.right_edge.i + 1 and t.head.i != t.i]
+    return [g for c in preps if c.lower_ in ("on", "to", "of", "in", "for") for g in c.children if g.dep_ == "pobj"]
+
+
+def against_positions(sent, lex: Lexicon) -> set[int]:
+    """Token positions of what a sentence's predicates work against (the lexicon's `against`: "reduce [fatal
+    accidents]", "undermine [public trust]"), unless negated ("will not cut X" works against nothing)."""
+    return {w.i for t in sent if t.lemma_.lower() in lex.against and not negations(t, lex) % 2
+            for g in acted_on(t) for w in g.subtree}
 
 
 def polarity(tokens: list[Token], lex: Lexicon) -> float:
-    """Summed polarity of evaluative words, each turned round when the parse negates it."""
+    """Summed polarity of evaluative words, each turned round when the parse negates it or when it lies in
+    what a predicate works against ("would reduce fatal accidents", "undermines trust": the act is judged)."""
     total = 0.0
+    against = against_positions(tokens[0].sent, lex) if tokens else set()
     for t in tokens:
         if t.lower_ == "alone" and t.dep_ == "advmod":
             continue  # "in manufacturing alone": a focusing adverb, not loneliness
@@ -173,8 +187,8 @@ def polarity(tokens: list[Token], lex: Lexicon) -> float:
         negated = negations(t, lex) or negations(t.head, lex) and t.dep_ in ("dobj", "acomp", "attr", "xcomp", "amod", "advmod")
         if any(c.dep_ == "det" and c.lower_ == "no" for c in t.children):
             negated = True
-        if acted_against(t, lex):
-            negated = not negated  # "would reduce fatal accidents", "undermines trust": the act is what is judged
+        if t.i in against:
+            negated = not negated
         total += -v if negated else v
     return total
 
@@ -314,26 +328,12 @@ def of_sentence(sent: Span, lex: Lexicon | None = None, root: Token | None = Non
 
 
 def worked_against(doc) -> tuple[tuple[int, int], ...]:
-    """Character ranges of what the sentence's predicates work against: the object of "delay", "cut", "scrap"
-    ("delay the introduction of the levy"), the subject of their passive ("the levy was scrapped"), the
-    complement of their noun ("a ban on X", "cuts to X"). A negated one ("will not cut X") works against
-    nothing."""
+    """Character ranges of what the sentence's predicates work against (against_positions), one per target."""
     lex = load()
     out = []
     for t in doc:
-        if t.lemma_.lower() not in lex.against or negations(t, lex) % 2:
-            continue
-        if t.pos_ == "VERB":
-            targets = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
-        elif t.pos_ == "NOUN":
-            # (the small model often hangs "to X" of "the cuts to X" on the verb: the preposition right after)
-            preps = [c for c in t.children if c.dep_ == "prep"] + [
-                c for c in t.head.children if c.dep_ == "prep" and c.i == t.right_edge.i + 1 and t.head.i != t.i]
-            targets = [g for c in preps if c.lower_ in ("on", "to", "of", "in", "for") for g in c.children
-                       if g.dep_ == "pobj"]
-        else:
-            continue
-        for g in targets:
-            sub = list(g.subtree)
-            out.append((sub[0].idx, sub[-1].idx + len(sub[-1])))
+        if t.lemma_.lower() in lex.against and not negations(t, lex) % 2:
+            for g in acted_on(t):
+                sub = list(g.subtree)
+                out.append((sub[0].idx, sub[-1].idx + len(sub[-1])))
     return tuple(out)

@@ -25,7 +25,7 @@ from importlib import resources
 
 from .lexicon import Lexicon, load, sign
 from .parse import PARSING, nlp
-from .stance import negations, of_sentence, valence, word_class
+from .stance import acted_on, negations, of_sentence, valence, word_class
 
 MODEL_FILE = "data/topic_stance.json"
 EVIDENCE = 0.05  # |VADER compound| below this is no polarity at all (VADER's own neutral band)
@@ -48,15 +48,13 @@ def direction(doc, lex: Lexicon | None = None) -> int:
     """+1 when a topic is for its target, -1 when against: each predicate that works against what follows
     it ("ban", "abolish", "limit"), each negation and each negative judgement ("advertising is harmful",
     "should be a criminal offence") turns it around. A noun counts only as an act on something ("a ban on
-    X", "cuts to X", a topic opening "ban boxing"; not "enforce term limits")."""
+    X", "cuts to X" (stance.acted_on), a topic opening "ban boxing"; not "enforce term limits")."""
     lex = lex or load()
     turns = 0
     first = next((t.i for t in doc if not (t.is_stop or t.is_punct)), -1)  # "ban boxing": the small model's noun
     for t in doc:
-        lemma = t.lemma_.lower()
-        if lemma in lex.against and (t.pos_ in ("VERB", "ADJ") or t.pos_ == "NOUN" and (t.i == first or any(
-                c.dep_ == "prep" and c.lower_ in ("on", "to", "of", "in") for c in t.children)
-                and not any(c.dep_ == "compound" for c in t.children))):  # "term limits" is a thing
+        if t.lemma_.lower() in lex.against and (t.pos_ in ("VERB", "ADJ") or t.pos_ == "NOUN" and (
+                t.i == first or acted_on(t))):
             turns += 1
         elif t.pos_ == "VERB" and word_class(t, lex) in ("opposes", "rejects"):
             turns += 1  # "This house opposes X"
@@ -90,9 +88,7 @@ def effect(doc, lex: Lexicon) -> tuple[float, set[int]]:
         way = 1 if lemma in RAISING else -1 if lemma in lex.against else 0
         if t.pos_ != "VERB" or not way:
             continue
-        objects = [c for c in t.children if c.dep_ in ("dobj", "attr", "oprd")] + [
-            g for c in t.children if c.dep_ == "prep" and c.lower_ in ("to", "in") for g in c.children if g.dep_ == "pobj"]
-        words = [w for o in objects for w in o.subtree]
+        words = [w for o in acted_on(t) for w in o.subtree]
         rated = [v for w in words if (v := lex.valence.get(w.lower_, lex.valence.get(w.lemma_.lower(), 0.0)))]
         if rated:
             total += (-way if negations(t, lex) % 2 else way) * sum(rated) / len(rated)
@@ -135,9 +131,14 @@ def classify(topic: str, statements: Sequence[str], weights: dict | None = None)
     """Each statement's stance toward the topic."""
     weights = weights or model()["weights"]
     parser = nlp()
-    with PARSING:  # answer threads share the pipeline
+    # one text at a time under the lock: answer threads share the pipeline, and a hundred statements parsed
+    # in one go would hold their questions up
+    with PARSING:
         way = direction(parser(topic))
-        docs = list(parser.pipe(statements))
+    docs = []
+    for text in statements:
+        with PARSING:
+            docs.append(parser(text))
     out = []
     for text, doc in zip(statements, docs):
         x = features(doc)
