@@ -245,6 +245,9 @@ def make_router(settings: Settings) -> APIRouter:
             ..., min_length=1, max_length=MAX_STATEMENTS,
             description=f"1 to {MAX_STATEMENTS} statements of 1 to {MAX_STATEMENT_CHARS:,} characters each.",
             examples=[["Exposure to violent video games causes at least a temporary increase in aggression."]])
+        neutral: bool = Field(True, description="Whether a statement may be neutral (it leans no way: \"The library "
+                              "opened in 1962\"). false when every statement is known to take a side, as in a "
+                              "set of arguments: each then gets the model's pro or con.")
 
     keyed = bool(settings.api_key)
     api = APIRouter(dependencies=KEY_SCHEMES if keyed else [], responses=UNAUTHORISED if keyed else {})
@@ -263,13 +266,14 @@ def make_router(settings: Settings) -> APIRouter:
         return Response(orjson.dumps(answer_dict(a)), media_type="application/json")
 
     @api.post("/api/stance", response_model=StanceOut, tags=["stance"],
-              responses={**UNREADABLE, **TOO_LARGE, **INVALID})
+              responses={**UNREADABLE, **TOO_LARGE, **INVALID, **UNAVAILABLE})
     async def stance(body: StanceRequest, request: Request) -> StanceOut:
-        """The stance of each statement toward the topic: pro, con or neutral, with a confidence. Read from the
-        topic's direction ("ban X" is against X) and how favourable each statement is to what it speaks of;
-        needs no index."""
+        """The stance of each statement toward the topic: pro, con or neutral, with a confidence. The topic is
+        read as a claim ("ban X": "We should ban X"); each statement by a sentence-pair model (does it
+        contradict the claim, its denial, "X is good", "X is bad"?) and by its words; needs no index. About
+        0.12 s a statement on two cores."""
         started = time.perf_counter()
-        results = await in_answer_pool(request, classify, body.topic, body.statements)
+        results = await in_answer_pool(request, classify, body.topic, body.statements, None, body.neutral)
         return StanceOut(topic=body.topic, took_ms=round((time.perf_counter() - started) * 1000, 1),
                          results=[StanceResultOut(statement=r.statement, stance=r.stance, confidence=r.confidence)
                                   for r in results])

@@ -53,6 +53,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--topic", required=True, help='what the statements are for or against ("ban boxing")')
     s.add_argument("file", type=Path, help="statements, one a line (UTF-8); - reads standard input")
     s.add_argument("--json", action="store_true", help="print JSON lines")
+    s.add_argument("--no-neutral", action="store_true",
+                   help="every statement takes a side (a set of arguments): pro or con, never neutral")
 
     s = sub.add_parser("fit-stance", help="fit the stance model on IBM Claim Stance's train topics; report its test topics")
     s.add_argument("claims", type=Path, help="claims.jsonl (shared/eval/external/ibm-claim-stance)")
@@ -203,7 +205,7 @@ def cmd_stance(args, settings) -> int:
         raise AssistantError(f"{args.file}: no statements (one a line)")
     if len(statements) > MAX_STANCE_STATEMENTS:
         raise AssistantError(f"{args.file}: {len(statements)} statements; at most {MAX_STANCE_STATEMENTS} at once")
-    for r in classify(topic, statements):
+    for r in classify(topic, statements, neutral=not args.no_neutral):
         if args.json:
             print(json.dumps({"statement": r.statement, "stance": r.stance, "confidence": r.confidence}, ensure_ascii=False))
         else:

