@@ -5,8 +5,6 @@ JSON routes live in api.py, HTML pages in pages.py; both call the same Assistant
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -22,6 +20,7 @@ from starlette.exceptions import HTTPException
 
 from .answer import Assistant
 from .errors import AssistantError, InvalidQuestionError, UploadError
+from .serving import has_key
 from .settings import Settings
 
 log = logging.getLogger("assistant")
@@ -42,13 +41,6 @@ DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 's
             "img-src 'self' data:; worker-src 'self' blob:; frame-ancestors 'none'")
 
 
-async def in_answer_pool(request: Request, fn, /, *args, **kwargs):
-    """Run a blocking call (an answer) on the app's small answer pool, off the event loop."""
-    pool = getattr(request.app.state, "answer_pool", None)
-    return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(fn, *args, **kwargs))
-
-
-
 def one_faiss_thread() -> None:
     try:
         import faiss
@@ -56,17 +48,6 @@ def one_faiss_thread() -> None:
         faiss.omp_set_num_threads(1)
     except ImportError:
         pass
-
-
-def key_matches(given: str, key: str) -> bool:
-    import hmac
-
-    return hmac.compare_digest(given.encode(), key.encode())  # constant time: no timing hints about the key
-
-
-def has_key(headers: Headers, key: str) -> bool:
-    auth = headers.get("authorization", "")
-    return key_matches(auth[7:] if auth.lower().startswith("bearer ") else headers.get("x-api-key", ""), key)
 
 
 class Guard:
@@ -181,6 +162,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         # nothing from more, and many collide.
         app.state.answer_pool = ThreadPoolExecutor(settings.answer_threads, thread_name_prefix="answer",
                                                    initializer=one_faiss_thread)
+        app.state.stance_pool = ThreadPoolExecutor(1, thread_name_prefix="stance")
         from .jobs import Jobs
 
         def swap(new: Assistant) -> None:
@@ -199,6 +181,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
                 watcher.set()
             app.state.jobs.close()
             app.state.answer_pool.shutdown(wait=False, cancel_futures=True)
+            app.state.stance_pool.shutdown(wait=False, cancel_futures=True)
 
     # FastAPIOffline serves the /docs and /redoc pages' scripts itself: no CDN, works offline.
     app = FastAPIOffline(

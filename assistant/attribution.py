@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
     from .actors import Actors
-    from .parse import Facts
+    from .facts import Facts
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj", "csubjpass")
 DEMONSTRATIVES = frozenset({"that", "this", "these", "those", "it"})

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from . import library
 from .api import error
-from .app import key_matches
+from .serving import key_matches
 from .errors import UploadError
 from .ingest import CONFIG_FILES
 from .jobs import Job, Jobs

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 
 from .answer import Answer, Assistant, validate_question
-from .app import in_answer_pool
+from .serving import in_answer_pool
 from .conversation import MAX_TURNS, Conversation, Scope, scope_of
 from .errors import InvalidQuestionError
 from .examples import example_questions

@@ -38,7 +38,8 @@ from .chunk import Chunked, ChunkParams, chunk_document
 from .embed import index_vectors
 from .errors import IndexBusyError, IndexMismatchError, IndexMissingError
 from .ingest import Block, Document, Problem, load_sources
-from .parse import Facts, entity_kind, parse, recipe
+from .facts import Facts
+from .parse import entity_kind, parse, recipe
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -78,9 +79,9 @@ class SentenceRow:
     item: bool = False  # a list item (its context is the list's lead-in)
     stance: str = "describes"  # the stance of its actor (stance.py)
     kinds: tuple[str, ...] = ()  # answer types it holds: number, money, date, who (from the parse)
-    facts: tuple = ()  # its parse facts (parse.Facts.to_json), reused while its text is unchanged
+    facts: tuple = ()  # its parse facts (facts.Facts.to_json), reused while its text is unchanged
     person: str | None = None  # who speaks, in a quotation of a spokesperson for the actor (attribution.py)
-    against: tuple = ()  # character ranges (in the sentence) of what its predicates work against (parse.Facts)
+    against: tuple = ()  # character ranges (in the sentence) of what its predicates work against (facts.Facts)
 
 
 @dataclass
