@@ -466,12 +466,10 @@ def indexing_embedder(settings: Settings, embedder, log):
     return embedder
 
 
-def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = True, log=print,
-                   weights: dict | None = None) -> Assistant:
-    """Load (building first when missing or stale) the index and model named by the settings."""
-    from .embed import load_embedder
+def ensure_index(settings: Settings, embedder=None, build_if_needed: bool = True, log=print) -> None:
+    """Build the index when it is missing or stale (or refuse, without `build_if_needed`)."""
     from .errors import IndexMismatchError, IndexMissingError
-    from .store import build_index, index_status, load_index
+    from .store import build_index, index_status
 
     status = index_status(settings)
     if status != "ok":
@@ -479,8 +477,18 @@ def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = Tr
             raise (IndexMissingError if status == "missing" else IndexMismatchError)(
                 f"index is {status}; run `assistant index`")
         log(f"index {status}; building")
-        # Indexing may use every core; the serving embedder below uses one thread per call.
+        # Indexing may use every core; the serving embedder uses one thread per call.
         build_index(settings, indexing_embedder(settings, embedder, log), log=log, wait_for_lock=True)
+
+
+def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = True, log=print,
+                   weights: dict | None = None) -> Assistant:
+    """Load (building first when missing or stale) the index and model named by the settings."""
+    from .embed import load_embedder
+    from .errors import IndexMismatchError
+    from .store import build_index, load_index
+
+    ensure_index(settings, embedder, build_if_needed, log)
     embedder = embedder or load_embedder(settings, threads=1, log=log)
     try:
         index = load_index(settings, embedder.dim)

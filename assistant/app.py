@@ -41,6 +41,33 @@ DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 's
             "img-src 'self' data:; worker-src 'self' blob:; frame-ancestors 'none'")
 
 
+WORKER_SETTINGS = "ASSISTANT_WORKER_SETTINGS"  # `serve --workers N` hands its settings to each worker in this
+
+
+def serving_assistant(settings: Settings, log) -> Assistant:
+    """The assistant a server process answers with: the question encoder on one thread (batched when that
+    helps), and the index, built first when missing or stale."""
+    from .answer import open_assistant
+    from .batching import BatchingEncoder
+    from .embed import load_embedder
+
+    embedder = load_embedder(settings, threads=1, log=log)
+    # Only a batch-invariant model gains from shared calls; int8 questions go one by one anyway
+    # (batching.py), and a batching front would only add a thread hand-off (bench/README.md).
+    if settings.batching and getattr(embedder, "batch_invariant", True):
+        embedder = BatchingEncoder(embedder)
+    return open_assistant(settings, embedder=embedder, log=log)
+
+
+def worker_app() -> FastAPI:
+    """The app of one `serve --workers N` process (uvicorn's factory): the parent built the index; each
+    worker opens it with the parent's settings."""
+    import os
+
+    settings = Settings.model_validate_json(os.environ[WORKER_SETTINGS])
+    return create_app(settings, serving_assistant(settings, lambda m: log.info(m)))
+
+
 def one_faiss_thread() -> None:
     try:
         import faiss

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -67,6 +68,8 @@ def parser() -> argparse.ArgumentParser:
                    help="index files dropped into the sources folder while serving (ASSISTANT_WATCH)")
     s.add_argument("--uploads", action="store_const", const=True, default=None,
                    help="let users add, replace and remove documents from the page and the API (ASSISTANT_UPLOADS)")
+    s.add_argument("--workers", type=int, help="server processes on the one port (ASSISTANT_WORKERS, default 1; "
+                   "uploads and watch need 1)")
     return p
 
 
@@ -77,7 +80,8 @@ def make_settings(args: argparse.Namespace):
 
     overrides = {}
     for flag, field in (("sources", "sources_dir"), ("index", "index_dir"), ("model", "model"),
-                        ("host", "host"), ("port", "port"), ("watch", "watch"), ("uploads", "uploads")):
+                        ("host", "host"), ("port", "port"), ("watch", "watch"), ("uploads", "uploads"),
+                        ("workers", "workers")):
         value = getattr(args, flag, None)
         if value is not None:
             overrides[field] = value
@@ -238,26 +242,30 @@ def cmd_serve(args, settings) -> int:
 
     import uvicorn
 
-    from .answer import open_assistant
-    from .app import create_app
-
-    from .batching import BatchingEncoder
-    from .embed import load_embedder
+    from .app import WORKER_SETTINGS, create_app, serving_assistant
     from .library import clean_leftovers
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for noisy in ("faiss", "faiss.loader"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    embedder = load_embedder(settings, threads=1, log=log)
-    # Only a batch-invariant model gains from shared calls; int8 questions go one by one anyway
-    # (batching.py), and a batching front would only add a thread hand-off (bench/README.md).
-    if settings.batching and getattr(embedder, "batch_invariant", True):
-        embedder = BatchingEncoder(embedder)
+    if settings.workers > 1 and (settings.uploads or settings.watch):
+        raise AssistantError(f"--workers {settings.workers} needs uploads and watch off: each worker holds its own "
+                             "copy of the index, and a document added through one would not reach the others")
     clean_leftovers(settings.sources_dir)  # an upload the last server did not live to finish is undone
-    assistant = open_assistant(settings, embedder=embedder, log=log)  # builds the index first when missing or stale
-    app = create_app(settings, assistant)
+    serve = dict(host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=5)
+    if settings.workers > 1:
+        from .answer import ensure_index
+
+        ensure_index(settings, log=log)  # built once, here, before the workers open it
+        # uvicorn's supervisor spawns the workers on one shared socket and restarts one that dies; each opens
+        # the index itself (app.worker_app), from the settings this process was given.
+        os.environ[WORKER_SETTINGS] = settings.model_dump_json()
+        log(f"serving on http://{settings.host}:{settings.port} with {settings.workers} workers")
+        uvicorn.run("assistant.app:worker_app", factory=True, workers=settings.workers, **serve)
+        return 0
+    assistant = serving_assistant(settings, log)  # builds the index first when missing or stale
     log(f"serving {len(assistant.index.documents)} sources on http://{settings.host}:{settings.port}")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=5)
+    uvicorn.run(create_app(settings, assistant), **serve)
     return 0
 
 

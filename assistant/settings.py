@@ -44,6 +44,11 @@ class Settings(BaseSettings):
         description="Questions the server answers at once; more wait in line, first come first served. "
         "Most of an answer is Python under one interpreter lock, so a few threads answer more per second, "
         "and far more evenly, than one per request (bench/README.md).")
+    workers: int = Field(
+        1, ge=1, le=32,
+        description="Server processes answering on the one port (`serve --workers N`): most of an answer is Python "
+        "under one interpreter lock, so on N cores N processes answer up to N times as many questions at once. "
+        "Each holds its own copy of the index in memory; uploads and watch need 1 (one process changes the index).")
     cache_size: int = Field(1024, ge=0, description="Answers kept for repeated questions (0 turns the cache off).")
     top_k: int = Field(5, ge=1, le=20, description="Quotes returned per answer unless the request says otherwise.")
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted, in characters.")

@@ -47,6 +47,31 @@ def rss_mb(pid: int | str = "self", key: str = "VmRSS") -> float:
     return float("nan")
 
 
+def tree_mb(pid: int) -> tuple[float, float]:
+    """(VmRSS summed, PSS summed) over a process and all its descendants, in MB: a server with worker
+    processes. PSS counts a page shared by n processes as 1/n in each, so its sum is the memory the whole
+    server really holds."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    todo, rss, pss = [pid], 0.0, 0.0
+    while todo:
+        p = todo.pop()
+        todo += children.get(p, [])
+        try:
+            rss += rss_mb(p)
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    pss += int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return rss, pss
+
+
 def table(headers: list[str], rows: list[list]) -> str:
     cells = [[f"{c:.2f}" if isinstance(c, float) else str(c) for c in row] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]

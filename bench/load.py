@@ -7,7 +7,8 @@ request), `assistant serve` as shipped (questions encoded in int8, one at a time
 exact model (`ASSISTANT_RUNTIME=onnx`) with micro-batching on and off. The answer cache is off in
 those, so every request does the full work; a last row shows the cache on repeated questions. Ratios to the naive server are taken within each round; the table
 gives medians and the min-max over rounds. Targets at 32 clients: zero errors, >= 4x the naive
-server's answers/s (>= 200/s), p99 <= 250 ms.
+server's answers/s (>= 200/s), p99 <= 250 ms. Memory is summed over a server's processes (its workers
+too): RSS, and PSS, which counts a page shared by n processes once.
 
     .venv/bin/python bench/load.py [--seconds 10] [--rounds 3] [--clients 1,8,32] [--previous CHECKOUT]
 """
@@ -20,7 +21,7 @@ import statistics
 import time
 from pathlib import Path
 
-from common import PY, ROOT, Server, dev_questions, rss_mb, save, summary, table
+from common import PY, ROOT, Server, dev_questions, save, summary, table, tree_mb
 
 
 class Connection:
@@ -99,6 +100,8 @@ def servers(previous: Path | None = None) -> dict[str, Server]:
         "naive (ST + flat, per request)": Server(command=[PY, str(ROOT / "bench" / "naive_server.py"),
                                                           "--index", str(index)]),
         "assistant as shipped (int8 questions)": Server(env=off, index=index),
+        "assistant as shipped, 2 workers": Server(env=off, command=[PY, "-m", "assistant.cli", "serve", "--index",
+                                                                    str(index), "--workers", "2"]),
         "assistant, exact model, batching on": Server(env={**off, "ASSISTANT_RUNTIME": "onnx"}, index=index),
         "assistant, exact model, batching off": Server(env={**off, "ASSISTANT_RUNTIME": "onnx", "ASSISTANT_BATCHING": "false"},
                                                        index=index),
@@ -135,7 +138,8 @@ def main(argv=None) -> int:
                     if name.endswith("cache on") and c != clients[-1]:
                         continue
                     r = asyncio.run(run_load(running[name].url, questions, c, args.seconds))
-                    r.update(server=name, round=rnd, rss_mb=rss_mb(running[name].proc.pid))
+                    rss, pss = tree_mb(running[name].proc.pid)
+                    r.update(server=name, round=rnd, rss_mb=rss, pss_mb=pss)
                     results.append(r)
                     print(f"  round {rnd + 1} {name:38s} {c:3d} clients: {r['per_s']:7.1f}/s  p50 {r['p50']:6.1f} ms  "
                           f"p99 {r['p99']:6.1f} ms  errors {r['errors']}", flush=True)
@@ -153,10 +157,12 @@ def main(argv=None) -> int:
             ratios = [r["per_s"] / naive[r["round"], c] for r in rs]
             rows.append([name, c, spread([r["per_s"] for r in rs]), spread(ratios, "{:.2f}x"),
                          spread([r["p50"] for r in rs]), spread([r["p99"] for r in rs]),
-                         sum(r["errors"] for r in rs), f"{max(r['rss_mb'] for r in rs):.0f}"])
+                         sum(r["errors"] for r in rs), f"{max(r['rss_mb'] for r in rs):.0f}",
+                         f"{max(r['pss_mb'] for r in rs):.0f}"])
     print(f"\n{args.rounds} rounds of {args.seconds:.0f} s per row, loopback, dev questions in turn; "
           "median (min-max over rounds)\n")
-    print(table(["server", "clients", "answers/s", "vs naive", "p50 ms", "p99 ms", "errors", "max RSS MB"], rows))
+    print(table(["server", "clients", "answers/s", "vs naive", "p50 ms", "p99 ms", "errors", "max RSS MB",
+                 "max PSS MB"], rows))
     path = save("load", {"seconds": args.seconds, "rounds": args.rounds, "results": results})
     print(f"\nwrote {path}")
     return 0

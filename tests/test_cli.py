@@ -65,3 +65,15 @@ def test_every_setting_is_documented_in_the_readme():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     for name in Settings.model_fields:
         assert f"`ASSISTANT_{name.upper()}`" in readme, name
+
+
+@pytest.mark.parametrize("flags,problem", [
+    (["--workers", "2", "--uploads"], "needs uploads and watch off"),
+    (["--workers", "2", "--watch"], "needs uploads and watch off"),
+    (["--workers", "0"], "workers"),
+])
+def test_serve_refuses_workers_it_cannot_run_in_one_line(tmp_path, capsys, flags, problem):
+    assert main(["serve", "--sources", str(tmp_path / "s"), "--index", str(tmp_path / "i"), *flags]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and problem in err and "Traceback" not in err
+    assert not (tmp_path / "i").exists()  # refused before anything was built
