@@ -17,7 +17,7 @@ from fastapi.security import APIKeyHeader, HTTPBearer
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from .answer import Assistant
-from .serving import in_answer_pool, in_stance_pool
+from .serving import in_answer_pool, in_stance_process
 from .errors import InvalidQuestionError
 from .present import answer_dict, viewer_url
 from .quotes import Quote
@@ -273,7 +273,7 @@ def make_router(settings: Settings) -> APIRouter:
         contradict the claim, its denial, "X is good", "X is bad"?) and by its words; needs no index. About
         0.12 s a statement on two cores."""
         started = time.perf_counter()
-        results = await in_stance_pool(request, classify, body.topic, body.statements, None, body.neutral)
+        results = await in_stance_process(request, classify, body.topic, body.statements, None, body.neutral)
         return StanceOut(topic=body.topic, took_ms=round((time.perf_counter() - started) * 1000, 1),
                          results=[StanceResultOut(statement=r.statement, stance=r.stance, confidence=r.confidence)
                                   for r in results])

@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 
 from .answer import Assistant
 from .errors import AssistantError, InvalidQuestionError, UploadError
-from .serving import has_key
+from .serving import StanceProcess, has_key
 from .settings import Settings
 
 log = logging.getLogger("assistant")
@@ -189,7 +189,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         # nothing from more, and many collide.
         app.state.answer_pool = ThreadPoolExecutor(settings.answer_threads, thread_name_prefix="answer",
                                                    initializer=one_faiss_thread)
-        app.state.stance_pool = ThreadPoolExecutor(1, thread_name_prefix="stance")
+        app.state.stance_process = StanceProcess()
         from .jobs import Jobs
 
         def swap(new: Assistant) -> None:
@@ -208,7 +208,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
                 watcher.set()
             app.state.jobs.close()
             app.state.answer_pool.shutdown(wait=False, cancel_futures=True)
-            app.state.stance_pool.shutdown(wait=False, cancel_futures=True)
+            app.state.stance_process.shutdown()
 
     # FastAPIOffline serves the /docs and /redoc pages' scripts itself: no CDN, works offline.
     app = FastAPIOffline(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import hmac
+import threading
 
 from fastapi import Request
 from starlette.datastructures import Headers
@@ -18,11 +19,54 @@ async def in_answer_pool(request: Request, fn, /, *args, **kwargs):
     return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(fn, *args, **kwargs))
 
 
-async def in_stance_pool(request: Request, fn, /, *args, **kwargs):
-    """Run a stance request on its own thread, one request at a time: a hundred statements keep the pair model
-    busy for about 12 s, which must not hold up the answer threads behind it."""
-    pool = getattr(request.app.state, "stance_pool", None)
-    return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(fn, *args, **kwargs))
+class StanceProcess:
+    """The process that reads stance (`/api/stance`): one request at a time, in a child process started on
+    first use. The pair model and its working memory take about 400 MB; in the child, the answering process
+    stays as small as before, and a crash there (out of memory, a killed child) costs one request a clear
+    error, not the server. A child that died is replaced on the next request."""
+
+    def __init__(self):
+        self._pool = None
+        self._lock = threading.Lock()
+
+    def pool(self):
+        with self._lock:
+            if self._pool is None:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                # spawn, not fork: the server's threads (answers, uploads) must not be copied half-way
+                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            return self._pool
+
+    def discard(self, broken) -> None:
+        with self._lock:
+            if self._pool is broken:
+                self._pool = None
+        broken.shutdown(wait=False, cancel_futures=True)
+
+    def shutdown(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+
+
+async def in_stance_process(request: Request, fn, /, *args):
+    """Run a stance request in the stance process (StanceProcess); ModelError when that process died under
+    it."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .errors import ModelError
+
+    stance: StanceProcess = request.app.state.stance_process
+    pool = stance.pool()
+    try:
+        return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+    except BrokenProcessPool:
+        stance.discard(pool)
+        raise ModelError("the stance process stopped while reading these statements (out of memory?); "
+                         "it is restarted on the next request") from None
 
 
 def key_matches(given: str, key: str) -> bool:

