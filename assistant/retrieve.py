@@ -120,6 +120,28 @@ def dense_search(faiss_index, qvec: np.ndarray, k: int, allowed: np.ndarray | No
     return scores[0][mask], ids[0][mask]
 
 
+class Groups:
+    """The rows of each value of a label array (sentences by passage, by paragraph), so that the rows of a
+    few values are found in time proportional to them, not to the corpus: np.isin over every sentence cost
+    each answer a pass over the whole index, twice."""
+
+    def __init__(self, labels: np.ndarray):
+        self.order = np.argsort(labels, kind="stable").astype(np.int64)
+        size = int(labels.max()) + 1 if len(labels) else 0
+        self.bounds = np.searchsorted(labels[self.order], np.arange(size + 1))
+
+    def rows(self, values: np.ndarray) -> np.ndarray:
+        """The rows labelled with any of these values, ascending (as np.flatnonzero(np.isin(labels, values)))."""
+        values = np.unique(np.asarray(values, np.int64))
+        values = values[(values >= 0) & (values < len(self.bounds) - 1)]
+        if not len(values):
+            return np.zeros(0, np.int64)
+        starts, lengths = self.bounds[values], self.bounds[values + 1] - self.bounds[values]
+        # each value's run of `order`, laid end to end without a Python loop
+        at = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+        return np.sort(self.order[at])
+
+
 def normalised(x: np.ndarray) -> np.ndarray:
     top = float(x.max()) if len(x) else 0.0
     return x / top if top > 0 else x
@@ -145,6 +167,8 @@ class Retriever:
         self.sentence_chunk = np.asarray([s.chunk for s in sents], dtype=np.int64)
         self.sentence_block = index.paragraph_of
         self.block_rows = index.paragraph_rows
+        self.by_chunk = Groups(self.sentence_chunk)
+        self.by_block = Groups(self.sentence_block)
         # Whose each sentence is, and whose document it is in (the publisher or speaker), as codes.
         self.voice = {d.id: (actors.canonical(d.publisher or d.speaker) or d.publisher or d.speaker or None)
                       for d in index.documents.values()}
@@ -299,7 +323,7 @@ class Retriever:
             bm_s = np.where(mask, bm_s, 0)
         parts = [d_ids, top_k(bm_s, BM25_K)]
         chunks = np.union1d(c_ids, top_k(bm_c, PASSAGE_K // 2))
-        parts.append(np.flatnonzero(np.isin(self.sentence_chunk, chunks)))
+        parts.append(self.by_chunk.rows(chunks))
         want = self.codes(asked)
         for code in want.tolist():
             # An asked actor's own statements are candidates even when others' words are closer.
@@ -309,7 +333,7 @@ class Retriever:
                 parts.append(dense_search(idx.sentence_vectors, qvec, ACTOR_K, rows)[1])
         cand = np.concatenate(parts).astype(np.int64)
         # Whole paragraphs: a sentence is judged with its neighbours.
-        rows = np.flatnonzero(np.isin(self.sentence_block, np.unique(self.sentence_block[cand]))) if len(cand) else cand
+        rows = self.by_block.rows(self.sentence_block[cand]) if len(cand) else cand
         if allowed is not None:
             rows = np.intersect1d(rows, allowed)
         rows = rows[~self.furniture[rows]]

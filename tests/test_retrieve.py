@@ -3,6 +3,7 @@ decide; the stand-in's vectors carry no meaning)."""
 
 from __future__ import annotations
 
+import numpy as np
 from conftest import one_assistant
 
 from assistant.answer import Assistant
@@ -126,3 +127,14 @@ def test_a_sum_of_money_is_a_figure_for_how_much(tmp_path, fake_embedder):
                     ranked.features[:, FEATURES.index("type")].tolist()))
     assert kind["The union is asking the ministry for $12 million for repairs."] == 1
     assert kind["The union is asking the ministry for help with repairs soon."] == 0
+
+
+def test_the_rows_of_a_few_labels_are_the_rows_isin_finds():
+    from assistant.retrieve import Groups
+
+    rng = np.random.default_rng(7)
+    for labels in (rng.integers(0, 40, 500), np.sort(rng.integers(0, 40, 500)), np.array([3, 3, 0]), np.zeros(0, np.int64)):
+        groups = Groups(labels)
+        for values in (rng.integers(-2, 45, 6), np.array([], np.int64), np.array([3, 3])):
+            want = np.flatnonzero(np.isin(labels, values))
+            assert np.array_equal(groups.rows(values), want)
