@@ -552,6 +552,19 @@ def read_vector_index(path: Path):
     return idx
 
 
+BM25_MMAP_BYTES = 32_000_000  # a BM25 matrix larger than this is mapped from disk, not read into memory
+
+
+def read_bm25(folder: Path):
+    """Read a bm25s index; a big one's score matrix is memory-mapped, so the pages come in as queries touch
+    them and `serve --workers N` processes share one copy through the page cache."""
+    import bm25s
+
+    data = folder / "data.csc.index.npy"
+    big = data.exists() and data.stat().st_size > BM25_MMAP_BYTES
+    return bm25s.BM25.load(str(folder), mmap=big)
+
+
 def prune(index_dir: Path, keep: Path) -> None:
     """Remove older builds and leftovers of interrupted ones."""
     for p in index_dir.iterdir():
@@ -697,8 +710,8 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
         actors = Actors.from_json(json.loads((build / "actors.json").read_text(encoding="utf-8")))
         cvec = read_vector_index(build / "chunks.faiss")
         svec = read_vector_index(build / "sentences.faiss")
-        cbm = bm25s.BM25.load(str(build / "bm25_chunks")) if chunks else EmptyBM25()
-        sbm = bm25s.BM25.load(str(build / "bm25_sentences")) if sentences else EmptyBM25()
+        cbm = read_bm25(build / "bm25_chunks") if chunks else EmptyBM25()
+        sbm = read_bm25(build / "bm25_sentences") if sentences else EmptyBM25()
         extra = json.loads((build / "terms.json").read_text())
     except Exception as e:  # damaged files surface as many exception types
         raise IndexMismatchError(f"index in {build} is damaged ({type(e).__name__}: {e}); run `assistant index`") from None

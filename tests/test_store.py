@@ -178,3 +178,20 @@ def test_big_indexes_switch_to_hnsw_and_load_back(tmp_path, monkeypatch):
     assert np.allclose(loaded.reconstruct_batch(np.arange(5)), mat[:5])
     monkeypatch.setattr(store, "FLAT_MAX", 10_000)
     assert not hasattr(store.vector_index(mat), "hnsw")
+
+
+def test_a_big_bm25_index_is_mapped_from_disk_and_scores_the_same(tiny_settings, fake_embedder, monkeypatch):
+    import numpy as np
+
+    from assistant import store
+    from assistant.retrieve import bm25_scores
+
+    build_index(tiny_settings, fake_embedder, progress=False)
+    folder = current_build(tiny_settings.index_dir) / "bm25_sentences"
+    read = store.read_bm25(folder)
+    monkeypatch.setattr(store, "BM25_MMAP_BYTES", 0)  # every matrix counts as big
+    mapped = store.read_bm25(folder)
+    assert isinstance(mapped.scores["data"], np.memmap) and not isinstance(read.scores["data"], np.memmap)
+    words = [w for w, i in read.vocab_dict.items() if i < len(read.scores["indptr"]) - 1]  # (not bm25s' own "")
+    for tokens in (words[:3], words[-2:], ["nothing-like-this"]):
+        assert np.array_equal(bm25_scores(mapped, tokens), bm25_scores(read, tokens))
