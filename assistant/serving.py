@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import hmac
+import os
 import threading
+import time
 
 from fastapi import Request
 from starlette.datastructures import Headers
@@ -36,7 +38,8 @@ class StanceProcess:
                 from concurrent.futures import ProcessPoolExecutor
 
                 # spawn, not fork: the server's threads (answers, uploads) must not be copied half-way
-                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=follow_parent, initargs=(os.getpid(),))
             return self._pool
 
     def discard(self, broken) -> None:
@@ -46,10 +49,26 @@ class StanceProcess:
         broken.shutdown(wait=False, cancel_futures=True)
 
     def shutdown(self) -> None:
+        """Stop the child now, mid-request or not: a server that stops does not wait on a hundred statements."""
         with self._lock:
-            if self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = None
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            children = list(getattr(pool, "_processes", {}).values())  # (the executor does not list them publicly)
+            pool.shutdown(wait=False, cancel_futures=True)
+            for child in children:
+                child.terminate()
+
+
+def follow_parent(parent: int) -> None:
+    """In the stance child: exit when the server that started it is gone, however it went (a SIGKILL leaves no
+    one to shut the pool down, and the child would hold its 580 MB for ever)."""
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
 
 
 async def in_stance_process(request: Request, fn, /, *args):

@@ -75,3 +75,18 @@ def test_two_workers_answer_verbatim_and_one_that_dies_is_replaced(seed_settings
     finally:
         srv.stop()
     until(lambda: not workers(srv.proc.pid), 30)  # stopping the server stops its workers
+
+
+@pytest.mark.parametrize("stop", ["terminate", "kill"])
+def test_the_stance_process_ends_with_its_server(seed_settings, stop):
+    srv = Server(seed_settings.sources_dir, seed_settings.index_dir).wait()
+    try:
+        r = httpx.post(srv.url + "/api/stance", json={"topic": "ban skateboarding", "statements": ["It is fun."]},
+                       timeout=120)
+        assert r.status_code == 200
+        (child,) = until(lambda: workers(srv.proc.pid))  # the stance child, started by spawn
+    finally:
+        getattr(srv.proc, stop)()  # a graceful stop, or a SIGKILL that leaves no one to shut the child down
+        srv.proc.wait(30)
+    until(lambda: not Path(f"/proc/{child}").exists() or b"(Z)" in Path(f"/proc/{child}/stat").read_bytes()
+          or Path(f"/proc/{child}/stat").read_text().split()[2] == "Z", 30)
