@@ -56,6 +56,7 @@ class QuoteMaker:
     def __init__(self, index: Index):
         self.index = index
         self._tokens: dict[int, frozenset[str]] = {}
+        self._against: dict[int, tuple[frozenset[str], ...]] = {}
 
     def tokens(self, row: int) -> frozenset[str]:
         """A sentence's content tokens, computed once (they decide which quotes repeat each other)."""
@@ -63,6 +64,15 @@ class QuoteMaker:
         if toks is None:
             toks = self._tokens[row] = frozenset(terms.tokens(self.index.text(self.index.sentences[row])))
         return toks
+
+    def against(self, row: int) -> tuple[frozenset[str], ...]:
+        """The tokens of each thing a sentence's predicates work against, computed once."""
+        got = self._against.get(row)
+        if got is None:
+            s = self.index.sentences[row]
+            text = self.index.text(s)
+            got = self._against[row] = tuple(frozenset(terms.tokens(text[a:b])) for a, b in s.against)
+        return got
 
     def span(self, row: int, score: float, scores: dict[int, float], want: frozenset[str]) -> tuple[int, int, int]:
         """First and last sentence row of the quote built around sentence `row`, within its paragraph,
@@ -188,11 +198,9 @@ class QuoteMaker:
         worked against, the sentence's own attitude."""
         if not topic or stance in ("describes", "mixed"):
             return stance
-        s = self.index.sentences[row]
-        text = self.index.text(s)
         # The whole topic inside what is worked against: "the levy" in "delay [the introduction of the levy]". A
         # topic with more ("holding off the levy", "preventing ill health") asks about the act itself.
-        if not any(topic <= set(terms.tokens(text[a:b])) for a, b in s.against):
+        if not any(topic <= span for span in self.against(row)):
             return stance
         return "supports" if sign(stance) < 0 else "opposes"
 

@@ -157,11 +157,15 @@ def acted_on(t: Token) -> list[Token]:
     return [g for c in preps if c.lower_ in ("on", "to", "of", "in", "for") for g in c.children if g.dep_ == "pobj"]
 
 
+def targets_worked_against(tokens, lex: Lexicon) -> list[Token]:
+    """The heads of what the predicates among these tokens work against (the lexicon's `against`: "reduce
+    [fatal accidents]", "undermine [public trust]"), unless negated ("will not cut X" works against nothing)."""
+    return [g for t in tokens if t.lemma_.lower() in lex.against and not negations(t, lex) % 2 for g in acted_on(t)]
+
+
 def against_positions(sent, lex: Lexicon) -> set[int]:
-    """Token positions of what a sentence's predicates work against (the lexicon's `against`: "reduce [fatal
-    accidents]", "undermine [public trust]"), unless negated ("will not cut X" works against nothing)."""
-    return {w.i for t in sent if t.lemma_.lower() in lex.against and not negations(t, lex) % 2
-            for g in acted_on(t) for w in g.subtree}
+    """Token positions of what a sentence's predicates work against."""
+    return {w.i for g in targets_worked_against(sent, lex) for w in g.subtree}
 
 
 def polarity(tokens: list[Token], lex: Lexicon) -> float:
@@ -326,14 +330,7 @@ def of_sentence(sent: Span, lex: Lexicon | None = None, root: Token | None = Non
     return "describes"
 
 
-
 def worked_against(doc) -> tuple[tuple[int, int], ...]:
-    """Character ranges of what the sentence's predicates work against (against_positions), one per target."""
-    lex = load()
-    out = []
-    for t in doc:
-        if t.lemma_.lower() in lex.against and not negations(t, lex) % 2:
-            for g in acted_on(t):
-                sub = list(g.subtree)
-                out.append((sub[0].idx, sub[-1].idx + len(sub[-1])))
-    return tuple(out)
+    """Character ranges of what the sentence's predicates work against, one per target."""
+    spans = [list(g.subtree) for g in targets_worked_against(doc, load())]
+    return tuple((sub[0].idx, sub[-1].idx + len(sub[-1])) for sub in spans)

@@ -272,13 +272,17 @@ def test_a_verdict_on_an_actor_or_a_thing_it_owns_is_the_authors(tmp_path, fake_
     assert got["The Ministry of Lamps' commitment to brighter streets is welcome."] == ("Widget Watch", "welcomes")
 
 
-def test_a_briefing_on_a_report_gives_the_report_its_proposals_and_keeps_its_own_points(tmp_path, fake_embedder):
-    text = ("# Widget Watch briefing on the Lantern Commission report\n\n"
-            "The recommendations include a national register of lanterns.\n\n"
-            "The key point is that the register will cost too much.\n\n"
-            "One challenge is the pay of lamplighters.\n")
+def briefing_on_the_report(tmp_path, embedder, body: str) -> dict:
+    """What each sentence of Widget Watch's briefing on the Lantern Commission's report is attributed to."""
+    text = "# Widget Watch briefing on the Lantern Commission report\n\n" + body
     actors = [{"name": "Lantern Commission"}]
-    got = said(one_document(tmp_path, fake_embedder, "brief.md", text, "Widget Watch", actors))
+    return said(one_document(tmp_path, embedder, "brief.md", text, "Widget Watch", actors))
+
+
+def test_a_briefing_on_a_report_gives_the_report_its_proposals_and_keeps_its_own_points(tmp_path, fake_embedder):
+    got = briefing_on_the_report(tmp_path, fake_embedder, "The recommendations include a national register of lanterns.\n\n"
+                                 "The key point is that the register will cost too much.\n\n"
+                                 "One challenge is the pay of lamplighters.\n")
     assert got["The recommendations include a national register of lanterns."][0] == "Lantern Commission"
     assert got["The key point is that the register will cost too much."][0] == "Widget Watch"
     assert got["One challenge is the pay of lamplighters."][0] == "Widget Watch"
@@ -444,14 +448,11 @@ def test_a_document_that_names_no_body_keeps_no_publisher(tmp_path, fake_embedde
 def test_a_footnote_between_list_items_does_not_end_the_list(tmp_path, fake_embedder):
     # A numbered list of a report's recommendations, a footnote line in the middle (as PDFs lay them out):
     # the items after it are still the report's recommendations, not the briefing author's.
-    text = ("# Widget Watch briefing on the Lantern Commission report\n\n"
-            "The recommendations for this chapter include:\n\n"
-            "1. councils should publish a register of lanterns\n"
-            "2. the lamp levy should be reviewed under section 9¹\n\n"
-            "¹ This refers to section 9 of the Lighting Act, which sets the levy.\n\n"
-            "3. there should be a national review of lamp safety\n")
-    actors = [{"name": "Lantern Commission"}]
-    got = said(one_document(tmp_path, fake_embedder, "brief.md", text, "Widget Watch", actors))
+    got = briefing_on_the_report(tmp_path, fake_embedder, "The recommendations for this chapter include:\n\n"
+                                 "1. councils should publish a register of lanterns\n"
+                                 "2. the lamp levy should be reviewed under section 9¹\n\n"
+                                 "¹ This refers to section 9 of the Lighting Act, which sets the levy.\n\n"
+                                 "3. there should be a national review of lamp safety\n")
     assert got["there should be a national review of lamp safety"][0] == "Lantern Commission"
     assert got["councils should publish a register of lanterns"][0] == "Lantern Commission"
     assert got["¹ This refers to section 9 of the Lighting Act, which sets the levy."][0] == "Widget Watch"
