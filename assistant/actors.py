@@ -298,6 +298,14 @@ class Actors:
         named = self.named_in(name, question=True)
         return named[0] if len(named) == 1 else None
 
+    def voice_of(self, publisher: str, speaker: str) -> str | None:
+        """Whose a document is: its publisher's or speaker's actor (the name as given if the cast lacks it)."""
+        name = publisher or speaker
+        return (self.canonical(name) or name) if name else None
+
+    def speaker_of(self, speaker: str) -> str | None:
+        return (self.canonical(speaker) or speaker) if speaker else None
+
     def kind_of(self, name: str | None) -> str | None:
         """The kind of the cast's actor of this name ("person", "organisation", ...), None if the cast lacks it."""
         a = self.by_name.get(name) if name else None

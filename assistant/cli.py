@@ -27,6 +27,9 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("index", parents=[common], help="build or update the index from the sources folder")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
+                   help="chunk, parse and embed in Ray Data tasks: on the Ray cluster at ADDRESS (ray://host:10001 "
+                   "or host:6379), or on a local Ray started here without one (needs the scale extra)")
 
     s = sub.add_parser("ask", parents=[common], help="answer one question")
     s.add_argument("question")
@@ -102,7 +105,7 @@ def cmd_index(args, settings) -> int:
 
     # Indexing may use every core; serving uses one thread per request.
     report = build_index(settings, load_embedder(settings, threads=None, log=log, purpose="index"),
-                         progress=not args.quiet, log=log)
+                         progress=not args.quiet, log=log, ray=args.ray)
     print(f"indexed {report.documents} documents: {report.chunks} passages, {report.sentences} sentences "
           f"({report.embedded_sources} embedded, {report.reused_sources} unchanged) in {report.seconds:.1f}s -> {report.path}")
     if report.problems:

@@ -26,7 +26,8 @@ from .attribution import according_object
 from .parse import question_parse as parsed
 from .quotes import Quote
 from .retrieve import Ranked
-from .store import Index, bm25_text
+from .store import Index
+from .texts import bm25_text
 from .understand import Question
 
 DECISION_FEATURES = ("best", "dense", "cover", "rare", "names", "type", "actor", "phrase")
@@ -517,16 +518,9 @@ class Judge:
     def rows_holding(self, stems: tuple[str, ...]) -> np.ndarray:
         """The sentence rows (with their heading and context, as BM25 reads them) that hold all these stems,
         from the BM25 postings: nothing is read again."""
-        bm = self.index.sentence_bm25
-        if not stems or any(st not in bm.vocab_dict for st in stems):
+        if not stems or any(st not in self.index.df for st in stems):  # df: the terms the store's postings hold
             return np.zeros(0, np.int64)
-        indptr, indices = bm.scores["indptr"], bm.scores["indices"]
-        rows = None
-        for st in stems:
-            t = bm.vocab_dict[st]
-            got = np.asarray(indices[indptr[t]:indptr[t + 1]], np.int64)
-            rows = got if rows is None else np.intersect1d(rows, got)
-        return rows
+        return self.index.sentence_table.holding(stems)
 
     def silent_holder(self, q: Question) -> str | None:
         """A name that is no actor's and is who the question asks the view of: "How did <the Royal College of

@@ -5,6 +5,7 @@ AssistantError
 ├── IndexMissingError    no index has been built yet
 ├── IndexMismatchError   the index on disk does not fit the settings or is damaged
 ├── IndexBusyError       another process is building the index
+├── StoreError           the vector store (Milvus) could not be reached or refused a request
 ├── ModelError           the embedding model could not be loaded
 ├── InvalidQuestionError the question is empty, too long or otherwise unusable
 └── UploadError          an uploaded document refused (wrong kind, broken, too big), with an HTTP status
@@ -33,6 +34,10 @@ class IndexMismatchError(AssistantError):
 
 
 class IndexBusyError(AssistantError):
+    pass
+
+
+class StoreError(AssistantError):
     pass
 
 

@@ -17,6 +17,7 @@ from . import terms
 from .actors import TITLES
 from .attribution import is_quotation
 from .store import Index
+from .stores import Scores, Where, literal
 from .understand import Question
 
 # What each candidate sentence is measured by (all roughly in 0..1):
@@ -89,37 +90,6 @@ class Ranked:
         return len(self.rows)
 
 
-def bm25_scores(bm, tokens: Sequence[str]) -> np.ndarray:
-    """BM25 score of every document for the query tokens (unknown tokens ignored)."""
-    ids = [bm.vocab_dict[t] for t in tokens if t in bm.vocab_dict]
-    if not ids:
-        return np.zeros(int(bm.scores["num_docs"]), np.float32)
-    return np.asarray(bm.get_scores(ids), np.float32)
-
-
-def top_k(scores: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k highest positive scores, best first. BM25 scores are zero for most documents,
-    and argpartition over a mostly-zero array is slow: only the documents that matched are ranked."""
-    hit = np.flatnonzero(scores > 0)
-    if len(hit) > k:
-        hit = hit[np.argpartition(scores[hit], -k)[-k:]]
-    return hit[np.argsort(-scores[hit], kind="stable")]
-
-
-def dense_search(faiss_index, qvec: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    import faiss
-
-    k = min(k, faiss_index.ntotal if allowed is None else len(allowed))
-    if k <= 0:
-        return np.zeros(0, np.float32), np.zeros(0, np.int64)
-    params = None
-    if allowed is not None:
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
-    scores, ids = faiss_index.search(qvec.reshape(1, -1), k, params=params)
-    mask = ids[0] >= 0
-    return scores[0][mask], ids[0][mask]
-
-
 class Groups:
     """The rows of each value of a label array (sentences by passage, by paragraph), so that the rows of a
     few values are found in time proportional to them, not to the corpus: np.isin over every sentence cost
@@ -170,10 +140,9 @@ class Retriever:
         self.by_chunk = Groups(self.sentence_chunk)
         self.by_block = Groups(self.sentence_block)
         # Whose each sentence is, and whose document it is in (the publisher or speaker), as codes.
-        self.voice = {d.id: (actors.canonical(d.publisher or d.speaker) or d.publisher or d.speaker or None)
-                      for d in index.documents.values()}
-        self.speaker = {d.id: (actors.canonical(d.speaker) or d.speaker) if d.speaker else None
-                        for d in index.documents.values()}
+        # (the same names the store's voice and speaker fields hold: store.write_build)
+        self.voice = {d.id: actors.voice_of(d.publisher, d.speaker) for d in index.documents.values()}
+        self.speaker = {d.id: actors.speaker_of(d.speaker) for d in index.documents.values()}
         names = sorted({a.name for a in actors.actors} | {s.actor for s in sents if s.actor}
                        | {s.person for s in sents if s.person} | {v for v in self.voice.values() if v})
         self.code = {a: i for i, a in enumerate(names)}
@@ -207,20 +176,16 @@ class Retriever:
                                                 (words_in_block[self.sentence_block] <= FURNITURE_WORDS))
         self.furniture |= self._title_lines()
         # A sentence near the centre of the corpus is near every question ("The report is a long and
-        # complex document ..."): its closeness to a question says little (hubness).
-        if n:
-            vecs = index.sentence_vectors.reconstruct_n(0, n)
-            centre = vecs.mean(0)
-            centre /= np.linalg.norm(centre) or 1.0
-            self.generic = (vecs @ centre).astype(np.float32)
-        else:
-            self.generic = np.zeros(0, np.float32)
-        self.rows_of_actor: dict[int, np.ndarray] = {}
+        # complex document ..."): its closeness to a question says little (hubness). Computed by the build.
+        self.generic = index.generic
+        self.names = names
+        self.rows_of_actor: dict[int, Where] = {}
         for code in (set(self.actor_code.tolist()) | set(self.person_code.tolist()) | set(self.voice_code.tolist())
                      | set(self.speaker_code.tolist())):
             if code >= 0:
-                self.rows_of_actor[code] = np.flatnonzero(
-                    self.states(code) | (self.voice_code == code) | (self.speaker_code == code)).astype(np.int64)
+                rows = np.flatnonzero(self.states(code) | (self.voice_code == code) | (self.speaker_code == code))
+                self.rows_of_actor[code] = Where(rows.astype(np.int64), " or ".join(
+                    f"{field} == {literal(names[code])}" for field in ("actor", "person", "voice", "speaker")))
         self.n = n
 
     def _procedural(self) -> np.ndarray:
@@ -292,15 +257,20 @@ class Retriever:
     def codes(self, names: Sequence[str]) -> np.ndarray:
         return np.asarray([self.code[n] for n in names if n in self.code], dtype=np.int32)
 
-    def allowed(self, filters: Filters) -> np.ndarray | None:
+    def allowed(self, filters: Filters) -> Where | None:
         if not filters:
             return None
         keep = np.ones(self.n, bool)
+        exprs = []
         if filters.sources:
             keep &= np.isin(self.index.source_of_sentence, list(filters.sources))
+            exprs.append(f"source in {literal(sorted(filters.sources))}")
         if filters.actors:
-            keep &= self.states(self.codes(sorted(filters.actors)))
-        return np.flatnonzero(keep).astype(np.int64)
+            codes = self.codes(sorted(filters.actors))
+            keep &= self.states(codes)
+            named = literal([self.names[c] for c in codes.tolist()])
+            exprs.append(f"(actor in {named} or person in {named})")
+        return Where(np.flatnonzero(keep).astype(np.int64), " and ".join(exprs))
 
     def rank(self, q: Question, qvec: np.ndarray, filters: Filters = Filters(),
              actors: Sequence[str] | None = None) -> Ranked:
@@ -309,33 +279,29 @@ class Retriever:
         idx = self.index
         asked = tuple(actors) if actors is not None else q.actors
         allowed = self.allowed(filters)
-        _, d_ids = dense_search(idx.sentence_vectors, qvec, DENSE_K, allowed)
-        _, c_ids = dense_search(idx.chunk_vectors, qvec, PASSAGE_K)
-        bm_s = bm25_scores(idx.sentence_bm25, q.tokens)
-        bm_c = bm25_scores(idx.chunk_bm25, q.tokens)
+        sentences, chunks_table = idx.sentence_table, idx.chunk_table
+        d_ids = sentences.dense(qvec, DENSE_K, allowed)
+        c_ids = chunks_table.dense(qvec, PASSAGE_K)
+        # "representation" for "represented": a word of the same root counts, less
         kin = sorted({v for t in q.tokens for v in self.kin.of(t)} - set(q.tokens))
-        if kin:  # "representation" for "represented": a word of the same root counts, less
-            bm_s += KIN_WEIGHT * bm25_scores(idx.sentence_bm25, kin)
-            bm_c += KIN_WEIGHT * bm25_scores(idx.chunk_bm25, kin)
-        if allowed is not None:
-            mask = np.zeros(len(bm_s), bool)
-            mask[allowed] = True
-            bm_s = np.where(mask, bm_s, 0)
-        parts = [d_ids, top_k(bm_s, BM25_K)]
-        chunks = np.union1d(c_ids, top_k(bm_c, PASSAGE_K // 2))
+        bm_s = sentences.bm25(q.tokens, kin, KIN_WEIGHT)
+        bm_c = chunks_table.bm25(q.tokens, kin, KIN_WEIGHT)
+        parts = [d_ids, bm_s.top(BM25_K, allowed)]
+        chunks = np.union1d(c_ids, bm_c.top(PASSAGE_K // 2))
         parts.append(self.by_chunk.rows(chunks))
         want = self.codes(asked)
         for code in want.tolist():
             # An asked actor's own statements are candidates even when others' words are closer.
-            rows = self.rows_of_actor.get(code)
-            if rows is not None and len(rows):
-                rows = rows if allowed is None else np.intersect1d(rows, allowed)
-                parts.append(dense_search(idx.sentence_vectors, qvec, ACTOR_K, rows)[1])
+            theirs = self.rows_of_actor.get(code)
+            if theirs is not None and len(theirs.rows):
+                theirs = theirs.both(allowed)
+                if len(theirs.rows):
+                    parts.append(sentences.dense(qvec, ACTOR_K, theirs))
         cand = np.concatenate(parts).astype(np.int64)
         # Whole paragraphs: a sentence is judged with its neighbours.
         rows = self.by_block.rows(self.sentence_block[cand]) if len(cand) else cand
         if allowed is not None:
-            rows = np.intersect1d(rows, allowed)
+            rows = np.intersect1d(rows, allowed.rows)
         rows = rows[~self.furniture[rows]]
         if q.answer_type != "who":
             rows = rows[~self.introduces[rows]]  # "X said:" tells who speaks, which only a who-question asks
@@ -347,16 +313,16 @@ class Retriever:
         order = np.argsort(-score, kind="stable")
         return Ranked(rows[order], score[order], f[order, 0], f[order, FEATURES.index("actor")] > 0, f[order])
 
-    def features(self, q: Question, qvec: np.ndarray, rows: np.ndarray, bm_s: np.ndarray, bm_c: np.ndarray,
+    def features(self, q: Question, qvec: np.ndarray, rows: np.ndarray, bm_s: Scores, bm_c: Scores,
                  want: np.ndarray, documents_of: np.ndarray) -> np.ndarray:
         idx = self.index
         f = np.zeros((len(rows), len(FEATURES)), np.float32)
-        dense = idx.sentence_vectors.reconstruct_batch(rows) @ qvec
+        dense = idx.sentence_table.cosine(qvec, rows)
         chunks_of = self.sentence_chunk[rows]
         uniq, inverse = np.unique(chunks_of, return_inverse=True)
-        dense_chunk = (idx.chunk_vectors.reconstruct_batch(uniq) @ qvec)[inverse]
-        bs = normalised(bm_s[rows])
-        bc = normalised(bm_c[chunks_of])
+        dense_chunk = idx.chunk_table.cosine(qvec, uniq)[inverse]
+        bs = normalised(bm_s.at(rows))
+        bc = normalised(bm_c.at(uniq)[inverse])
         # The paragraph's best sentence lifts the others: the sentence that states a view is found even
         # when the sentence before it holds the topic words.
         blocks = self.sentence_block[rows]
@@ -395,16 +361,6 @@ class Retriever:
         idx = self.index
         allowed = None
         if filters.sources:
-            allowed = np.flatnonzero(np.isin(idx.source_of_chunk, list(filters.sources))).astype(np.int64)
-        _, d_ids = dense_search(idx.chunk_vectors, qvec, max(k * 4, 50), allowed)
-        bm = bm25_scores(idx.chunk_bm25, q.tokens)
-        if allowed is not None:
-            mask = np.zeros(len(bm), bool)
-            mask[allowed] = True
-            bm = np.where(mask, bm, 0)
-        fused: dict[int, float] = {}
-        for rank, i in enumerate(d_ids.tolist()):
-            fused[i] = fused.get(i, 0) + 1 / (60 + rank)
-        for rank, i in enumerate(top_k(bm, max(k * 4, 50)).tolist()):
-            fused[i] = fused.get(i, 0) + 1 / (60 + rank)
-        return sorted(fused.items(), key=lambda x: -x[1])[:k]
+            allowed = Where(np.flatnonzero(np.isin(idx.source_of_chunk, list(filters.sources))).astype(np.int64),
+                            f"source in {literal(sorted(filters.sources))}")
+        return idx.chunk_table.fused(qvec, q.tokens, k, max(k * 4, 50), allowed)

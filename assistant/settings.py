@@ -28,6 +28,15 @@ class Settings(BaseSettings):
         description="Aliases and merges of actors (JSON) added to the cast found in the sources themselves; "
         "defaults to actors.json in the sources folder when present.",
     )
+    milvus_uri: str | None = Field(
+        None, description="Keep the index's vectors and BM25 postings in Milvus instead of files in the index folder: "
+        "a file path runs Milvus Lite inside the process (a development engine: small corpora and tests), "
+        "http://host:19530 reaches a Milvus standalone or cluster. Needs the `scale` extra (pymilvus, milvus-lite).")
+    milvus_token: str | None = Field(None, description="Credentials for the Milvus server (`user:password` or "
+                                           "an API key); never written to the index or the logs.")
+    milvus_prefix: str = Field("assistant", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$",
+                               description="Start of the names of this index's Milvus collections and aliases "
+                               "(several corpora can share one Milvus).")
     runtime: Literal["auto", "onnx", "onnx-int8", "torch"] = Field(
         "auto",
         description="How the model runs. `auto`: its ONNX export (made once with torch, checked against "

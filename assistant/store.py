@@ -5,17 +5,19 @@ index/
   build-.../
     manifest.json      format, model, dimension, chunking, per-source hashes, file signatures
     documents.jsonl    each source's metadata, normalised text and blocks (what offsets refer to)
-    chunks.jsonl       passages; row i is vector i of chunks.faiss
-    sentences.jsonl    sentences; row i is vector i of sentences.faiss
-    chunks.faiss, sentences.faiss
-    bm25_chunks/, bm25_sentences/   BM25 (bm25s) over the same rows
+    chunks.jsonl       passages; row i is row i of the store's chunks table
+    sentences.jsonl    sentences; row i is row i of the store's sentences table
+    generic.npy        each sentence's closeness to the corpus as a whole (retrieve.py's "generic")
+    chunks.faiss, sentences.faiss, bm25_chunks/, bm25_sentences/
+                       the vectors and BM25 postings of the same rows, in the embedded store; with
+                       ASSISTANT_MILVUS_URI they are in Milvus instead, and the manifest's "store" names the
+                       collections (stores/)
   .lock                held while a build runs
 """
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import re
@@ -36,18 +38,18 @@ from .actors import Actors, Cast, build_cast, own_name, read_user_actors
 from .attribution import attribute_document, main_label
 from .chunk import Chunked, ChunkParams, chunk_document
 from .embed import index_vectors
-from .errors import IndexBusyError, IndexMismatchError, IndexMissingError
+from .errors import AssistantError, IndexBusyError, IndexMismatchError, IndexMissingError
 from .ingest import Block, Document, Problem, load_sources
 from .facts import Facts
 from .parse import entity_kind, parse, recipe
 from .settings import Settings
+from .texts import bm25_text, embed_key, sentence_embed_text
+from .stores import Columns, Table, describe, open_tables, store_key, writer, written_for
 
 if TYPE_CHECKING:
-    import faiss
-
     from .embed import Embedder
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5  # 5: vectors and postings behind a store (stores/), generic.npy
 # Bump when the text given to the embedder changes, so old vectors are not reused.
 EMBED_RECIPE = 2
 CURRENT = "current"
@@ -94,22 +96,6 @@ class BuildReport:
     reused_sources: int
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
-
-
-# ---------------------------------------------------------------------------
-# Embedding texts
-# ---------------------------------------------------------------------------
-
-def sentence_embed_text(doc: Document, section: tuple[str, ...], context: str, text: str) -> str:
-    """A sentence as the model sees it: under which heading, after what it leans on. (The publisher's
-    name is left out: in every sentence of a BMA briefing it made any question naming the BMA look
-    close to all of them; who speaks is matched through attribution instead.)"""
-    head = " > ".join(section[-2:]) if section else doc.title
-    return f"{head}\n{context} {text}" if context else f"{head}\n{text}"
-
-
-def bm25_text(section: tuple[str, ...], context: str, text: str) -> str:
-    return " ".join([*section[-1:], context, text])
 
 
 # ---------------------------------------------------------------------------
@@ -162,6 +148,7 @@ def expected_manifest_keys(settings: Settings) -> dict[str, Any]:
         "reading": reading_recipe(),
         "actors": user_actors_fingerprint(settings),
         "parser": recipe(),
+        "store": store_key(settings),
     }
 
 
@@ -205,7 +192,7 @@ def index_status(settings: Settings) -> str:
     except Exception as e:  # an unreadable actors.json: say so when building, where it is reported
         return f"stale: {e}"
     for key, want in expected.items():
-        if manifest.get(key) != want:
+        if (written_for(manifest.get(key)) if key == "store" else manifest.get(key)) != want:
             return f"stale: {key} changed ({manifest.get(key)!r} -> {want!r})"
     if manifest.get("files") != file_signatures(settings.sources_dir):
         return "stale: source files changed"
@@ -216,21 +203,6 @@ def index_status(settings: Settings) -> str:
 # Build
 # ---------------------------------------------------------------------------
 
-def quiet_bm25s():
-    """bm25s, imported lazily (it is slow to import); it sets its own logger to DEBUG on import,
-    which would print a line per index in any process that logs at INFO."""
-    import logging
-
-    import bm25s
-
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
-    return bm25s
-
-
-def embed_key(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()[:20]
-
-
 def vector_kind(embedder) -> str:
     """'exact', or how the model was approximated (int8)."""
     return getattr(embedder, "vectors", "exact")
@@ -238,26 +210,21 @@ def vector_kind(embedder) -> str:
 
 def previous_vectors(settings: Settings, dim: int, kind: str) -> dict[str, np.ndarray]:
     """Vectors of the current build by the hash of the text they embed, when they can be reused."""
-    import faiss
-
     build = current_build(settings.index_dir)
     if build is None:
         return {}
     try:
         manifest = json.loads((build / "manifest.json").read_text())
-        same = (manifest.get("model"), manifest.get("dim"), manifest.get("embed_recipe"), manifest.get("vectors", "exact"))
-        if same != (settings.model, dim, EMBED_RECIPE, kind):
+        same = (manifest.get("model"), manifest.get("dim"), manifest.get("embed_recipe"), manifest.get("vectors", "exact"),
+                manifest.get("format"), written_for(manifest.get("store")))
+        if same != (settings.model, dim, EMBED_RECIPE, kind, FORMAT_VERSION, store_key(settings)):
             return {}
+        tables = open_tables(settings, build, manifest)
         out: dict[str, np.ndarray] = {}
-        for table, vectors, key in (("chunks.jsonl", "chunks.faiss", "key"), ("sentences.jsonl", "sentences.faiss", "key")):
-            rows = read_jsonl(build / table)
-            index = faiss.read_index(str(build / vectors))
-            if index.ntotal != len(rows):
-                continue
-            mat = index.reconstruct_n(0, index.ntotal)
-            out.update((r[key], mat[i]) for i, r in enumerate(rows))
+        for name, table in tables.items():
+            out.update(table.vectors([r["key"] for r in read_jsonl(build / f"{name}.jsonl")]))
         return out
-    except Exception:  # a damaged previous build just means re-embedding everything
+    except Exception:  # a damaged previous build (or a store gone) just means re-embedding everything
         return {}
 
 
@@ -269,10 +236,13 @@ def build_index(
     wait_for_lock: bool = False,
     reuse: bool = True,
     on_progress: Callable[[str, int, int], None] | None = None,
+    ray: str | None = None,
 ) -> BuildReport:
     """Read, chunk and embed the sources and swap a new build in. Sources whose content is
     unchanged reuse their vectors from the current build. `on_progress(stage, done, total)` hears
-    how far parsing and embedding are (the upload jobs show it)."""
+    how far parsing and embedding are (the upload jobs show it). `ray`: chunk, parse and embed the documents
+    in Ray Data tasks (bulk.py) on the Ray cluster at this address ("local": one started here) instead of
+    in this process; the index is the same."""
     tell = on_progress or (lambda stage, done, total: None)
     started = time.perf_counter()
     with build_lock(settings.index_dir, wait=wait_for_lock):
@@ -286,38 +256,35 @@ def build_index(
         # Vectors of texts embedded before are kept, unless the current build is suspect.
         known = previous_vectors(settings, dim, vector_kind(embedder)) if reuse else {}
 
-        chunked: list[tuple[Document, Chunked]] = [
-            (doc, chunk_document(doc, embedder.count_tokens, params)) for doc in loaded.documents
-        ]
-        tell("reading", 1, 1)
-        # What the model embeds comes from chunking alone, so embedding runs on its own thread while
-        # the parse (spaCy, mostly one core) runs here: on two cores the two overlap.
+        known_facts = previous_facts(settings) if reuse else {}
+        if ray is None:
+            chunked, facts, vectors_of = local_stages(loaded.documents, embedder, params, known, known_facts, progress, tell)
+        else:
+            from .bulk import ray_stages
+
+            chunked, facts, vectors_of = ray_stages(settings, loaded.documents, params, ray, progress, log)
         ctexts = [ch.embed_text for _, c in chunked for ch in c.chunks]
         stexts = [sentence_embed_text(doc, s.section, s.context, s.text) for doc, c in chunked for s in c.sentences]
         skeys = [embed_key(t) for t in stexts]  # in sentence order: the rows below take theirs from here
         ckeys = [embed_key(t) for t in ctexts]
-        todo = list({k: t for k, t in zip(ckeys + skeys, ctexts + stexts) if k not in known}.items())
-        with ThreadPoolExecutor(1, thread_name_prefix="embed") as pool:
-            encoding = pool.submit(encode_with_progress, embedder, [t for _, t in todo], progress, tell)
-            facts = parse_all(chunked, previous_facts(settings) if reuse else {}, progress, tell)
-            chunked = own_publishers(chunked, facts)
-            actors = build_cast(gather_cast(chunked, facts), user)
-            chunk_rows: list[ChunkRow] = []
-            sentence_rows: list[SentenceRow] = []
-            pos = 0
-            for doc, c in chunked:
-                base = len(chunk_rows)
-                for ch in c.chunks:
-                    chunk_rows.append(ChunkRow(doc.id, ch.ordinal, ch.section, ch.start, ch.end, ckeys[base + ch.ordinal]))
-                doc_facts = facts[pos:pos + len(c.sentences)]
-                doc_keys = skeys[pos:pos + len(c.sentences)]
-                pos += len(c.sentences)
-                attributed = attribute_document(doc.title, doc.publisher, doc.speaker, c.sentences, doc_facts, actors)
-                for s, f, key, (actor, stance, person) in zip(c.sentences, doc_facts, doc_keys, attributed):
-                    sentence_rows.append(SentenceRow(
-                        doc.id, base + s.chunk, s.section, s.start, s.end, s.block_start, s.block_end, s.context,
-                        actor, key, embed_key(s.text), s.item, stance, f.kinds, tuple(f.to_json()), person, f.against))
-            fresh = dict(zip((k for k, _ in todo), encoding.result()))
+        chunked = own_publishers(chunked, facts)
+        actors = build_cast(gather_cast(chunked, facts), user)
+        chunk_rows: list[ChunkRow] = []
+        sentence_rows: list[SentenceRow] = []
+        pos = 0
+        for doc, c in chunked:
+            base = len(chunk_rows)
+            for ch in c.chunks:
+                chunk_rows.append(ChunkRow(doc.id, ch.ordinal, ch.section, ch.start, ch.end, ckeys[base + ch.ordinal]))
+            doc_facts = facts[pos:pos + len(c.sentences)]
+            doc_keys = skeys[pos:pos + len(c.sentences)]
+            pos += len(c.sentences)
+            attributed = attribute_document(doc.title, doc.publisher, doc.speaker, c.sentences, doc_facts, actors)
+            for s, f, key, (actor, stance, person) in zip(c.sentences, doc_facts, doc_keys, attributed):
+                sentence_rows.append(SentenceRow(
+                    doc.id, base + s.chunk, s.section, s.start, s.end, s.block_start, s.block_end, s.context,
+                    actor, key, embed_key(s.text), s.item, stance, f.kinds, tuple(f.to_json()), person, f.against))
+        fresh = vectors_of()
         # Only texts not embedded before went to the model.
         keyed = [(r.key, r.source_id) for r in chunk_rows] + [(r.key, r.source_id) for r in sentence_rows]
         vectors = np.stack([fresh[k] if k in fresh else known[k] for k, _ in keyed]) if keyed else np.zeros((0, dim), np.float32)
@@ -338,11 +305,35 @@ def build_index(
         }
         tell("writing", 0, 1)
         path = write_build(
-            settings.index_dir, manifest, [d for d, _ in chunked], chunk_rows, sentence_rows, actors,
+            settings, manifest, [d for d, _ in chunked], chunk_rows, sentence_rows, actors,
             vectors[:n_c], vectors[n_c:n_c + n_s],
         )
     return BuildReport(path, len(chunked), len(chunk_rows), len(sentence_rows), len(changed),
                        len(chunked) - len(changed), loaded.problems, time.perf_counter() - started)
+
+
+def local_stages(documents: list[Document], embedder: Embedder, params: ChunkParams, known: dict, known_facts: dict,
+                 progress: bool, tell: Callable[[str, int, int], None]):
+    """Chunk, parse and embed in this process: the chunks, every sentence's facts in order, and a function
+    that waits for the vectors of the texts not in `known` (by key)."""
+    chunked: list[tuple[Document, Chunked]] = [(doc, chunk_document(doc, embedder.count_tokens, params)) for doc in documents]
+    tell("reading", 1, 1)
+    # What the model embeds comes from chunking alone, so embedding runs on its own thread while the parse
+    # (spaCy, mostly one core) runs here: on two cores the two overlap, and so does building the rows.
+    texts = embed_texts(chunked)
+    todo = [(k, t) for k, t in texts.items() if k not in known]
+    pool = ThreadPoolExecutor(1, thread_name_prefix="embed")
+    encoding = pool.submit(encode_with_progress, embedder, [t for _, t in todo], progress, tell)
+    pool.shutdown(wait=False)
+    facts = parse_all(chunked, known_facts, progress, tell)
+    return chunked, facts, lambda: dict(zip((k for k, _ in todo), encoding.result()))
+
+
+def embed_texts(chunked: list[tuple[Document, Chunked]]) -> dict[str, str]:
+    """Each text the model embeds (passages, then sentences with their heading and context) by its key."""
+    ctexts = [ch.embed_text for _, c in chunked for ch in c.chunks]
+    stexts = [sentence_embed_text(doc, s.section, s.context, s.text) for doc, c in chunked for s in c.sentences]
+    return {embed_key(t): t for t in ctexts + stexts}
 
 
 def parse_all(chunked: list[tuple[Document, Chunked]], known: dict, progress: bool,
@@ -461,11 +452,10 @@ def encode_with_progress(embedder: Embedder, texts: list[str], progress: bool,
     return out
 
 
-def write_build(index_dir: Path, manifest: dict, docs: list[Document], chunk_rows: list[ChunkRow],
+def write_build(settings: Settings, manifest: dict, docs: list[Document], chunk_rows: list[ChunkRow],
                 sentence_rows: list[SentenceRow], actors: Actors, cvec: np.ndarray, svec: np.ndarray) -> Path:
-    bm25s = quiet_bm25s()
-    import faiss
-
+    """Write a build aside, its vectors and postings to the store, then make it current in one step."""
+    index_dir = settings.index_dir
     index_dir.mkdir(parents=True, exist_ok=True)
     name = f"build-{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     tmp = index_dir / f".tmp-{name}"
@@ -475,8 +465,7 @@ def write_build(index_dir: Path, manifest: dict, docs: list[Document], chunk_row
     write_jsonl(tmp / "chunks.jsonl", (asdict(r) for r in chunk_rows))
     write_jsonl(tmp / "sentences.jsonl", (asdict(r) for r in sentence_rows))
     (tmp / "actors.json").write_text(json.dumps(actors.to_json(), indent=1, ensure_ascii=False))
-    for fname, mat in (("chunks.faiss", cvec), ("sentences.faiss", svec)):
-        faiss.write_index(vector_index(mat), str(tmp / fname))
+    np.save(tmp / "generic.npy", generic(svec))
     joined = "\n".join(d.text for d in docs)
     acronyms = terms.find_acronyms(joined)
     acronyms |= terms.initialisms(joined, acronyms)
@@ -484,17 +473,32 @@ def write_build(index_dir: Path, manifest: dict, docs: list[Document], chunk_row
              for r in chunk_rows]
     stoks = [terms.index_tokens(bm25_text(r.section, r.context, by_id[r.source_id].text[r.start:r.end]), acronyms)
              for r in sentence_rows]
-    for fname, toks in (("bm25_chunks", ctoks), ("bm25_sentences", stoks)):
-        if not toks:
-            continue  # bm25s cannot index nothing; an empty corpus loads an EmptyBM25 (a folder with no text yet)
-        bm = bm25s.BM25()
-        bm.index([t or ["\u2205"] for t in toks], show_progress=False)
-        bm.save(str(tmp / fname))
     vocab: dict[str, int] = {}
     for t in stoks:
         for w in set(t):
             vocab[w] = vocab.get(w, 0) + 1
     (tmp / "terms.json").write_text(json.dumps({"df": vocab, "acronyms": acronyms}))
+    voice = {d.id: actors.voice_of(d.publisher, d.speaker) for d in docs}
+    speaker = {d.id: actors.speaker_of(d.speaker) for d in docs}
+    tables = {
+        "chunks": Columns([r.key for r in chunk_rows], cvec, ctoks, {"source": [r.source_id for r in chunk_rows]}),
+        "sentences": Columns([r.key for r in sentence_rows], svec, stoks, {
+            "source": [r.source_id for r in sentence_rows],
+            "actor": [r.actor for r in sentence_rows],
+            "person": [r.person for r in sentence_rows],
+            "voice": [voice[r.source_id] for r in sentence_rows],
+            "speaker": [speaker[r.source_id] for r in sentence_rows],
+            "kinds": [list(r.kinds) for r in sentence_rows],
+            "date": [by_id[r.source_id].published or None for r in sentence_rows],
+        }),
+    }
+    store = writer(settings)
+    previous = current_build(index_dir)
+    try:
+        before = json.loads((previous / "manifest.json").read_text()).get("store") if previous else None
+    except (OSError, json.JSONDecodeError):
+        before = None
+    manifest = {**manifest, "store": store.write(tmp, name, tables)}
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1))
     fsync_tree(tmp)
     final = index_dir / name
@@ -504,65 +508,19 @@ def write_build(index_dir: Path, manifest: dict, docs: list[Document], chunk_row
     os.symlink(name, link_tmp)
     os.replace(link_tmp, index_dir / CURRENT)
     fsync_dir(index_dir)
+    store.publish(manifest["store"], before)
     prune(index_dir, keep=final)
     return final
 
 
-# Exact search is about 9 ms at 100k vectors and 65 ms at 1M on this kind of machine: below the
-# threshold flat is right; above it HNSW answers in about a millisecond at recall@10 ~0.95+.
-FLAT_MAX = 200_000
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 192
-
-
-def vector_index(mat: np.ndarray):
-    """An inner-product FAISS index over normalised vectors, its type chosen by size."""
-    import faiss
-
-    dim = mat.shape[1] if mat.ndim == 2 and mat.shape[1] else 1
-    if len(mat) <= FLAT_MAX:
-        idx = faiss.IndexFlatIP(dim)
-    else:
-        idx = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        idx.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-    if len(mat):
-        idx.add(mat)
-    return idx
-
-
-def read_vector_index(path: Path):
-    """Read a FAISS index; a big one is memory-mapped where FAISS allows, not copied into memory."""
-    import faiss
-
-    big = path.stat().st_size > FLAT_MAX * 384 * 4
-    idx = None
-    # IO_FLAG_MMAP_IFC maps the file (pages come in as queries touch them; 1M vectors load in 0.05 s);
-    # plain IO_FLAG_MMAP still copies an HNSW index into memory (bench/scale.py measures both).
-    flag = getattr(faiss, "IO_FLAG_MMAP_IFC", None)
-    if big and flag is not None:
-        try:
-            idx = faiss.read_index(str(path), flag)
-        except RuntimeError:
-            idx = None
-    if idx is None:
-        idx = faiss.read_index(str(path))
-    if hasattr(idx, "hnsw"):
-        idx.hnsw.efSearch = HNSW_EF_SEARCH
-    return idx
-
-
-BM25_MMAP_BYTES = 32_000_000  # a BM25 matrix larger than this is mapped from disk, not read into memory
-
-
-def read_bm25(folder: Path):
-    """Read a bm25s index; a big one's score matrix is memory-mapped, so the pages come in as queries touch
-    them and `serve --workers N` processes share one copy through the page cache."""
-    import bm25s
-
-    data = folder / "data.csc.index.npy"
-    big = data.exists() and data.stat().st_size > BM25_MMAP_BYTES
-    return bm25s.BM25.load(str(folder), mmap=big)
+def generic(svec: np.ndarray) -> np.ndarray:
+    """How close each sentence is to the corpus's centre: a sentence near everything is near every question
+    (hubness), so its closeness to one says little (retrieve.py)."""
+    if not len(svec):
+        return np.zeros(0, np.float32)
+    centre = svec.mean(0)
+    centre /= np.linalg.norm(centre) or 1.0
+    return (svec @ centre).astype(np.float32)
 
 
 def prune(index_dir: Path, keep: Path) -> None:
@@ -628,10 +586,9 @@ class Index:
     documents: dict[str, Document]
     chunks: list[ChunkRow]
     sentences: list[SentenceRow]
-    chunk_vectors: faiss.Index
-    sentence_vectors: faiss.Index  # each sentence with its heading and context
-    chunk_bm25: Any
-    sentence_bm25: Any
+    chunk_table: Table  # the passages' vectors and BM25 postings, in the store
+    sentence_table: Table  # each sentence with its heading and context
+    generic: np.ndarray
     df: dict[str, int]
     acronyms: dict[str, str]
     actors: Actors  # the corpus's cast, as built with it
@@ -666,17 +623,8 @@ class Index:
         return np.asarray([c.source_id for c in self.chunks], dtype=str)
 
 
-class EmptyBM25:
-    """The BM25 index of a corpus with no text yet (sources that are all empty, or none): matches nothing."""
-
-    vocab_dict: dict[str, int] = {}
-    scores = {"num_docs": 0}
-
-
 def load_index(settings: Settings, dim: int | None = None) -> Index:
     """The current build, checked against the settings and the model's dimension."""
-    bm25s = quiet_bm25s()
-
     build = current_build(settings.index_dir)
     if build is None:
         raise IndexMissingError(f"no index in {settings.index_dir}; run `assistant index`")
@@ -689,6 +637,9 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
     if manifest.get("vectors", "exact") != index_vectors(settings):
         raise IndexMismatchError(f"index holds {manifest.get('vectors', 'exact')} vectors but ASSISTANT_RUNTIME="
                                  f"{settings.runtime} asks for {index_vectors(settings)} ones; run `assistant index`")
+    if written_for(manifest.get("store")) != store_key(settings):
+        raise IndexMismatchError(f"the index was built into {describe(manifest.get('store'))}; the settings ask for "
+                                 f"{describe(store_key(settings))}; run `assistant index`")
     if manifest.get("model") != settings.model:
         raise IndexMismatchError(
             f"index was built with model {manifest.get('model')!r}, settings say {settings.model!r}; run `assistant index`")
@@ -708,20 +659,18 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
                                  against=tuple(tuple(a) for a in r.get("against", ())))
                      for r in read_jsonl(build / "sentences.jsonl")]
         actors = Actors.from_json(json.loads((build / "actors.json").read_text(encoding="utf-8")))
-        cvec = read_vector_index(build / "chunks.faiss")
-        svec = read_vector_index(build / "sentences.faiss")
-        cbm = read_bm25(build / "bm25_chunks") if chunks else EmptyBM25()
-        sbm = read_bm25(build / "bm25_sentences") if sentences else EmptyBM25()
+        tables = open_tables(settings, build, manifest)
+        closeness = np.load(build / "generic.npy")
         extra = json.loads((build / "terms.json").read_text())
+    except AssistantError:
+        raise
     except Exception as e:  # damaged files surface as many exception types
         raise IndexMismatchError(f"index in {build} is damaged ({type(e).__name__}: {e}); run `assistant index`") from None
     problems = []
-    if cvec.ntotal != len(chunks):
-        problems.append(f"chunks.faiss has {cvec.ntotal} vectors for {len(chunks)} chunks")
-    if svec.ntotal != len(sentences):
-        problems.append(f"sentences.faiss has {svec.ntotal} vectors for {len(sentences)} sentences")
-    if not cvec.d == svec.d == manifest.get("dim"):
-        problems.append("vector dimension differs from the manifest")
+    if tables["chunks"].size != len(chunks):
+        problems.append(f"the store has {tables['chunks'].size} passage vectors for {len(chunks)} passages")
+    if tables["sentences"].size != len(sentences) or len(closeness) != len(sentences):
+        problems.append(f"the store has {tables['sentences'].size} sentence vectors for {len(sentences)} sentences")
     for r in sentences[:: max(1, len(sentences) // 50)]:
         d = docs.get(r.source_id)
         if d is None or r.end > len(d.text):
@@ -729,4 +678,5 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
             break
     if problems:
         raise IndexMismatchError(f"index in {build} is inconsistent: {'; '.join(problems)}; run `assistant index`")
-    return Index(build, manifest, docs, chunks, sentences, cvec, svec, cbm, sbm, extra["df"], extra["acronyms"], actors)
+    return Index(build, manifest, docs, chunks, sentences, tables["chunks"], tables["sentences"], closeness,
+                 extra["df"], extra["acronyms"], actors)

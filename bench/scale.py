@@ -340,7 +340,7 @@ def bm25_top_by_retrieve(retriever: bm25s.BM25, tokens: list[str], k: int = FUSI
 def bm25_top_assistant(retriever: bm25s.BM25, tokens: list[str], k: int = FUSION_DEPTH):
     """The assistant's own scoring (assistant.retrieve.bm25_scores and top_k): exact BM25 scores, then
     only the documents that matched are ranked (argpartition over a mostly-zero array is slow)."""
-    from assistant.retrieve import bm25_scores, top_k
+    from assistant.stores.embedded import bm25_scores, top_k
 
     scores = bm25_scores(retriever, tokens)
     top = top_k(scores, k)

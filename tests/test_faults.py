@@ -69,10 +69,10 @@ def test_a_build_killed_at_any_point_leaves_the_previous_index_serving(corpus, t
         proc.wait(30)
         # Whatever the moment, `current` names a complete build that loads.
         loaded = load_index(settings_for(src, index))
-        assert loaded.sentence_vectors.ntotal == len(loaded.sentences)
+        assert loaded.sentence_table.size == len(loaded.sentences)
         # ... the old one or a new one, never a half-written one: its tables match its manifest.
         assert loaded.path == good or loaded.manifest["counts"]["sentences"] == len(loaded.sentences)
-        assert loaded.manifest["counts"]["chunks"] == len(loaded.chunks) == loaded.chunk_vectors.ntotal
+        assert loaded.manifest["counts"]["chunks"] == len(loaded.chunks) == loaded.chunk_table.size
         good = loaded.path
     done = run("index", "--quiet", "--sources", str(src), "--index", str(index))
     assert done.returncode == 0, done.stderr
@@ -90,7 +90,7 @@ def test_two_builds_at_once_do_not_corrupt_anything(corpus, tmp_path):
     assert "another process is building" in second.stderr
     assert first.wait(300) == 0, (tmp_path / "first.log").read_text()
     loaded = load_index(settings_for(src, index))
-    assert loaded.sentence_vectors.ntotal == len(loaded.sentences) > 100
+    assert loaded.sentence_table.size == len(loaded.sentences) > 100
 
 
 def test_a_damaged_index_is_rebuilt_on_start(corpus):
@@ -102,7 +102,7 @@ def test_a_damaged_index_is_rebuilt_on_start(corpus):
     assert ask.returncode == 0, ask.stderr
     assert "damaged" in ask.stderr and "rebuilding" in ask.stderr
     assert '"answered": true' in ask.stdout
-    assert load_index(settings_for(src, index)).sentence_vectors.ntotal > 100
+    assert load_index(settings_for(src, index)).sentence_table.size > 100
 
 
 def test_server_stops_cleanly_on_sigterm_mid_request(corpus):

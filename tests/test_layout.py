@@ -9,15 +9,35 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "assistant"
 
 
+def module_name(path: Path) -> tuple[str, ...]:
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return parts[:-1] if parts[-1] == "__init__" else parts
+
+
 def imports() -> dict[str, set[str]]:
-    modules = {p.stem for p in PACKAGE.glob("*.py")}
-    graph = {m: set() for m in modules}
-    for m in modules:
-        for node in ast.walk(ast.parse((PACKAGE / f"{m}.py").read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                names = [node.module.split(".")[0]] if node.module else [a.name for a in node.names]
-                graph[m].update(n for n in names if n in modules)
+    """Module -> the package's modules it imports (dotted below the package: "stores.milvus")."""
+    files = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {".".join(m): set() for m in files}
+    for m, path in files.items():
+        package = m if path.name == "__init__.py" else m[:-1]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or node.level == 0:
+                continue
+            base = package[:len(package) - (node.level - 1)]
+            target = base + tuple(node.module.split(".")) if node.module else base
+            for name in (a.name for a in node.names):
+                if target + (name,) in files:  # "from . import x", "from .stores import milvus"
+                    graph[".".join(m)].add(".".join(target + (name,)))
+                elif target in files and target != ():
+                    graph[".".join(m)].add(".".join(target))
     return graph
+
+
+def test_imports_are_read_across_subpackages():
+    graph = imports()
+    assert "stores.milvus" in graph["stores"] or "stores.base" in graph["stores"]
+    assert {"errors", "settings", "stores.base"} <= graph["stores.milvus"]
+    assert "stores" in graph["store"] and "store" in graph["retrieve"]
 
 
 def circles(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -18,8 +18,8 @@ def test_build_writes_a_consistent_index(tiny_settings, fake_embedder):
     report = build(tiny_settings, fake_embedder)
     assert report.documents == 2 and report.sentences > 5
     index = load_index(tiny_settings, fake_embedder.dim)
-    assert index.chunk_vectors.ntotal == len(index.chunks)
-    assert index.sentence_vectors.ntotal == len(index.sentences)
+    assert index.chunk_table.size == len(index.chunks)
+    assert index.sentence_table.size == len(index.sentences) == len(index.generic)
     for s in index.sentences:
         assert index.text(s) == index.documents[s.source_id].text[s.start:s.end]
     m = index.manifest
@@ -80,7 +80,7 @@ def test_reused_vectors_are_the_ones_of_their_own_rows(tiny_settings, fake_embed
     for i, s in enumerate(index.sentences):
         doc = index.documents[s.source_id]
         want = fake_embedder.encode([sentence_embed_text(doc, s.section, s.context, index.text(s))])[0]
-        assert np.allclose(index.sentence_vectors.reconstruct(i), want, atol=1e-6)
+        assert np.isclose(index.sentence_table.cosine(want, np.asarray([i]))[0], want @ want, atol=1e-5)
 
 
 def test_an_index_read_by_other_text_code_is_stale(tiny_settings, fake_embedder, monkeypatch):
@@ -152,7 +152,7 @@ def test_problems_are_recorded_in_the_manifest(tiny_settings, fake_embedder):
 def test_big_indexes_switch_to_hnsw_and_load_back(tmp_path, monkeypatch):
     import numpy as np
 
-    from assistant import store
+    from assistant.stores import embedded as store
 
     rng = np.random.default_rng(0)
     mat = rng.normal(size=(3000, 32)).astype(np.float32)
@@ -183,8 +183,8 @@ def test_big_indexes_switch_to_hnsw_and_load_back(tmp_path, monkeypatch):
 def test_a_big_bm25_index_is_mapped_from_disk_and_scores_the_same(tiny_settings, fake_embedder, monkeypatch):
     import numpy as np
 
-    from assistant import store
-    from assistant.retrieve import bm25_scores
+    from assistant.stores import embedded as store
+    from assistant.stores.embedded import bm25_scores
 
     build_index(tiny_settings, fake_embedder, progress=False)
     folder = current_build(tiny_settings.index_dir) / "bm25_sentences"
