@@ -254,6 +254,12 @@ def cmd_serve(args, settings) -> int:
     if settings.workers > 1 and (settings.uploads or settings.watch):
         raise AssistantError(f"--workers {settings.workers} needs uploads and watch off: each worker holds its own "
                              "copy of the index, and a document added through one would not reach the others")
+    if settings.workers > 1 and settings.milvus_uri:
+        from .stores.milvus import is_local
+
+        if is_local(settings.milvus_uri):
+            raise AssistantError(f"--workers {settings.workers} cannot share a Milvus Lite file, which one process "
+                                 "opens at a time: serve one worker, or use a Milvus server (http://host:19530)")
     clean_leftovers(settings.sources_dir)  # an upload the last server did not live to finish is undone
     serve = dict(host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=5)
     if settings.workers > 1:

@@ -71,8 +71,12 @@ def test_every_setting_is_documented_in_the_readme():
     (["--workers", "2", "--uploads"], "needs uploads and watch off"),
     (["--workers", "2", "--watch"], "needs uploads and watch off"),
     (["--workers", "0"], "workers"),
+    (["--workers", "2", "MILVUS_LITE"], "cannot share a Milvus Lite file"),
 ])
-def test_serve_refuses_workers_it_cannot_run_in_one_line(tmp_path, capsys, flags, problem):
+def test_serve_refuses_workers_it_cannot_run_in_one_line(tmp_path, capsys, monkeypatch, flags, problem):
+    if "MILVUS_LITE" in flags:
+        flags = [f for f in flags if f != "MILVUS_LITE"]
+        monkeypatch.setenv("ASSISTANT_MILVUS_URI", str(tmp_path / "store.db"))
     assert main(["serve", "--sources", str(tmp_path / "s"), "--index", str(tmp_path / "i"), *flags]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error:") and problem in err and "Traceback" not in err
