@@ -35,6 +35,21 @@ def test_onnx_vectors_match_sentence_transformers(onnx_folder, real_embedder, se
         assert onnx.count_tokens(text) == real_embedder.count_tokens(text)
 
 
+def test_index_encoding_on_one_session_per_core_gives_each_text_its_own_vector(onnx_folder, seed_settings):
+    """encode_with_progress sorts by word pieces and spreads batches over single-threaded copies: every text
+    still gets the vector one session gives it alone, in the order given."""
+    from assistant.store import encode_with_progress
+
+    docs = load_sources(seed_settings.sources_dir).documents
+    sample = [d.text[b.start:b.end] for d in docs for b in d.blocks[:9]][:40] + ["HARPs", "x" * 3000]
+    two = OnnxEmbedder(onnx_folder, threads=2)
+    assert len(two.lanes()) == 2 and all(lane.threads == 1 for lane in two.lanes())
+    assert OnnxEmbedder(onnx_folder, threads=1).lanes()[0].threads == 1
+    got = encode_with_progress(two, sample, progress=False)
+    alone = np.stack([OnnxEmbedder(onnx_folder, threads=1).encode_query(t) for t in sample])
+    assert (got * alone).sum(axis=1).min() >= 0.99999
+
+
 def test_serving_never_imports_torch(seed_assistant, seed_settings):
     """With the index and its ONNX export in place, loading and answering leaves torch unimported."""
     code = (
