@@ -30,6 +30,18 @@ def best(rows: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
     return rows[order][:k].astype(np.int64)
 
 
+def reciprocal_rank_fusion(ranked: Sequence[np.ndarray], k: int) -> list[tuple[int, float]]:
+    """Rows of several rankings fused by 1 / (60 + rank), ranks from 0, best first; a tie goes to the row met
+    first, taking the rankings in order (dense before BM25). Both stores fuse with this, so raw search is the
+    same whichever holds the index. (Milvus's RRFRanker gives these scores with k=59, but breaks ties its own
+    way: SciFact's nDCG@10 moved by 0.002 with its ties.)"""
+    fused: dict[int, float] = {}
+    for ids in ranked:
+        for rank, i in enumerate(ids.tolist()):
+            fused[i] = fused.get(i, 0) + 1 / (60 + rank)
+    return sorted(fused.items(), key=lambda x: -x[1])[:k]
+
+
 @dataclass(frozen=True)
 class Where:
     """A subset of a table's rows, said twice: as the rows (the embedded store selects them by number) and
@@ -69,7 +81,7 @@ class Table(Protocol):
 
     def fused(self, qvec: np.ndarray, tokens: Sequence[str], k: int, depth: int,
               where: Where | None = None) -> list[tuple[int, float]]:
-        """The k best rows by dense and BM25 rank fused (reciprocal rank, k=60; `depth` of each), with scores."""
+        """The k best rows by dense and BM25 rank fused (reciprocal_rank_fusion; `depth` of each), with scores."""
 
     def holding(self, stems: Sequence[str]) -> np.ndarray:
         """Rows whose terms hold every one of these stems, ascending."""

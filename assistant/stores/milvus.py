@@ -26,7 +26,7 @@ import numpy as np
 
 from ..errors import IndexMismatchError, StoreError
 from ..settings import Settings
-from .base import TABLES, TIE_MARGIN, Columns, Where, best, literal
+from .base import TABLES, TIE_MARGIN, Columns, Where, best, literal, reciprocal_rank_fusion
 from .embedded import EMPTY_TERMS, FLAT_MAX, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
 
 LIMIT = 16384  # Milvus's largest topk and query limit: longer row lists go in parts
@@ -219,21 +219,11 @@ class MilvusTable:
     def bm25(self, tokens: Sequence[str], kin: Sequence[str] = (), kin_weight: float = 0.0) -> MilvusScores:
         return MilvusScores(self, tokens, kin, kin_weight)
 
-    @milvus_errors
     def fused(self, qvec: np.ndarray, tokens: Sequence[str], k: int, depth: int,
               where: Where | None = None) -> list[tuple[int, float]]:
-        """Dense and BM25 fused by reciprocal rank (k=60), in one hybrid search."""
-        from pymilvus import AnnSearchRequest, RRFRanker
-
-        expr = self._filter(where.expr, where.rows) if where is not None else ""
-        reqs = [AnnSearchRequest([qvec.astype(np.float32).tolist()], "dense",
-                                 {"metric_type": "IP", "params": {"ef": max(HNSW_EF_SEARCH, depth)}}, depth, expr=expr)]
-        if tokens:
-            reqs.append(AnnSearchRequest([terms_text(tokens)], "sparse", {"metric_type": "BM25"}, depth, expr=expr))
-        # All fused rows, ordered as the embedded store orders them (ties to the lower row), then the best k.
-        res = self.c.hybrid_search(self.name, reqs, RRFRanker(60), limit=min(2 * depth, LIMIT), output_fields=["row"])
-        fused = [(int(h["entity"]["row"]), float(h["distance"])) for h in res[0]]
-        return sorted(fused, key=lambda x: (-round(x[1], 6), x[0]))[:k]
+        """Dense and BM25 fused by reciprocal rank, from the two searches, as the embedded store fuses them
+        (base.reciprocal_rank_fusion): one hybrid_search call gives the same scores but orders ties its own way."""
+        return reciprocal_rank_fusion([self.dense(qvec, depth, where), self.bm25(tokens).top(depth, where)], k)
 
     @milvus_errors
     def holding(self, stems: Sequence[str]) -> np.ndarray:
