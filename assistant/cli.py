@@ -12,7 +12,6 @@ from pathlib import Path
 from .errors import AssistantError
 
 
-
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--sources", type=Path, help="sources folder (ASSISTANT_SOURCES_DIR, default: sources)")
@@ -100,8 +99,8 @@ def log(msg: str) -> None:
 
 
 def cmd_index(args, settings) -> int:
-    from .embed import load_embedder
-    from .store import build_index
+    from .building.store import build_index
+    from .language.embed import load_embedder
 
     # Indexing may use every core; serving uses one thread per request.
     report = build_index(settings, load_embedder(settings, threads=None, log=log, purpose="index"),
@@ -137,12 +136,12 @@ def format_answer(answer) -> str:
 
 
 def cmd_ask(args, settings) -> int:
-    from .answer import open_assistant
+    from .answering.answer import open_assistant
 
     assistant = open_assistant(settings, log=log)
     answer = assistant.ask(args.question, history=args.history, top_k=args.k, sources=args.source, actors=args.actor)
     if args.json:
-        from .present import answer_dict
+        from .answering.present import answer_dict
 
         print(json.dumps(answer_dict(answer), ensure_ascii=False, indent=1))
     else:
@@ -151,8 +150,8 @@ def cmd_ask(args, settings) -> int:
 
 
 def cmd_eval(args, settings) -> int:
-    from . import evaluate
-    from .answer import open_assistant
+    from .answering import evaluate
+    from .answering.answer import open_assistant
 
     try:
         rows = evaluate.load_jsonl(args.gold)
@@ -181,7 +180,7 @@ def cmd_fit(args, settings) -> int:
     import shlex
     import tempfile
 
-    from . import fit
+    from .answering import fit
 
     specs = [(Path(a), Path(b)) for a, b in args.corpus]
     for sources, gold in specs:
@@ -198,7 +197,7 @@ MAX_STANCE_STATEMENTS = 10_000  # a file of statements; the API takes far fewer 
 
 
 def cmd_stance(args, settings) -> int:
-    from .topic_stance import classify
+    from .answering.topic_stance import classify
 
     topic = args.topic.strip()
     if not topic:
@@ -221,7 +220,7 @@ def cmd_stance(args, settings) -> int:
 
 
 def cmd_fit_stance(args, settings) -> int:
-    from . import topic_stance
+    from .answering import topic_stance
 
     try:
         claims = [json.loads(line) for line in args.claims.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -245,8 +244,8 @@ def cmd_serve(args, settings) -> int:
 
     import uvicorn
 
-    from .app import WORKER_SETTINGS, create_app, serving_assistant
-    from .library import clean_leftovers
+    from .building.library import clean_leftovers
+    from .web.app import WORKER_SETTINGS, create_app, serving_assistant
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for noisy in ("faiss", "faiss.loader"):
@@ -263,14 +262,14 @@ def cmd_serve(args, settings) -> int:
     clean_leftovers(settings.sources_dir)  # an upload the last server did not live to finish is undone
     serve = dict(host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=5)
     if settings.workers > 1:
-        from .answer import ensure_index
+        from .answering.answer import ensure_index
 
         ensure_index(settings, log=log)  # built once, here, before the workers open it
         # uvicorn's supervisor spawns the workers on one shared socket and restarts one that dies; each opens
         # the index itself (app.worker_app), from the settings this process was given.
         os.environ[WORKER_SETTINGS] = settings.model_dump_json()
         log(f"serving on http://{settings.host}:{settings.port} with {settings.workers} workers")
-        uvicorn.run("assistant.app:worker_app", factory=True, workers=settings.workers, **serve)
+        uvicorn.run("assistant.web.app:worker_app", factory=True, workers=settings.workers, **serve)
         return 0
     assistant = serving_assistant(settings, log)  # builds the index first when missing or stale
     log(f"serving {len(assistant.index.documents)} sources on http://{settings.host}:{settings.port}")

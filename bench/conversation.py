@@ -29,7 +29,7 @@ ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--no-first-run", "--
 def replay(url: str, conversations: list[dict]) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
-    from assistant.fit import is_gold
+    from assistant.answering.fit import is_gold
 
     rows = []
     with sync_playwright() as p:

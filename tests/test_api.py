@@ -26,7 +26,7 @@ def ask(http, **body):
 def test_answer_contract(http):
     a = ask(http, question="What does the BMA think of the proposed GP buy-out fund?")
     assert set(a) == {"question", "standalone_question", "answered", "message", "suggestion", "quotes", "took_ms"}
-    from assistant.api import AnswerOut
+    from assistant.web.api import AnswerOut
 
     AnswerOut.model_validate(a)  # the serialised answer is exactly what the OpenAPI schema promises
     assert a["answered"] is True and a["message"] is None and 1 <= len(a["quotes"]) <= 5
@@ -234,7 +234,7 @@ def test_stance_of_statements_toward_a_topic(http):
     r = http.post("/api/stance", json=body)
     assert r.status_code == 200, r.text
     data = r.json()
-    from assistant.api import StanceOut
+    from assistant.web.api import StanceOut
 
     StanceOut.model_validate(data)
     assert data["topic"] == body["topic"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.answer import open_assistant
-from assistant.app import create_app
+from assistant.answering.answer import open_assistant
+from assistant.web.app import create_app
 
 
 def make_client(settings, embedder) -> TestClient:

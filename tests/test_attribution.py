@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from conftest import one_document
 
-from assistant.retrieve import Retriever
+from assistant.answering.retrieve import Retriever
 from assistant.settings import Settings
-from assistant.store import build_index, load_index
-from assistant.understand import understand
+from assistant.building.store import build_index, load_index
+from assistant.answering.understand import understand
 
 GAMMA = """---
 title: Gamma Nurses Union briefing on the ward closure plan
@@ -228,7 +228,7 @@ def test_a_broken_actors_file_is_reported(tmp_path, fake_embedder):
 
 
 def test_asides_and_repeated_lines_are_furniture_never_evidence(index):
-    from assistant.retrieve import Retriever
+    from assistant.answering.retrieve import Retriever
 
     r = Retriever(index, {})
     flagged = {index.text(s) for s, f in zip(index.sentences, r.furniture) if f}
@@ -324,7 +324,7 @@ def test_a_publisher_named_by_its_kind_holds_its_own_view(tmp_path, fake_embedde
     ("Ministry of Lamps (MoL)", "organisation"),
 ])
 def test_a_bracketed_pen_name_or_acronym_does_not_hide_what_kind_of_name_it_is(name, kind):
-    from assistant.parse import entity_kind
+    from assistant.language.parse import entity_kind
 
     assert entity_kind(name) == kind
 
@@ -382,7 +382,7 @@ def test_quoted_paragraphs_after_an_introduction_are_the_speakers_words(tmp_path
 
 
 def test_a_person_named_with_their_post_is_asked_after_by_name():
-    from assistant.actors import Actor, derived_aliases
+    from assistant.language.actors import Actor, derived_aliases
 
     def aliases(name):
         return derived_aliases(Actor(name, (), (), "organisation", "catalog"), {})

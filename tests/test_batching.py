@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from assistant.batching import BatchingEncoder
+from assistant.language.batching import BatchingEncoder
 
 
 def concurrently(encoder, texts: list[str]) -> list[np.ndarray]:

@@ -18,7 +18,7 @@ pytest.importorskip("ray", reason="the scale extra is not installed (pip install
 from conftest import FIXTURES, ROOT, free_port  # noqa: E402
 
 from assistant.settings import Settings  # noqa: E402
-from assistant.store import current_build, load_index  # noqa: E402
+from assistant.building.store import current_build, load_index  # noqa: E402
 
 
 def index(sources, folder, *extra, env=None) -> subprocess.CompletedProcess:

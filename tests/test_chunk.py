@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.chunk import ChunkParams, chunk_document, sections, word_count
-from assistant.ingest import load_sources, make_document, text_to_blocks
+from assistant.building.chunk import ChunkParams, chunk_document, sections, word_count
+from assistant.building.ingest import load_sources, make_document, text_to_blocks
 
 
 def doc_from(raw: str, publisher: str = "Org"):
@@ -78,7 +78,7 @@ def test_an_overlong_sentence_is_cut_at_clause_boundaries():
 def test_no_seed_chunk_or_sentence_is_truncated_by_the_model(real_embedder):
     from pathlib import Path
 
-    from assistant.store import sentence_embed_text
+    from assistant.building.store import sentence_embed_text
 
     limit = real_embedder.max_tokens
     for doc in load_sources(Path(__file__).resolve().parent.parent / "sources").documents:
@@ -113,7 +113,7 @@ def test_one_speaker_written_several_ways_is_one_label():
 
 
 def test_labels_of_other_people_stay_apart():
-    from assistant.chunk import same_speaker
+    from assistant.building.chunk import same_speaker
     assert same_speaker("MR. UTANO", "Mr. UTANO") and same_speaker("MS. RICHARDON", "MS. RICHARDSON")
     assert same_speaker("MS. RACHAEL FAUSS", "MS. FAUSS")
     assert not same_speaker("CHAIR KENNEDY", "MR. KENNEDY")  # another form of address: maybe two people

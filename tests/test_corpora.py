@@ -20,7 +20,7 @@ SPEAKERS = {"Ronald Reagan", "George H. W. Bush", "Bill Clinton", "George W. Bus
 
 @pytest.fixture(scope="module")
 def speeches(tmp_path_factory, seed_assistant):
-    from assistant.answer import open_assistant
+    from assistant.answering.answer import open_assistant
 
     settings = Settings(sources_dir=SPEECHES, index_dir=tmp_path_factory.mktemp("speeches-index"), cache_size=0)
     # The model export of the seed index is reused; the index itself is built from the speeches.

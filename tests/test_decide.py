@@ -6,7 +6,7 @@ import pytest
 
 from conftest import one_assistant
 
-from assistant.decide import DECISION_FEATURES
+from assistant.answering.decide import DECISION_FEATURES
 
 TEXT = """# Widget Watch on the lamp courts
 
@@ -77,7 +77,7 @@ def test_a_two_part_question_answers_the_part_the_sources_hold_and_names_the_oth
     assert answer.answered and "small workshops" in answer.quotes[0].text
     assert "Not answered on its own: “When did Widget Watch publish this?”" in answer.message
     # one question with "and" inside it is not split
-    from assistant.answer import split_parts
+    from assistant.answering.answer import split_parts
     assert split_parts("Do Widget Watch and the council agree on the levy?") == [
         "Do Widget Watch and the council agree on the levy?"]
     assert split_parts("How big is the levy, and did ministers agree to rethink it?") == [
@@ -103,7 +103,7 @@ Widget Watch also welcomes the register of lamplighters in every county.
 
 
 def test_a_short_form_is_read_as_the_word_it_abbreviates():
-    from assistant.decide import abbreviates
+    from assistant.answering.decide import abbreviates
     assert abbreviates("govt", "government") and abbreviates("dept", "department")
     assert not abbreviates("dept", "debt")  # the letters must run through it in order
     assert not abbreviates("tax", "taxation")  # a word of its own, not a short form
@@ -127,7 +127,7 @@ def test_the_topic_as_phrased_is_held_only_by_words_together(tmp_path, fake_embe
 
 
 def test_a_word_written_as_a_name_is_not_read_as_a_common_word():
-    from assistant.decide import named
+    from assistant.answering.decide import named
     assert named("LinkedIn", "Did any witness talk about LinkedIn selling user data?")
     assert named("Brexit", "What did the union say about Brexit?")  # capitalised inside a sentence
     assert not named("Prevntion", "Prevntion funding: who backs it?")  # capitalised as the question opens
@@ -135,7 +135,7 @@ def test_a_word_written_as_a_name_is_not_read_as_a_common_word():
 
 
 def test_two_letters_typed_the_wrong_way_round_are_read_as_meant():
-    from assistant.decide import transposes
+    from assistant.answering.decide import transposes
     assert transposes("helath", "health") and transposes("vacnat", "vacant")
     assert not transposes("health", "health") and not transposes("hewit", "hewitt")
     assert transposes("form", "from")  # a swap; whether it is a typo is for the corpus and English to say
@@ -190,7 +190,7 @@ def test_an_actor_who_never_names_the_thing_asked_about_says_nothing_on_it(tmp_p
 
 
 def test_initials_of_a_name_the_texts_spell_out_are_a_word_they_hold():
-    from assistant.terms import initialisms
+    from assistant.language.terms import initialisms
     text = ("The Long Island Rail Road runs late. Riders of the Long Island Rail Road complain. "
             "Social Security and Medicare matter. Social Security and Medicare are safe. "
             "Dame Sally Davies spoke. Dame Sally Davies spoke again. The Port Authority met.")
@@ -199,7 +199,7 @@ def test_initials_of_a_name_the_texts_spell_out_are_a_word_they_hold():
 
 
 def test_a_verb_and_its_particle_written_as_one_word_is_known():
-    from assistant.decide import known
+    from assistant.answering.decide import known
     df = {"shut": 3, "cut": 2}
     assert known("shutdown", df) and known("cutback", df)
     assert not known("bailout", df)  # the corpus never says "bail"
@@ -214,8 +214,8 @@ def test_a_word_the_corpus_never_writes_weighs_by_how_rare_it_is_in_english(tmp_
     a = one_assistant(tmp_path, fake_embedder, "note.md", text, "Lamplighters Union")
     everyday = a.judge.salience(a.understand("What about the bosses and night shifts?"))
     rare = a.judge.salience(a.understand("What about lampwrightry and night shifts?"))
-    from assistant import terms
-    from assistant.decide import specificity
+    from assistant.language import terms
+    from assistant.answering.decide import specificity
     # both never written, so of equal idf: weighed by specificity squared, not once
     assert everyday[terms.stem("bosses")] / rare[terms.stem("lampwrightry")] == pytest.approx(specificity("bosses") ** 2)
     assert specificity("bosses") < 1 and specificity("lampwrightry") == 1

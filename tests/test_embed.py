@@ -8,8 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from assistant.embed import OnnxEmbedder, export_dir
-from assistant.ingest import load_sources
+from assistant.language.embed import OnnxEmbedder, export_dir
+from assistant.building.ingest import load_sources
 
 pytestmark = pytest.mark.e2e
 
@@ -38,7 +38,7 @@ def test_onnx_vectors_match_sentence_transformers(onnx_folder, real_embedder, se
 def test_index_encoding_on_one_session_per_core_gives_each_text_its_own_vector(onnx_folder, seed_settings):
     """encode_with_progress sorts by word pieces and spreads batches over single-threaded copies: every text
     still gets the vector one session gives it alone, in the order given."""
-    from assistant.store import encode_with_progress
+    from assistant.building.store import encode_with_progress
 
     docs = load_sources(seed_settings.sources_dir).documents
     sample = [d.text[b.start:b.end] for d in docs for b in d.blocks[:9]][:40] + ["HARPs", "x" * 3000]
@@ -55,7 +55,7 @@ def test_serving_never_imports_torch(seed_assistant, seed_settings):
     code = (
         "import sys\n"
         "from assistant.settings import Settings\n"
-        "from assistant.answer import open_assistant\n"
+        "from assistant.answering.answer import open_assistant\n"
         f"s = Settings(sources_dir={str(seed_settings.sources_dir)!r}, index_dir={str(seed_settings.index_dir)!r})\n"
         "a = open_assistant(s, build_if_needed=False, log=lambda m: None)\n"
         "assert type(a.embedder).__name__ == 'OnnxEmbedder', type(a.embedder)\n"
@@ -71,7 +71,7 @@ def test_serving_never_imports_torch(seed_assistant, seed_settings):
 
 
 def test_int8_per_channel_stays_close_to_the_exact_vectors(onnx_folder, seed_settings):
-    from assistant.embed import MIN_QUANTIZED_COSINE, quantize
+    from assistant.language.embed import MIN_QUANTIZED_COSINE, quantize
 
     assert quantize(onnx_folder, log=lambda m: None) >= MIN_QUANTIZED_COSINE
     docs = load_sources(seed_settings.sources_dir).documents
@@ -87,7 +87,7 @@ def test_auto_runtime_encodes_questions_in_int8_only_when_it_passed_its_check(on
     import json
     import shutil
 
-    from assistant.embed import QUANTIZED, load_embedder, quantize
+    from assistant.language.embed import QUANTIZED, load_embedder, quantize
     from assistant.settings import Settings
 
     quantize(onnx_folder, log=lambda m: None)
@@ -113,7 +113,7 @@ def test_auto_runtime_encodes_questions_in_int8_only_when_it_passed_its_check(on
 def test_int8_questions_against_exact_vectors_answer_like_the_exact_model(onnx_folder, seed_assistant):
     """The default pairing (exact index, int8 questions) returns the exact model's first quote: the same
     sentence at its centre (whether a close-scoring neighbour joins the quote may differ)."""
-    from assistant.embed import quantize
+    from assistant.language.embed import quantize
 
     quantize(onnx_folder, log=lambda m: None)
     exact, int8 = OnnxEmbedder(onnx_folder), OnnxEmbedder(onnx_folder, quantized=True)
@@ -121,7 +121,7 @@ def test_int8_questions_against_exact_vectors_answer_like_the_exact_model(onnx_f
                  "Did the government accept the 1% prevention shift?",
                  "What did NHS Providers say about HARPs?",
                  "What is the King's Fund's view of ICS accountability?"]
-    from assistant.answer import Assistant
+    from assistant.answering.answer import Assistant
 
     index = seed_assistant.index
     assert index.manifest["vectors"] == "exact"
@@ -134,10 +134,10 @@ def test_int8_questions_against_exact_vectors_answer_like_the_exact_model(onnx_f
 
 
 def test_an_index_holds_the_kind_of_vector_the_settings_ask_for(tmp_path, fake_embedder):
-    from assistant.embed import QUANTIZED
+    from assistant.language.embed import QUANTIZED
     from assistant.errors import IndexMismatchError
     from assistant.settings import Settings
-    from assistant.store import build_index, index_status, load_index
+    from assistant.building.store import build_index, index_status, load_index
 
     src = tmp_path / "sources"
     src.mkdir()

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from assistant.settings import Settings
-from assistant.store import current_build, index_status, load_index
+from assistant.building.store import current_build, index_status, load_index
 
 from conftest import ROOT, Server
 

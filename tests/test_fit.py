@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from assistant.decide import DECISION_FEATURES, speaks
-from assistant.fit import Item, fit_decide_at, foreign_questions
+from assistant.answering.decide import DECISION_FEATURES, speaks
+from assistant.answering.fit import Item, fit_decide_at, foreign_questions
 
 
 def corpus(folder: str):

@@ -15,8 +15,8 @@ from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.config import SchemathesisConfig
 
-from assistant.answer import open_assistant
-from assistant.app import create_app
+from assistant.answering.answer import open_assistant
+from assistant.web.app import create_app
 
 EXAMPLES = 40
 KEY = "fuzz-key"

@@ -10,8 +10,8 @@ import time
 import httpx
 import pytest
 
-from assistant.answer import open_assistant
-from assistant.app import create_app
+from assistant.answering.answer import open_assistant
+from assistant.web.app import create_app
 
 from conftest import free_port
 

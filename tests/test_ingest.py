@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ingest import clean_inline, load_sources, text_to_blocks, finish, assemble
+from assistant.building.ingest import clean_inline, load_sources, text_to_blocks, finish, assemble
 
 
 def render(raw: str) -> str:

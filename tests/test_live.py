@@ -17,7 +17,7 @@ from conftest import FIXTURES, Server
 from playwright.sync_api import expect
 
 from assistant.settings import Settings
-from assistant.store import index_status
+from assistant.building.store import index_status
 
 pytestmark = pytest.mark.e2e
 

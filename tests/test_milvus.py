@@ -21,11 +21,11 @@ pytest.importorskip("milvus_lite", reason="the scale extra is not installed (pip
 
 from conftest import ROOT, Server, free_port  # noqa: E402
 
-from assistant.answer import Assistant  # noqa: E402
+from assistant.answering.answer import Assistant  # noqa: E402
 from assistant.errors import IndexMismatchError, StoreError  # noqa: E402
-from assistant.retrieve import Filters  # noqa: E402
+from assistant.answering.retrieve import Filters  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
-from assistant.store import build_index, current_build, index_status, load_index  # noqa: E402
+from assistant.building.store import build_index, current_build, index_status, load_index  # noqa: E402
 
 QUESTIONS = [
     "What does the Guild of Lamplighters think of glow-worm lanterns?",
@@ -196,9 +196,9 @@ KILL_MID_BUILD = """
 import os, signal, sys
 sys.path.insert(0, {tests!r})
 from conftest import FakeEmbedder
-from assistant import store
+from assistant.building import store
 from assistant.settings import Settings
-from assistant.store import build_index
+from assistant.building.store import build_index
 
 def killed(folder):  # the collections are written; the folder is not yet current
     os.kill(os.getpid(), signal.SIGKILL)
@@ -260,7 +260,7 @@ def test_collections_gone_from_milvus_mean_a_rebuild(milvus_settings, fake_embed
 def test_a_milvus_that_stops_answering_is_a_503_with_its_reason(tmp_path, tiny_settings, fake_embedder):
     from fastapi.testclient import TestClient
 
-    from assistant.app import create_app
+    from assistant.web.app import create_app
 
     srv = LiteServer(tmp_path / "stopping")
     try:
@@ -312,13 +312,13 @@ def test_a_lite_file_serves_the_next_process(tiny_settings, tmp_path):
     """Built by `assistant index`, then asked by another process: the collections are loaded from the file."""
     env = {**os.environ, "ASSISTANT_MILVUS_URI": str(tmp_path / "file" / "store.db"), "ASSISTANT_MODEL": "fake"}
     script = ("import sys; sys.path.insert(0, {tests!r}); from conftest import FakeEmbedder; "
-              "from assistant.settings import Settings; from assistant.store import build_index; "
+              "from assistant.settings import Settings; from assistant.building.store import build_index; "
               "build_index(Settings(), FakeEmbedder(), progress=False)").format(tests=str(ROOT / "tests"))
     env.update(ASSISTANT_SOURCES_DIR=str(tiny_settings.sources_dir), ASSISTANT_INDEX_DIR=str(tmp_path / "file-index"))
     built = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stderr[-2000:]
     ask = ("import sys, json; sys.path.insert(0, {tests!r}); from conftest import FakeEmbedder; "
-           "from assistant.answer import open_assistant; from assistant.settings import Settings; "
+           "from assistant.answering.answer import open_assistant; from assistant.settings import Settings; "
            "a = open_assistant(Settings(), embedder=FakeEmbedder(), build_if_needed=False, log=lambda m: None); "
            "print(json.dumps([q.source_id for q in a.ask('clinics').quotes]))").format(tests=str(ROOT / "tests"))
     for _ in range(2):  # twice: each process opens the file anew

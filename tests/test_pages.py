@@ -11,10 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.answer import open_assistant
-from assistant.app import create_app
-from assistant.conversation import MAX_TURNS, Conversation, scope_of
-from assistant.examples import as_topic, example_questions
+from assistant.answering.answer import open_assistant
+from assistant.web.app import create_app
+from assistant.answering.conversation import MAX_TURNS, Conversation, scope_of
+from assistant.answering.examples import as_topic, example_questions
 
 FUND = "What does Beta Council think of the widget fund decision?"
 
@@ -197,8 +197,8 @@ def test_a_cached_answer_says_so(client):
 def test_the_line_of_who_holds_what_takes_each_actors_closest_stated_stance():
     # Issue 24: "BMA: against · NHS Providers: cautious"; an actor's description does not outvote their stated
     # stance, and the link goes to the quote that states it; far quotes and a line of descriptions say nothing.
-    from assistant.present import stance_line
-    from assistant.quotes import Quote
+    from assistant.answering.present import stance_line
+    from assistant.answering.quotes import Quote
 
     def q(actor, stance, close=True):
         return Quote("t", 0, 1, "t", 0, 1, "s", "T", "P", "", "", 1.0, actor, stance, 0, close=close)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import one_document
 
-from assistant.quotes import QuoteMaker
+from assistant.answering.quotes import QuoteMaker
 
 TEXT = """# Lamp levy briefing
 

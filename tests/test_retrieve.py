@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 from conftest import one_assistant
 
-from assistant.answer import Assistant
-from assistant.retrieve import FEATURES
+from assistant.answering.answer import Assistant
+from assistant.answering.retrieve import FEATURES
 from assistant.settings import Settings
 
 TEXT = """# Widget Watch on the lamp courts
@@ -30,7 +30,7 @@ def test_a_word_of_the_same_root_as_the_questions_counts_for_bm25(tmp_path, fake
 
 
 def test_a_document_named_by_its_year_is_the_one_read(tmp_path, fake_embedder):
-    from assistant.store import build_index, load_index
+    from assistant.building.store import build_index, load_index
 
     src = tmp_path / "sources"
     src.mkdir()
@@ -85,7 +85,7 @@ def test_a_question_in_the_text_is_marked_as_one(tmp_path, fake_embedder):
     # Gold answers are statements: the ranking reads a sentence that asks ("What will the guidance be?") apart.
     from conftest import one_document
 
-    from assistant.retrieve import Retriever
+    from assistant.answering.retrieve import Retriever
 
     text = ("# Lamp plan\n\nWhat will the guidance on lantern safety be next winter? We want a plan for every street.\n\n"
             "He asked: \"Who pays for the lamps?\"\n")
@@ -130,7 +130,7 @@ def test_a_sum_of_money_is_a_figure_for_how_much(tmp_path, fake_embedder):
 
 
 def test_the_rows_of_a_few_labels_are_the_rows_isin_finds():
-    from assistant.retrieve import Groups
+    from assistant.answering.retrieve import Groups
 
     rng = np.random.default_rng(7)
     for labels in (rng.integers(0, 40, 500), np.sort(rng.integers(0, 40, 500)), np.array([3, 3, 0]), np.zeros(0, np.int64)):

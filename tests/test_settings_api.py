@@ -9,8 +9,8 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.answer import Assistant, open_assistant
-from assistant.app import create_app
+from assistant.answering.answer import Assistant, open_assistant
+from assistant.web.app import create_app
 
 QUESTION = "What does the Beta Council think of the widget fund decision?"  # five quotes or more on the tiny corpus
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.parse import facts
+from assistant.language.parse import facts
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from assistant.errors import IndexBusyError, IndexMismatchError, IndexMissingError
-from assistant.store import build_lock, build_index, current_build, index_status, load_index
+from assistant.building.store import build_lock, build_index, current_build, index_status, load_index
 
 
 def build(settings, embedder):
@@ -32,7 +32,7 @@ def test_build_writes_a_consistent_index(tiny_settings, fake_embedder):
 def test_a_folder_with_no_text_builds_an_index_that_answers_nothing(tmp_path, fake_embedder):
     """A new deployment starts with an empty sources folder (documents come by upload): it builds, loads and
     refuses every question saying there is nothing yet, instead of failing in the BM25 library."""
-    from assistant.answer import Assistant
+    from assistant.answering.answer import Assistant
     from assistant.settings import Settings
 
     src = tmp_path / "sources"
@@ -75,7 +75,7 @@ def test_reused_vectors_are_the_ones_of_their_own_rows(tiny_settings, fake_embed
     index = load_index(tiny_settings, fake_embedder.dim)
     import numpy as np
 
-    from assistant.store import sentence_embed_text
+    from assistant.building.store import sentence_embed_text
 
     for i, s in enumerate(index.sentences):
         doc = index.documents[s.source_id]
@@ -87,7 +87,7 @@ def test_an_index_read_by_other_text_code_is_stale(tiny_settings, fake_embedder,
     # Upgrading the code that renders files to text changes offsets: the index is rebuilt, not trusted.
     build(tiny_settings, fake_embedder)
     assert index_status(tiny_settings) == "ok"
-    monkeypatch.setattr("assistant.store.reading_recipe", lambda: "other-reader")
+    monkeypatch.setattr("assistant.building.store.reading_recipe", lambda: "other-reader")
     assert index_status(tiny_settings).startswith("stale: reading")
 
 

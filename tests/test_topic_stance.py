@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant import cli, nli
+from assistant import cli
+
+from assistant.answering import nli
 from assistant.errors import ModelError
-from assistant.parse import nlp
-from assistant.topic_stance import FEATURES, classify, direction, fit, model, motion
+from assistant.language.parse import nlp
+from assistant.answering.topic_stance import FEATURES, classify, direction, fit, model, motion
 
 
 @pytest.mark.parametrize("topic,way", [

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.actors import Actor, Actors
-from assistant.understand import understand
+from assistant.language.actors import Actor, Actors
+from assistant.answering.understand import understand
 
 CAST = Actors([
     Actor("Lamplighters Union", ("the union",), (), "organisation", "catalog"),
@@ -234,8 +234,8 @@ def test_topic_lent_by_the_conversation_is_marked_as_carried():
 
 
 def test_a_word_is_known_to_a_corpus_that_has_the_word_it_derives_from():
-    from assistant.decide import known
-    from assistant.terms import stem
+    from assistant.answering.decide import known
+    from assistant.language.terms import stem
 
     df = {stem("earn"): 3, stem("lantern"): 2}
     assert known(stem("earners"), df) and known(stem("lanterns"), df)
@@ -257,8 +257,8 @@ def test_the_noun_that_names_a_source_is_no_topic():
 
 
 def test_a_fraction_answers_how_many_but_an_ordinal_does_not():
-    from assistant.decide import has_quantity
-    from assistant.terms import stem
+    from assistant.answering.decide import has_quantity
+    from assistant.language.terms import stem
 
     counted = (stem("lamplighters"),)
     assert has_quantity("Around a third of lamplighters earn too little.", counted)
@@ -268,7 +268,7 @@ def test_a_fraction_answers_how_many_but_an_ordinal_does_not():
     assert has_quantity("We have been promoting it for about eight years.")
     assert has_quantity("Around ten towns would be chosen first.")
     assert not has_quantity("One area we are keen on is street lighting.")
-    from assistant.decide import MONEY
+    from assistant.answering.decide import MONEY
     assert MONEY.search("I am asking for an increase of almost a billion dollars in outlays.")
 
 
@@ -317,8 +317,8 @@ def test_words_for_a_reservation_frame_the_question_not_its_topic(word):
 def test_only_what_a_question_names_must_be_in_the_corpus():
     # Verbs and predicative adjectives say something of the topic; a corpus may say it in other words.
     # Nouns, and adjectives that classify a noun, name the topic itself.
-    from assistant.decide import predicates
-    from assistant.terms import stem
+    from assistant.answering.decide import predicates
+    from assistant.language.terms import stem
 
     assert stem("widened") in predicates("Did the union want the levy widened?")
     got = predicates("Did the ministry think the levy was affordable?")
@@ -336,7 +336,7 @@ def test_an_alias_inside_a_longer_capitalised_name_is_another_body():
 
 
 def test_whose_view_a_question_asks_for():
-    from assistant.decide import holders
+    from assistant.answering.decide import holders
 
     def asks_of(text, name="Guild of Tinkers"):
         # as the decision reads it: a holder span overlapping the name (the small model may split it)
@@ -399,7 +399,8 @@ def test_a_document_named_by_its_year_is_which_to_read_not_what_about():
 
 
 def test_without_the_parser_every_missing_term_counts(monkeypatch):
-    from assistant import decide, parse
+    from assistant.answering import decide
+    from assistant.language import parse
     from assistant.errors import ModelError
 
     def missing():
@@ -461,7 +462,7 @@ def test_a_body_named_inside_the_topic_is_not_the_one_asked_about():
 
 
 def test_a_when_clause_after_the_question_sets_a_time_and_asks_for_none():
-    from assistant.understand import answer_type
+    from assistant.answering.understand import answer_type
     assert answer_type("Had they raised that worry before, when the review came out?") is None
     assert answer_type("What did the union say when the levy was announced?") is None
     assert answer_type("Did the ministry reply, and when was that?") == "date"
@@ -521,8 +522,8 @@ def test_she_after_a_body_that_a_person_speaks_for_is_that_body():
 
 
 def test_a_sum_of_money_asked_for_by_what_it_is():
-    from assistant.decide import has_quantity
-    from assistant.understand import answer_type
+    from assistant.answering.decide import has_quantity
+    from assistant.answering.understand import answer_type
     assert answer_type("How much is the lamp grant for 2024/25?") == "money"
     assert answer_type("what is the maximum salary allowed under the new pay framework") == "money"
     assert answer_type("What is the salary framework?") is None  # a framework, not a sum

@@ -10,9 +10,9 @@ import zipfile
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant import library
-from assistant.answer import open_assistant
-from assistant.app import create_app
+from assistant.building import library
+from assistant.answering.answer import open_assistant
+from assistant.web.app import create_app
 
 LAMPS = ("The Ministry of Lamps announced a plan to replace every street lamp with a glow-worm lantern.\n\n"
          "The Guild of Lamplighters opposes the glow-worm lanterns. We believe the lanterns are too dim for "
@@ -230,7 +230,7 @@ def test_a_word_document_is_read_with_its_headings(client):
 
 
 def test_a_failed_build_leaves_sources_and_the_serving_index_as_they_were(client, tiny_settings, monkeypatch):
-    import assistant.store
+    import assistant.building.store
 
     before = sorted(p.name for p in tiny_settings.sources_dir.rglob("*"))
     serving = client.app.state.assistant
@@ -238,7 +238,7 @@ def test_a_failed_build_leaves_sources_and_the_serving_index_as_they_were(client
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(assistant.store, "build_index", broken)
+    monkeypatch.setattr(assistant.building.store, "build_index", broken)
     code, body = upload(client, "lamps.txt", LAMPS.encode())
     assert code == 202
     state = wait(client, body)

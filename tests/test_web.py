@@ -461,7 +461,7 @@ def test_positions_view_from_an_answer(page):
     assert gov.locator(".stance").inner_text() == "rejects"
     assert gov.locator("blockquote").count() >= 1
     # actors sorted by their stance: those for it, then the qualified, then those against, then the rest
-    from assistant.present import STANCE_ORDER
+    from assistant.answering.present import STANCE_ORDER
 
     stances = [rows.nth(i).locator(".stance").inner_text() for i in range(rows.count())]
     assert stances == sorted(stances, key=STANCE_ORDER.index)

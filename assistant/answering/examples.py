@@ -10,7 +10,7 @@ from collections import Counter
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from . import terms
+from ..language import terms
 
 if TYPE_CHECKING:
     from .answer import Assistant

@@ -269,8 +269,8 @@ def ablation(corpora: dict[str, tuple], items: list[Item], folds: int, log: Call
 
 def run(specs: list[tuple[Path, Path]], work: Path, out: Path | None, folds: int, command: str,
         log: Callable[[str], None] = print, ablate: bool = False) -> dict:
+    from ..settings import Settings
     from .answer import open_assistant
-    from .settings import Settings
 
     corpora: dict[str, tuple] = {}
     items: list[Item] = []
@@ -289,7 +289,7 @@ def run(specs: list[tuple[Path, Path]], work: Path, out: Path | None, folds: int
     in_sample = figures(corpora, lambda c, i: weights, items)
     kfold, loco = cross_validate(corpora, items, folds)
     report = {
-        "about": "Fitted by `assistant fit` (assistant/fit.py); figures per corpus: in-sample (fitted and measured on "
+        "about": "Fitted by `assistant fit` (assistant/answering/fit.py); figures per corpus: in-sample (fitted and measured on "
                  "the same questions), k-fold cross-validated over all questions, and leave-one-corpus-out "
                  "(each corpus answered with weights fitted on the others only).",
         "command": command,

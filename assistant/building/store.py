@@ -33,21 +33,22 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import __version__, terms
-from .actors import Actors, Cast, build_cast, own_name, read_user_actors
+from .. import __version__
+from ..errors import AssistantError, IndexBusyError, IndexMismatchError, IndexMissingError
+from ..language import terms
+from ..language.actors import Actors, Cast, build_cast, own_name, read_user_actors
+from ..language.embed import index_vectors
+from ..language.facts import Facts
+from ..language.parse import entity_kind, parse, recipe
+from ..settings import Settings
+from ..stores import Columns, Table, describe, open_tables, store_key, writer, written_for
 from .attribution import attribute_document, main_label
 from .chunk import Chunked, ChunkParams, chunk_document
-from .embed import index_vectors
-from .errors import AssistantError, IndexBusyError, IndexMismatchError, IndexMissingError
 from .ingest import Block, Document, Problem, load_sources
-from .facts import Facts
-from .parse import entity_kind, parse, recipe
-from .settings import Settings
 from .texts import bm25_text, embed_key, sentence_embed_text
-from .stores import Columns, Table, describe, open_tables, store_key, writer, written_for
 
 if TYPE_CHECKING:
-    from .embed import Embedder
+    from ..language.embed import Embedder
 
 FORMAT_VERSION = 5  # 5: vectors and postings behind a store (stores/), generic.npy
 # Bump when the text given to the embedder changes, so old vectors are not reused.
@@ -131,7 +132,7 @@ def reading_recipe() -> str:
     from importlib import resources
 
     h = hashlib.sha256()
-    for name in ("ingest.py", "chunk.py", "terms.py"):  # terms: the BM25 tokens
+    for name in ("building/ingest.py", "building/chunk.py", "language/terms.py"):  # terms: the BM25 tokens
         h.update(resources.files("assistant").joinpath(name).read_bytes())
     return h.hexdigest()[:12]
 

@@ -10,21 +10,21 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi_offline import FastAPIOffline
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from fastapi_offline import FastAPIOffline
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 
-from .answer import Assistant
-from .errors import AssistantError, InvalidQuestionError, UploadError
+from ..answering.answer import Assistant
+from ..errors import AssistantError, InvalidQuestionError, UploadError
+from ..settings import Settings
 from .serving import StanceProcess, has_key
-from .settings import Settings
 
 log = logging.getLogger("assistant")
-WEB = Path(__file__).resolve().parent.parent / "web"
+WEB = Path(__file__).resolve().parents[2] / "web"  # the checkout's web/: templates and static files
 
 SECURITY_HEADERS = {
     # No inline script anywhere: app.js is a file, so a script injected through a source cannot run.
@@ -47,9 +47,9 @@ WORKER_SETTINGS = "ASSISTANT_WORKER_SETTINGS"  # `serve --workers N` hands its s
 def serving_assistant(settings: Settings, log) -> Assistant:
     """The assistant a server process answers with: the question encoder on one thread (batched when that
     helps), and the index, built first when missing or stale."""
-    from .answer import open_assistant
-    from .batching import BatchingEncoder
-    from .embed import load_embedder
+    from ..answering.answer import open_assistant
+    from ..language.batching import BatchingEncoder
+    from ..language.embed import load_embedder
 
     embedder = load_embedder(settings, threads=1, log=log)
     # Only a batch-invariant model gains from shared calls; int8 questions go one by one anyway
@@ -162,14 +162,14 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if assistant is None:
-            from .answer import open_assistant
-            from .library import clean_leftovers
+            from ..answering.answer import open_assistant
+            from ..building.library import clean_leftovers
 
             clean_leftovers(settings.sources_dir)  # a change the last process did not finish is undone
             app.state.assistant = open_assistant(settings, build_if_needed=True, log=log.info)
             from threading import Thread
 
-            from .parse import nlp
+            from ..language.parse import nlp
 
             # The parser reads a question only when it has a term the corpus lacks (decide.predicates):
             # loaded now, in the background, that first question does not wait a second for it.
@@ -190,7 +190,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         app.state.answer_pool = ThreadPoolExecutor(settings.answer_threads, thread_name_prefix="answer",
                                                    initializer=one_faiss_thread)
         app.state.stance_process = StanceProcess()
-        from .jobs import Jobs
+        from ..building.jobs import Jobs
 
         def swap(new: Assistant) -> None:
             app.state.assistant = new  # one assignment: requests in flight keep the build they started on
@@ -198,7 +198,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         app.state.jobs = Jobs(settings, lambda: app.state.assistant, swap)
         watcher = None
         if settings.watch:
-            from .watch import watch_sources
+            from ..building.watch import watch_sources
 
             watcher = watch_sources(settings, app.state.jobs)
         try:

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UploadError
+from ..errors import UploadError
 from .ingest import CATALOG, Document, check_docx, docx_to_html, read_file, slug
 
 UPLOADS = "uploads"

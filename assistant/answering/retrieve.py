@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import terms
-from .actors import TITLES
-from .attribution import is_quotation
-from .store import Index
-from .stores import Scores, Where, literal
+from ..building.attribution import is_quotation
+from ..building.store import Index
+from ..language import terms
+from ..language.actors import TITLES
+from ..stores import Scores, Where, literal
 from .understand import Question
 
 # What each candidate sentence is measured by (all roughly in 0..1):

@@ -20,8 +20,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from ..settings import Settings
 from .library import Change
-from .settings import Settings
 
 log = logging.getLogger("assistant")
 KEEP_JOBS = 200  # finished jobs remembered for polling
@@ -60,7 +60,7 @@ class Job:
 
 def check_expected(index, expect: dict[str, bool]) -> None:
     """The build holds (or no longer holds) the documents the change was about; else say why not."""
-    from .errors import UploadError
+    from ..errors import UploadError
 
     for doc_id, present in expect.items():
         if (doc_id in index.documents) != present:
@@ -100,7 +100,7 @@ class Jobs:
         return job
 
     def run(self, job: Job, stage: Callable[[], Change | None]) -> None:
-        from .answer import Assistant, indexing_embedder
+        from ..answering.answer import Assistant, indexing_embedder
         from .store import build_index, load_index
 
         started = time.perf_counter()

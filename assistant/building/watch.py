@@ -7,9 +7,9 @@ import logging
 import threading
 from pathlib import Path
 
+from ..settings import Settings
 from .jobs import Jobs
 from .library import UPLOADS
-from .settings import Settings
 
 log = logging.getLogger("assistant")
 

@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ..errors import AssistantError
 from . import terms
-from .errors import AssistantError
 
 # Forms of address and post-nominals: part of how a person is named, not of who they are.
 TITLES = frozenset("""rt hon right honourable sir dame lady lord baroness baron mr mrs ms miss mx dr prof professor

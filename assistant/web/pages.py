@@ -14,13 +14,20 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 
-from .answer import Answer, Assistant, validate_question
+from ..answering.answer import Answer, Assistant, validate_question
+from ..answering.conversation import MAX_TURNS, Conversation, Scope, scope_of
+from ..answering.examples import example_questions
+from ..answering.present import (
+    STANCE_ORDER,
+    citation_markdown,
+    citation_text,
+    conversation_markdown,
+    short_citation,
+    stance_line,
+    viewer_url,
+)
+from ..errors import InvalidQuestionError
 from .serving import in_answer_pool
-from .conversation import MAX_TURNS, Conversation, Scope, scope_of
-from .errors import InvalidQuestionError
-from .examples import example_questions
-from .present import (STANCE_ORDER, citation_markdown, citation_text, conversation_markdown, short_citation,
-                      stance_line, viewer_url)
 
 router = APIRouter(include_in_schema=False)
 
@@ -245,7 +252,7 @@ def documents_page(request: Request) -> HTMLResponse:
 def sources_page(request: Request, error: str | None = None, status: int = 200) -> HTMLResponse:
     """Every loaded document, with what it is and a way to read it or ask within it; with uploads on,
     forms to add one and to remove the ones added here."""
-    from .library import read_uploads
+    from ..building.library import read_uploads
 
     assistant = assistant_of(request)
     settings = request.app.state.settings

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ..language.lexicon import Lexicon, load, sign
+from ..language.parse import PARSING, nlp
+from ..language.stance import acted_on, negations, of_sentence, valence, word_class
 from . import nli
-from .lexicon import Lexicon, load, sign
-from .parse import PARSING, nlp
-from .stance import acted_on, negations, of_sentence, valence, word_class
 
 MODEL_FILE = "data/topic_stance.json"
 EVIDENCE = 0.05  # |VADER compound| below this is no polarity at all (VADER's own neutral band)

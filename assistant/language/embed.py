@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import ModelError
-from .settings import BUNDLED_MODEL
+from ..errors import ModelError
+from ..settings import BUNDLED_MODEL
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer

@@ -11,9 +11,10 @@ import threading
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from . import attribution, stance, terms
+from ..building import attribution
+from ..errors import ModelError
+from . import stance, terms
 from .actors import GENERIC, LINK_WORDS, OPENING, TITLES, key, own_name
-from .errors import ModelError
 from .facts import Facts
 from .lexicon import NEGATED, attitude_stems
 
@@ -31,7 +32,8 @@ def recipe() -> str:
 
     h = hashlib.sha256(MODEL.encode())
     pkg = resources.files("assistant")
-    for name in ("parse.py", "facts.py", "attribution.py", "stance.py", "lexicon.py", "actors.py", "data/lexicon.json"):
+    for name in ("language/parse.py", "language/facts.py", "building/attribution.py", "language/stance.py",
+                 "language/lexicon.py", "language/actors.py", "data/lexicon.json"):
         h.update(pkg.joinpath(name).read_bytes())
     return f"{MODEL}/{h.hexdigest()[:12]}"
 

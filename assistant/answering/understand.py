@@ -11,10 +11,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from . import terms
-from .actors import TITLES, Actors
-from .lexicon import attitude_stems, load, view_nouns
-from .parse import question_parse  # the parse itself is loaded on first use
+from ..language import terms
+from ..language.actors import TITLES, Actors
+from ..language.lexicon import attitude_stems, load, view_nouns
+from ..language.parse import question_parse  # the parse itself is loaded on first use
 
 # A possessive actor followed by one of these is the actor whose view is asked for ("NHS Providers' view
 # on ...", "Hamilton's objection to ..."); followed by anything else, or by a proposal or pledge, it names a

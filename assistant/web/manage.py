@@ -17,14 +17,14 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from . import library
+from ..building import library
+from ..building.ingest import CONFIG_FILES
+from ..building.jobs import Job, Jobs
+from ..building.library import Limits
+from ..errors import UploadError
+from ..language.parse import proposed_publisher
 from .api import error
 from .serving import key_matches
-from .errors import UploadError
-from .ingest import CONFIG_FILES
-from .jobs import Job, Jobs
-from .library import Limits
-from .parse import proposed_publisher
 
 pages = APIRouter(include_in_schema=False)
 

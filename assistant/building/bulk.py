@@ -21,11 +21,11 @@ from dataclasses import asdict
 
 import numpy as np
 
+from ..errors import AssistantError
+from ..language.parse import parse
+from ..settings import Settings
 from .chunk import ChunkParams, chunk_document
-from .errors import AssistantError
 from .ingest import Document
-from .parse import parse
-from .settings import Settings
 from .texts import embed_key, sentence_embed_text
 
 BATCH = 4  # documents a task takes at once: small, so long documents spread over the actors
@@ -35,7 +35,7 @@ class Stages:
     """One Ray actor: chunks, parses and embeds the documents of each batch it is given."""
 
     def __init__(self, settings_json: str, params: dict):
-        from .embed import load_embedder
+        from ..language.embed import load_embedder
 
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         settings = Settings.model_validate_json(settings_json)

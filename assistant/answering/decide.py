@@ -20,14 +20,14 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from . import terms
-from .actors import TITLES
-from .attribution import according_object
-from .parse import question_parse as parsed
+from ..building.attribution import according_object
+from ..building.store import Index
+from ..building.texts import bm25_text
+from ..language import terms
+from ..language.actors import TITLES
+from ..language.parse import question_parse as parsed
 from .quotes import Quote
 from .retrieve import Ranked
-from .store import Index
-from .texts import bm25_text
 from .understand import Question
 
 DECISION_FEATURES = ("best", "dense", "cover", "rare", "names", "type", "actor", "phrase")
@@ -160,7 +160,7 @@ def holders(text: str) -> tuple[tuple[int, int], ...]:
     an attitude ("What did X say", "Has X recommended"), the possessor of a noun of a view ("X's
     position"), the object of "according to". Parsed only for questions holding a capitalised name that
     is no actor's (Judge.silent_holder)."""
-    from .lexicon import load, view_nouns
+    from ..language.lexicon import load, view_nouns
 
     lex = load()
     doc = parsed(text)

@@ -8,9 +8,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import terms
-from .lexicon import sign
-from .store import Index
+from ..building.store import Index
+from ..language import terms
+from ..language.lexicon import sign
 
 SHORT_WORDS = 8  # a sentence this short rarely stands alone as a quote
 MAX_QUOTE_SENTENCES = 3

@@ -14,17 +14,17 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import terms
-from .actors import BODY_KINDS, key
+from ..language import terms
+from ..language.actors import BODY_KINDS, key
+from ..language.lexicon import load
+from ..language.stance import chain, obligation, word_class
 from .chunk import VIEW_HEADING  # a heading announcing whose view follows: "BMA view", "Our response"
-from .lexicon import load
-from .stance import chain, obligation, word_class
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-    from .actors import Actors
-    from .facts import Facts
+    from ..language.actors import Actors
+    from ..language.facts import Facts
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj", "csubjpass")
 DEMONSTRATIVES = frozenset({"that", "this", "these", "those", "it"})

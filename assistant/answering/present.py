@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote as url_quote
 from urllib.parse import urlencode
 
-from .lexicon import overall_stance
+from ..language.lexicon import overall_stance
 
 if TYPE_CHECKING:
     from .answer import Answer

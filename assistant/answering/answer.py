@@ -14,13 +14,13 @@ from importlib import resources
 import numpy as np
 from cachetools import LRUCache
 
+from ..building.store import Index
+from ..errors import InvalidQuestionError
+from ..language.lexicon import overall_stance, sign
+from ..settings import Settings
 from .decide import DECISION_FEATURES, NO_ANSWER, Decision, Judge
-from .errors import InvalidQuestionError
-from .lexicon import overall_stance, sign
 from .quotes import Quote, QuoteMaker
 from .retrieve import Filters, Ranked, Retriever
-from .settings import Settings
-from .store import Index
 from .understand import Question, understand
 
 OWN_VIEW_WINDOW = 0.4  # how far below the best sentence an asked actor's own statement may be and still lead
@@ -457,9 +457,9 @@ def indexing_embedder(settings: Settings, embedder, log):
     """The embedder to build an index with: the given one when it makes the index's kind of vector
     and is not the server's batching front (one thread, one question at a time); else one for the
     model that may use every core."""
-    from .batching import BatchingEncoder
-    from .embed import index_vectors, load_embedder
-    from .store import vector_kind
+    from ..building.store import vector_kind
+    from ..language.batching import BatchingEncoder
+    from ..language.embed import index_vectors, load_embedder
 
     if embedder is None or isinstance(embedder, BatchingEncoder) or vector_kind(embedder) != index_vectors(settings):
         return load_embedder(settings, None, log, purpose="index")
@@ -468,8 +468,8 @@ def indexing_embedder(settings: Settings, embedder, log):
 
 def ensure_index(settings: Settings, embedder=None, build_if_needed: bool = True, log=print) -> None:
     """Build the index when it is missing or stale (or refuse, without `build_if_needed`)."""
-    from .errors import IndexMismatchError, IndexMissingError
-    from .store import build_index, index_status
+    from ..building.store import build_index, index_status
+    from ..errors import IndexMismatchError, IndexMissingError
 
     status = index_status(settings)
     if status != "ok":
@@ -484,9 +484,9 @@ def ensure_index(settings: Settings, embedder=None, build_if_needed: bool = True
 def open_assistant(settings: Settings, embedder=None, build_if_needed: bool = True, log=print,
                    weights: dict | None = None) -> Assistant:
     """Load (building first when missing or stale) the index and model named by the settings."""
-    from .embed import load_embedder
-    from .errors import IndexMismatchError
-    from .store import build_index, load_index
+    from ..building.store import build_index, load_index
+    from ..errors import IndexMismatchError
+    from ..language.embed import load_embedder
 
     ensure_index(settings, embedder, build_if_needed, log)
     embedder = embedder or load_embedder(settings, threads=1, log=log)
