@@ -8,8 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from assistant.language.embed import OnnxEmbedder, export_dir
 from assistant.building.ingest import load_sources
+from assistant.language.embed import OnnxEmbedder, export_dir
 
 pytestmark = pytest.mark.e2e
 
@@ -38,7 +38,7 @@ def test_onnx_vectors_match_sentence_transformers(onnx_folder, real_embedder, se
 def test_index_encoding_on_one_session_per_core_gives_each_text_its_own_vector(onnx_folder, seed_settings):
     """encode_with_progress sorts by word pieces and spreads batches over single-threaded copies: every text
     still gets the vector one session gives it alone, in the order given."""
-    from assistant.building.store import encode_with_progress
+    from assistant.language.embed import encode_with_progress
 
     docs = load_sources(seed_settings.sources_dir).documents
     sample = [d.text[b.start:b.end] for d in docs for b in d.blocks[:9]][:40] + ["HARPs", "x" * 3000]
@@ -134,10 +134,10 @@ def test_int8_questions_against_exact_vectors_answer_like_the_exact_model(onnx_f
 
 
 def test_an_index_holds_the_kind_of_vector_the_settings_ask_for(tmp_path, fake_embedder):
-    from assistant.language.embed import QUANTIZED
-    from assistant.errors import IndexMismatchError
-    from assistant.settings import Settings
     from assistant.building.store import build_index, index_status, load_index
+    from assistant.errors import IndexMismatchError
+    from assistant.language.embed import QUANTIZED
+    from assistant.settings import Settings
 
     src = tmp_path / "sources"
     src.mkdir()

@@ -22,6 +22,7 @@ from dataclasses import asdict
 import numpy as np
 
 from ..errors import AssistantError
+from ..language.embed import encode_with_progress
 from ..language.parse import parse
 from ..settings import Settings
 from .chunk import ChunkParams, chunk_document
@@ -50,8 +51,8 @@ class Stages:
             facts = list(parse(s.text for s in c.sentences))
             texts = [ch.embed_text for ch in c.chunks] + [
                 sentence_embed_text(doc, s.section, s.context, s.text) for s in c.sentences]
-            vectors = (self.embedder.encode(texts, batch_size=32) if texts
-                       else np.zeros((0, self.embedder.dim), np.float32))
+            # as the one-process build encodes: sorted by word pieces, in small batches (one thread here)
+            vectors = encode_with_progress(self.embedder, texts, progress=False)
             out.append(pickle.dumps((c, facts, texts, np.asarray(vectors, np.float32))))
         return {"i": batch["i"], "result": np.asarray(out, dtype=object)}
 

@@ -37,7 +37,7 @@ from .. import __version__
 from ..errors import AssistantError, IndexBusyError, IndexMismatchError, IndexMissingError
 from ..language import terms
 from ..language.actors import Actors, Cast, build_cast, own_name, read_user_actors
-from ..language.embed import index_vectors
+from ..language.embed import encode_with_progress, index_vectors
 from ..language.facts import Facts
 from ..language.parse import entity_kind, parse, recipe
 from ..settings import Settings
@@ -432,51 +432,6 @@ def gather_cast(chunked: list[tuple[Document, Chunked]], facts: list) -> Cast:
     cast.acronyms = terms.find_acronyms(text, as_written=True)
     cast.capitals = set(re.findall(r"\b[A-Z]{2,}\b", text))
     return cast
-
-
-def encode_with_progress(embedder: Embedder, texts: list[str], progress: bool,
-                         tell: Callable[[str, int, int], None] = lambda *a: None) -> np.ndarray:
-    """Vectors of the texts, in order. An embedder with `lanes` (the ONNX one) encodes on one single-threaded
-    copy per core, each taking the next batch when it is done with its last."""
-    import queue
-
-    from tqdm import tqdm
-
-    if not texts:
-        return np.zeros((0, embedder.dim), np.float32)
-    # Sorting by word pieces keeps a batch's texts of one length, so no time goes on padding. (Sorted by
-    # characters, a third of the work at batch 32 went on padding: scientific terms split into many pieces.)
-    many = getattr(embedder, "count_tokens_many", None)
-    lengths = many(texts) if many else [embedder.count_tokens(t) for t in texts]
-    order = sorted(range(len(texts)), key=lambda i: lengths[i])
-    lanes = embedder.lanes() if hasattr(embedder, "lanes") else [embedder]
-    # One-thread ONNX sessions on 2 cores: batches of 8 were a quarter faster than 32 (the activations stay
-    # in the core's cache) and 64 slower still. A model run on its own threads keeps 32 (2 cores: 32 beat 64
-    # by 5-10%; 128 was a third slower).
-    batch = 8 if hasattr(embedder, "lanes") else 32
-    batches = [order[i:i + batch] for i in range(0, len(order), batch)]
-    free: queue.SimpleQueue = queue.SimpleQueue()
-    for lane in lanes:
-        free.put(lane)
-
-    def encode(idx: list[int]) -> np.ndarray:
-        lane = free.get()
-        try:
-            return lane.encode([texts[j] for j in idx], batch_size=len(idx))
-        finally:
-            free.put(lane)
-
-    out = np.zeros((len(texts), embedder.dim), np.float32)
-    done = 0
-    with tqdm(total=len(texts), desc="embedding", unit="text", disable=not progress) as bar, \
-            ThreadPoolExecutor(len(lanes), thread_name_prefix="lane") as pool:
-        for idx, vecs in zip(batches, pool.map(encode, batches)):
-            out[idx] = vecs
-            done += len(idx)
-            bar.update(len(idx))
-            if done % (batch * 8) == 0 or done == len(texts):
-                tell("embedding", done, len(texts))
-    return out
 
 
 def write_build(settings: Settings, manifest: dict, docs: list[Document], chunk_rows: list[ChunkRow],
