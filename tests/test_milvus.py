@@ -344,3 +344,27 @@ def test_the_seed_corpus_answers_over_http_from_milvus_lite(tmp_path):
         assert len(hits) == 3 and any("buy-out" in h["text"] for h in hits)
     finally:
         srv.stop()
+
+
+@pytest.mark.e2e
+def test_two_workers_answer_from_one_milvus_server(lite_server, tmp_path):
+    """`serve --workers 2` on a Milvus server: each worker holds its own client, the build is made once."""
+    import httpx
+
+    env = {"ASSISTANT_MILVUS_URI": lite_server.uri, "ASSISTANT_MILVUS_PREFIX": f"workers{os.getpid()}",
+           "ASSISTANT_WORKERS": "2", "ASSISTANT_CACHE_SIZE": "0"}
+    srv = Server(ROOT / "sources", tmp_path / "index", env).wait(300)
+    try:
+        questions = ["What does the BMA think of the GP buy-out fund?", "Who welcomed fewer national targets?",
+                     "Did the government accept the 1% prevention shift?"] * 4
+        with httpx.Client(base_url=srv.url, timeout=30) as http:
+            for question in questions:
+                a = http.post("/api/answer", json={"question": question}).json()
+                assert a["answered"] and a["quotes"], question
+                q = a["quotes"][0]
+                text = http.get(f"/api/sources/{q['source_id']}").json()["text"]
+                assert text[q["start"]:q["end"]] == q["text"]
+        assert len(collections(Settings(milvus_uri=lite_server.uri, milvus_prefix=env["ASSISTANT_MILVUS_PREFIX"]))) == 2
+    finally:
+        srv.stop()
+
