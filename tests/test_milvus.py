@@ -278,6 +278,17 @@ def test_a_milvus_that_stops_answering_is_a_503_with_its_reason(tmp_path, tiny_s
         load_index(settings, fake_embedder.dim)
 
 
+def test_without_the_scale_extra_the_milvus_store_is_a_clear_error(tiny_settings, fake_embedder, tmp_path, monkeypatch):
+    from assistant.stores import milvus
+
+    monkeypatch.setitem(sys.modules, "pymilvus", None)  # as if the extra were not installed
+    monkeypatch.setattr(milvus, "_clients", {})
+    settings = tiny_settings.model_copy(update={"milvus_uri": str(tmp_path / "none" / "store.db")})
+    with pytest.raises(StoreError, match=r"pymilvus is not installed: pip install -e '\.\[scale\]'"):
+        build_index(settings, fake_embedder, progress=False, log=lambda m: None)
+    assert current_build(settings.index_dir) is None  # nothing half-made is left current
+
+
 def test_a_lite_file_open_in_another_process_is_a_clear_error(tiny_settings, fake_embedder, tmp_path):
     settings = tiny_settings.model_copy(update={"milvus_uri": str(tmp_path / "held" / "store.db")})
     build_index(settings, fake_embedder, progress=False, log=lambda m: None)  # this process now serves the file
