@@ -1,6 +1,6 @@
 """Find and rank the sentences that may answer a question.
 
-Candidates come from dense (FAISS) and BM25 search over sentences and over the passages that hold
+Candidates come from dense and BM25 search (in the store: FAISS and bm25s, or Milvus) over sentences and over the passages that hold
 them, widened to whole paragraphs. Each candidate is described by a few signals (FEATURES) and
 ranked by their weighted sum; the weights are fitted on gold questions (fit.py, data/weights.json).
 """

@@ -129,19 +129,26 @@ def alias_name(prefix: str, table: str) -> str:
 
 
 class MilvusScores:
-    """BM25 scores of a query, fetched as asked: the top rows, or the scores of given rows."""
+    """BM25 scores of a query, fetched as asked: the top rows, or the scores of given rows. Every score Milvus
+    returns is exact for its row, so each is kept: retrieval asks for the top and then for its candidates'
+    scores, and the rows it already has are not searched again."""
 
     def __init__(self, table: MilvusTable, tokens: Sequence[str], kin: Sequence[str], kin_weight: float):
         self.table = table
         self.queries = [(terms_text(tokens), 1.0)] if tokens else []
         if kin:
             self.queries.append((terms_text(kin), kin_weight))
+        self.known: list[dict[int, float]] = [{} for _ in self.queries]  # per query: row -> its exact score
 
     def top(self, k: int, where: Where | None = None) -> np.ndarray:
         if not self.queries or k <= 0:
             return np.zeros(0, np.int64)
         expr, rows = (where.expr, where.rows) if where is not None else ("", None)
-        found = [self.table.bm25_search(text, k + TIE_MARGIN, expr, rows) for text, _ in self.queries]
+        found = []
+        for (text, _), known in zip(self.queries, self.known):
+            got = self.table.bm25_search(text, k + TIE_MARGIN, expr, rows)
+            known.update(got)
+            found.append(got)
         if len(found) == 1:
             got = found[0]
             return best(np.asarray(list(got), np.int64), np.asarray(list(got.values()), np.float32), k)
@@ -155,9 +162,13 @@ class MilvusScores:
         out = np.zeros(len(rows), np.float32)
         if not self.queries or len(rows) == 0:
             return out
-        for text, weight in self.queries:
-            got = self.table.bm25_search(text, len(rows), "", rows)
-            out += weight * np.asarray([got.get(int(r), 0.0) for r in rows], np.float32)
+        wanted = [int(r) for r in rows]
+        for (text, weight), known in zip(self.queries, self.known):
+            missing = np.asarray(sorted({r for r in wanted if r not in known}), np.int64)
+            if len(missing):
+                got = self.table.bm25_search(text, len(missing), "", missing)
+                known.update((r, got.get(r, 0.0)) for r in missing.tolist())  # not returned: nothing matched
+            out += weight * np.asarray([known[r] for r in wanted], np.float32)
         return out
 
 
@@ -225,17 +236,10 @@ class MilvusTable:
         (base.reciprocal_rank_fusion): one hybrid_search call gives the same scores but orders ties its own way."""
         return reciprocal_rank_fusion([self.dense(qvec, depth, where), self.bm25(tokens).top(depth, where)], k)
 
-    @milvus_errors
     def holding(self, stems: Sequence[str]) -> np.ndarray:
         if not stems:
             return np.zeros(0, np.int64)
-        expr = " and ".join(f"TEXT_MATCH(terms, '{term(s)}')" for s in stems)
-        return np.asarray(sorted(self._rows(expr)), np.int64)
-
-    def _rows(self, expr: str) -> list[int]:
-        """The rows a filter selects, up to LIMIT of them. (Callers ask whether a few rows hold something;
-        Milvus Lite lacks what a query iterator needs to page past the cap.)"""
-        return [int(r["row"]) for r in self.c.query(self.name, filter=expr, output_fields=["row"], limit=LIMIT)]
+        return self.rows_where(" and ".join(f"TEXT_MATCH(terms, '{term(s)}')" for s in stems))
 
     @milvus_errors
     def vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
@@ -249,8 +253,10 @@ class MilvusTable:
 
     @milvus_errors
     def rows_where(self, expr: str) -> np.ndarray:
-        """The rows a filter selects (tests check a Where's two forms agree)."""
-        return np.asarray(sorted(self._rows(expr)), np.int64)
+        """The rows a filter selects, ascending, up to LIMIT of them. (Callers ask whether a few rows hold
+        something; Milvus Lite lacks what a query iterator needs to page past the cap.)"""
+        got = self.c.query(self.name, filter=expr, output_fields=["row"], limit=LIMIT)
+        return np.asarray(sorted(int(r["row"]) for r in got), np.int64)
 
 
 class MilvusWriter:
