@@ -53,7 +53,11 @@ class LiteServer:
         deadline = time.monotonic() + 60
         while True:
             try:
-                MilvusClient(uri=self.uri, timeout=2).list_collections()
+                # A probe with a connection of its own, closed: no connection of the harness's is left for
+                # the clients under test to share.
+                probe = MilvusClient(uri=self.uri, timeout=2, dedicated=True)
+                probe.list_collections()
+                probe.close()
                 return
             except Exception:
                 if self.proc.poll() is not None or time.monotonic() > deadline:

@@ -80,7 +80,12 @@ def client(settings: Settings):
         level = lite_log.level
         lite_log.setLevel(logging.CRITICAL)
         try:
-            c = MilvusClient(uri=where if is_local(uri) else uri, token=token, timeout=30)
+            # A connection of its own: pymilvus shares one per address in a process (and gRPC one TCP
+            # connection per address across channels). Milvus Lite's server answers an idle client's
+            # keepalive pings with a GOAWAY ("too many pings"), and a new client in a process whose earlier
+            # connection had been told so failed to connect (a test that made a second client did).
+            c = MilvusClient(uri=where if is_local(uri) else uri, token=token, timeout=30, dedicated=True,
+                             grpc_options={"grpc.use_local_subchannel_pool": 1})
         except Exception as e:  # pymilvus raises its own exceptions and gRPC's
             hint = (" (Milvus Lite serves a file to one process at a time: is a server using it?)"
                     if is_local(uri) else "")
