@@ -103,7 +103,7 @@ def cmd_index(args, settings) -> int:
     from .language.embed import load_embedder
 
     # Indexing may use every core; serving uses one thread per request.
-    report = build_index(settings, load_embedder(settings, threads=None, log=log, purpose="index"),
+    report = build_index(settings, load_embedder(settings, threads=None, log=log),
                          progress=not args.quiet, log=log, ray=args.ray)
     print(f"indexed {report.documents} documents: {report.chunks} passages, {report.sentences} sentences "
           f"({report.embedded_sources} embedded, {report.reused_sources} unchanged) in {report.seconds:.1f}s -> {report.path}")

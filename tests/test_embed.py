@@ -50,6 +50,23 @@ def test_index_encoding_on_one_session_per_core_gives_each_text_its_own_vector(o
     assert (got * alone).sum(axis=1).min() >= 0.99999
 
 
+def test_int8_index_encoding_gives_each_text_the_vector_it_gets_alone(onnx_folder, seed_settings):
+    """int8 scales activations over a whole call, so batch-mates would change a vector: the index encodes
+    int8 texts one per call, and a text's vector is the one a question with the same words gets."""
+    from assistant.language.embed import encode_with_progress, quantize
+
+    quantize(onnx_folder, log=lambda m: None)
+    docs = load_sources(seed_settings.sources_dir).documents
+    sample = [d.text[b.start:b.end] for d in docs for b in d.blocks[:9]][:40] + ["HARPs", "x" * 3000]
+    got = encode_with_progress(OnnxEmbedder(onnx_folder, threads=2, quantized=True), sample, progress=False)
+    one = OnnxEmbedder(onnx_folder, threads=1, quantized=True)
+    alone = np.stack([one.encode_query(t) for t in sample])
+    assert np.array_equal(got, alone)
+    # The same texts in batches of eight would not have been: the check can tell the difference.
+    batched = one.encode(sample, batch_size=8)
+    assert not np.array_equal(batched, alone)
+
+
 def test_serving_never_imports_torch(seed_assistant, seed_settings):
     """With the index and its ONNX export in place, loading and answering leaves torch unimported."""
     code = (
@@ -83,7 +100,7 @@ def test_int8_per_channel_stays_close_to_the_exact_vectors(onnx_folder, seed_set
     assert int8.vectors != exact.vectors == "exact"
 
 
-def test_auto_runtime_encodes_questions_in_int8_only_when_it_passed_its_check(onnx_folder, tmp_path):
+def test_auto_runtime_runs_int8_only_when_it_passed_its_check(onnx_folder, tmp_path):
     import json
     import shutil
 
@@ -95,12 +112,12 @@ def test_auto_runtime_encodes_questions_in_int8_only_when_it_passed_its_check(on
     folder = export_dir(settings.index_dir, settings.model)
     shutil.copytree(onnx_folder, folder)
     quiet = dict(log=lambda m: None)
+    # The index and the questions are encoded by one model: int8, which passed its check.
     assert load_embedder(settings, **quiet).vectors == QUANTIZED
-    assert load_embedder(settings, purpose="index", **quiet).vectors == "exact"  # the index keeps exact vectors
     exact = settings.model_copy(update={"runtime": "onnx"})
-    assert load_embedder(exact, **quiet).vectors == load_embedder(exact, purpose="index", **quiet).vectors == "exact"
+    assert load_embedder(exact, **quiet).vectors == "exact"
     forced = settings.model_copy(update={"runtime": "onnx-int8"})
-    assert load_embedder(forced, purpose="index", **quiet).vectors == QUANTIZED
+    assert load_embedder(forced, **quiet).vectors == QUANTIZED
     # A model whose int8 vectors drift too far is run exact, unless int8 is asked for by name.
     record = json.loads((folder / "quantized.json").read_text())
     (folder / "quantized.json").write_text(json.dumps({**record, "min_cosine": 0.5}))
@@ -110,25 +127,32 @@ def test_auto_runtime_encodes_questions_in_int8_only_when_it_passed_its_check(on
     assert load_embedder(forced, **quiet).vectors == QUANTIZED
 
 
-def test_int8_questions_against_exact_vectors_answer_like_the_exact_model(onnx_folder, seed_assistant):
-    """The default pairing (exact index, int8 questions) returns the exact model's first quote: the same
-    sentence at its centre (whether a close-scoring neighbour joins the quote may differ)."""
+def test_int8_questions_against_an_exact_index_answer_like_the_exact_model(onnx_folder, seed_settings, tmp_path):
+    """An index built with exact vectors (before int8 became the default, or with `onnx`) is served as it is
+    under `auto`: its int8 questions return the exact model's first quote, the same sentence at its centre
+    (whether a close-scoring neighbour joins the quote may differ)."""
+    import shutil
+
+    from assistant.answering.answer import Assistant
+    from assistant.building.store import build_index, index_status, load_index
     from assistant.language.embed import quantize
 
     quantize(onnx_folder, log=lambda m: None)
+    settings = seed_settings.model_copy(update={"runtime": "onnx", "index_dir": tmp_path / "index", "cache_size": 0})
+    shutil.copytree(onnx_folder, export_dir(settings.index_dir, settings.model))
     exact, int8 = OnnxEmbedder(onnx_folder), OnnxEmbedder(onnx_folder, quantized=True)
+    build_index(settings, exact, progress=False, log=lambda m: None)
+    index = load_index(settings, exact.dim)
+    assert index.manifest["vectors"] == "exact"
+    auto = settings.model_copy(update={"runtime": "auto"})
+    assert index_status(auto) == "ok" and load_index(auto, exact.dim).manifest["vectors"] == "exact"
     questions = ["What does the BMA think of the proposed GP buy-out fund?", "Who welcomed fewer national targets?",
                  "Did the government accept the 1% prevention shift?",
                  "What did NHS Providers say about HARPs?",
                  "What is the King's Fund's view of ICS accountability?"]
-    from assistant.answering.answer import Assistant
-
-    index = seed_assistant.index
-    assert index.manifest["vectors"] == "exact"
-    uncached = seed_assistant.settings.model_copy(update={"cache_size": 0})
     firsts = {}
     for name, embedder in (("exact", exact), ("int8", int8)):
-        a = Assistant(uncached, index, embedder)
+        a = Assistant(settings, index, embedder)
         firsts[name] = [[(q.source_id, q.row) for q in a.ask(x).quotes[:1]] for x in questions]
     assert all(firsts["exact"]) and firsts["exact"] == firsts["int8"]
 
@@ -147,12 +171,15 @@ def test_an_index_holds_the_kind_of_vector_the_settings_ask_for(tmp_path, fake_e
     build_index(int8, fake_embedder, progress=False, log=lambda m: None)
     assert index_status(int8) == "ok"
     assert load_index(int8, fake_embedder.dim).manifest["vectors"] == QUANTIZED
+    # `auto` serves whichever kind its index holds; `onnx` asks for exact vectors.
     auto = int8.model_copy(update={"runtime": "auto"})
-    assert index_status(auto).startswith("stale: vectors")
+    assert index_status(auto) == "ok"
+    exact = int8.model_copy(update={"runtime": "onnx"})
+    assert index_status(exact).startswith("stale: vectors")
     with pytest.raises(IndexMismatchError, match="int8"):
-        load_index(auto, fake_embedder.dim)
+        load_index(exact, fake_embedder.dim)
     # Rebuilding for exact vectors re-embeds everything instead of reusing the int8 ones.
     fake_embedder.vectors, before = "exact", fake_embedder.encoded
-    build_index(auto, fake_embedder, progress=False, log=lambda m: None)
+    build_index(exact, fake_embedder, progress=False, log=lambda m: None)
     assert fake_embedder.encoded > before
-    assert index_status(auto) == "ok"
+    assert index_status(exact) == index_status(auto) == "ok"

@@ -455,14 +455,16 @@ def own_view_first(ranked: Ranked) -> tuple[list[int], list[float]]:
 
 def indexing_embedder(settings: Settings, embedder, log):
     """The embedder to build an index with: the given one when it makes the index's kind of vector
-    and is not the server's batching front (one thread, one question at a time); else one for the
+    and is not the server's question encoder (one thread, one question at a time); else one for the
     model that may use every core."""
     from ..building.store import vector_kind
     from ..language.batching import BatchingEncoder
     from ..language.embed import index_vectors, load_embedder
 
-    if embedder is None or isinstance(embedder, BatchingEncoder) or vector_kind(embedder) != index_vectors(settings):
-        return load_embedder(settings, None, log, purpose="index")
+    wanted = index_vectors(settings)
+    if embedder is None or isinstance(embedder, BatchingEncoder) or getattr(embedder, "threads", None) == 1 \
+            or wanted not in (None, vector_kind(embedder)):
+        return load_embedder(settings, None, log)
     return embedder
 
 

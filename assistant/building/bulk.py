@@ -40,7 +40,7 @@ class Stages:
 
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         settings = Settings.model_validate_json(settings_json)
-        self.embedder = load_embedder(settings, threads=1, log=lambda m: None, purpose="index")
+        self.embedder = load_embedder(settings, threads=1, log=lambda m: None)
         self.params = ChunkParams(**params)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -138,11 +138,12 @@ def reading_recipe() -> str:
 
 
 def expected_manifest_keys(settings: Settings) -> dict[str, Any]:
-    return {
-        "format": FORMAT_VERSION,
-        "version": __version__,
-        # int8 index vectors differ from exact ones: an index holds one kind, the one the settings ask for.
-        "vectors": index_vectors(settings),
+    wanted = {"format": FORMAT_VERSION, "version": __version__}
+    # int8 index vectors differ from exact ones: an index holds one kind, the one the settings ask for
+    # (under `auto`, whichever the model was built with).
+    if index_vectors(settings) is not None:
+        wanted["vectors"] = index_vectors(settings)
+    return wanted | {
         "embed_recipe": EMBED_RECIPE,
         "model": settings.model,
         "chunking": asdict(ChunkParams()),
@@ -616,7 +617,7 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
         raise IndexMismatchError(f"index manifest unreadable ({e}); run `assistant index`") from None
     if manifest.get("format") != FORMAT_VERSION:
         raise IndexMismatchError(f"index format {manifest.get('format')} is not {FORMAT_VERSION}; run `assistant index`")
-    if manifest.get("vectors", "exact") != index_vectors(settings):
+    if index_vectors(settings) not in (None, manifest.get("vectors", "exact")):
         raise IndexMismatchError(f"index holds {manifest.get('vectors', 'exact')} vectors but ASSISTANT_RUNTIME="
                                  f"{settings.runtime} asks for {index_vectors(settings)} ones; run `assistant index`")
     if written_for(manifest.get("store")) != store_key(settings):

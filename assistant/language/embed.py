@@ -368,16 +368,18 @@ def export_is_current(folder: Path) -> bool:
         return False
 
 
-def index_vectors(settings) -> str:
-    """The kind of vector an index is built with: exact, unless int8 is asked for everywhere."""
-    return QUANTIZED if settings.runtime == "onnx-int8" else "exact"
+def index_vectors(settings) -> str | None:
+    """The kind of vector an index must hold for these settings, or None under `auto`, which builds with
+    int8 when the model's int8 export passed its check (exact when not, or without an export) and
+    serves either: an index built before int8 became the default is not rebuilt for it."""
+    return {"onnx-int8": QUANTIZED, "onnx": "exact", "torch": "exact"}.get(settings.runtime)
 
 
-def load_embedder(settings, threads: int | None = 1, log=print, purpose: str = "query"):
-    """The embedder the settings ask for, for questions or for building the index. `auto`: the exact
-    ONNX export builds the index and encodes questions quantised to int8 per channel when that stays
-    close to the exact vectors (near-identical answers, 2.5x faster encodes); without an export,
-    sentence-transformers."""
+def load_embedder(settings, threads: int | None = 1, log=print):
+    """The embedder the settings ask for, for questions or for building the index. `auto`: the ONNX
+    export quantised to int8 per channel when that stays close to the exact vectors (2-2.5x faster
+    encodes; on twelve question sets, the same figures within a question either way: bench/README.md),
+    else the exact export; without an export, sentence-transformers."""
     if settings.runtime == "torch":
         return Embedder(settings.model, threads=threads)
     folder = export_dir(settings.index_dir, settings.model)
@@ -390,7 +392,7 @@ def load_embedder(settings, threads: int | None = 1, log=print, purpose: str = "
             log(f"serving with sentence-transformers: {e}")
             return Embedder(settings.model, threads=threads)
     try:
-        if settings.runtime == "onnx-int8" or (settings.runtime == "auto" and purpose == "query"):
+        if settings.runtime in ("onnx-int8", "auto"):
             try:
                 cosine = quantize(folder, log=log)
             except Exception as e:  # an optional speed-up: any failure means serving the exact export
@@ -430,6 +432,12 @@ def encode_with_progress(embedder, texts: list[str], progress: bool,
     # in the core's cache) and 64 slower still. A model run on its own threads keeps 32 (2 cores: 32 beat 64
     # by 5-10%; 128 was a third slower).
     batch = 8 if hasattr(embedder, "lanes") else 32
+    # An int8 model scales its activations over the whole call: one text per call keeps each vector a
+    # function of its text alone (a rebuild, the Ray build and a question give the same vector for the
+    # same text). Sorted one by one there is no padding to save, and 3,600 SciFact texts took 12.6 s
+    # one by one against 12.1 s in eights.
+    if not getattr(embedder, "batch_invariant", True):
+        batch = 1
     batches = [order[i:i + batch] for i in range(0, len(order), batch)]
     free: queue.SimpleQueue = queue.SimpleQueue()
     for lane in lanes:
