@@ -476,9 +476,11 @@ class Judge:
         if not pairs:
             return 1.0
         best = 0.0
+        firsts = {a for a, _ in pairs}
         for qt in quotes:
             toks = self.block_sequence(qt.source_id, qt.passage_start, qt.passage_end)
-            near = {(a, b) for i, a in enumerate(toks) for b in toks[i + 1:i + 3]}
+            # only the pairs that open with a topic word can match: the paragraph's other words are skipped
+            near = {(a, b) for i, a in enumerate(toks) if a in firsts for b in toks[i + 1:i + 3]}
             best = max(best, len(pairs & near) / len(pairs))
         return best
 
