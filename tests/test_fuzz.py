@@ -101,3 +101,30 @@ def test_api_with_a_key_says_exactly_what_it_accepts(tiny_settings, assistant):
     tested = fuzz(create_app(keyed, assistant), GenerationMode.POSITIVE, headers={"Authorization": f"Bearer {KEY}"},
                   examples=EXAMPLES // 2)
     assert len(tested) == 9
+
+
+@pytest.mark.parametrize("uploads", [False, True])
+def test_a_method_not_allowed_names_every_method_the_schema_documents(tiny_settings, fake_embedder, uploads):
+    """OPTIONS and an undocumented method get 405 with an Allow header naming exactly the methods the
+    OpenAPI documents at that path (HEAD comes with GET). Starlette named only the first route's: at
+    /api/sources, "Allow: GET" though POST is documented (and answered, 403 with uploads off)."""
+    from fastapi.testclient import TestClient
+
+    settings = tiny_settings.model_copy(update={"uploads": uploads})
+    assistant = open_assistant(settings, embedder=fake_embedder, log=lambda m: None)
+    with TestClient(create_app(settings, assistant)) as client:
+        paths = client.get("/openapi.json").json()["paths"]
+        assert {"post", "get"} <= set(paths["/api/sources"])
+        for path, operations in paths.items():
+            documented = {m.upper() for m in operations}
+            concrete = path.replace("{source_id}", "a-source").replace("{job_id}", "a-job")
+            for method in ("OPTIONS", "PATCH", "TRACE"):
+                if method in documented:
+                    continue
+                r = client.request(method, concrete)
+                assert r.status_code == 405, (method, path, r.status_code)
+                allowed = {m.strip() for m in r.headers["allow"].split(",")}
+                assert allowed - {"HEAD"} == documented, (method, path, allowed, documented)
+        # A page outside the API says it too.
+        r = client.request("PATCH", "/")
+        assert r.status_code == 405 and "GET" in r.headers["allow"]

@@ -6,6 +6,7 @@ JSON routes live in api.py, HTML pages in pages.py; both call the same Assistant
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -155,6 +156,24 @@ def field_errors(exc: RequestValidationError) -> list[dict]:
     return out
 
 
+def flat_routes(routes) -> Iterator:
+    """Every route by itself: FastAPI (0.16x) keeps an included router as one entry holding its own."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        yield from flat_routes(inner.routes) if inner is not None else (route,)
+
+
+def methods_at(routes, scope) -> list[str]:
+    """The methods routed at a request's path, whatever its own method (the Allow header of a 405). A
+    concrete path is matched before the templates that also match it, as OpenAPI reads paths:
+    /api/sources/inspect is itself (POST), not /api/sources/{source_id}."""
+    from starlette.routing import Match
+
+    matching = [r for r in routes if getattr(r, "methods", None) and r.matches(scope)[0] is not Match.NONE]
+    concrete = [r for r in matching if not getattr(r, "param_convertors", None)]
+    return sorted({m for r in concrete or matching for m in r.methods})
+
+
 def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAPI:
     """The ASGI app. With `assistant` given (tests), nothing is loaded; otherwise the lifespan
     loads the index and model named by `settings` once, before the first request."""
@@ -234,6 +253,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
                        responses=api.UNAUTHORISED if keyed else {})
     app.include_router(manage.pages)
     app.include_router(pages.router)
+    routed = list(flat_routes(app.router.routes))  # for the Allow header of a 405
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
 
     app.add_middleware(Guard, settings=settings)
@@ -266,11 +286,15 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
+        if exc.status_code == 405:
+            # Starlette names the methods of the first route at the path only: /api/sources said
+            # "Allow: GET" though POST is routed there too. Every route at the path counts.
+            exc = HTTPException(405, exc.detail, {**(exc.headers or {}), "Allow": ", ".join(methods_at(routed, request.scope))})
         if wants_json(request):
             label = {400: "bad request", 404: "not found"}.get(exc.status_code, "error")  # 400: a body that is not text
             return JSONResponse({"error": label, "detail": exc.detail},
                                 status_code=exc.status_code, headers=getattr(exc, "headers", None))
-        return pages.error_page(request, exc.status_code, str(exc.detail))
+        return pages.error_page(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
 
     @app.exception_handler(UploadError)
     async def upload_refused(request: Request, exc: UploadError):

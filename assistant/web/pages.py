@@ -85,9 +85,9 @@ def assistant_of(request: Request) -> Assistant:
     return request.app.state.assistant
 
 
-def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+def error_page(request: Request, status: int, message: str, headers: dict | None = None) -> HTMLResponse:
     return templates(request).TemplateResponse(request, "error.html", {"status": status, "message": message},
-                                               status_code=status)
+                                               status_code=status, headers=headers)
 
 
 def ask_all(assistant: Assistant, conv: Conversation, scope: Scope) -> list[Turn]:
