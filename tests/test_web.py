@@ -309,7 +309,11 @@ def test_abstention_is_shown_as_such(page):
     page.goto("/")
     ask(page, "How do I renew my passport online?", 1)
     notice = page.locator("#turn-1 .abstain")
-    assert "No answer in the sources" in notice.inner_text()
+    said = notice.inner_text()
+    # The refusal is said once, in bold, then why ("Nothing in them is close enough ...").
+    assert said.count("do not answer") == 1 and "No answer in the sources" not in said, said
+    assert notice.locator("strong").inner_text() == "The sources do not answer this question."
+    assert len(said) > len("The sources do not answer this question.") + 10, said
     assert page.locator("#turn-1 blockquote").count() == 0
 
 
