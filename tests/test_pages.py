@@ -185,7 +185,16 @@ def test_the_question_box_follows_the_length_setting(tiny_settings, fake_embedde
     assistant = open_assistant(settings, embedder=fake_embedder, log=lambda m: None)
     with TestClient(create_app(settings, assistant)) as c:
         page = c.get("/").text
-    assert 'maxlength="2500"' in page and "Up to 2,500 characters" in page
+    assert 'data-max="2500"' in page and "Up to 2,500 characters" in page
+    assert "maxlength" not in page.split('id="question"')[1].split(">")[0]  # a long paste is not cut
+
+
+def test_without_javascript_a_question_over_the_limit_is_kept_and_measured(client):
+    long = "What does the BMA think of the GP buy-out fund? " * 25
+    r = client.post("/", data={"question": long})
+    assert r.status_code == 422
+    assert f"is {len(long.strip())} characters; the limit is" in r.text
+    assert long.strip()[:200] in r.text  # the draft is given back whole
 
 
 def test_a_cached_answer_says_so(client):

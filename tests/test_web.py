@@ -576,3 +576,41 @@ def test_a_sixteen_turn_conversation_typed_into_the_page(browser, server):
     assert pg.locator(".turn").count() == len(script)
     pg.context.close()
     assert not pg.js_errors
+
+
+def test_after_an_answer_the_keyboard_is_back_in_the_question_box_and_the_answer_is_announced(page):
+    page.goto("/")
+    ask(page, BUYOUT, 1)
+    expect(page.locator("#question")).to_be_focused()
+    expect(page.locator("#status")).to_contain_text("Answer added: ")
+    assert "quote" in page.locator("#status").inner_text()
+    # Typed straight on, with no click: the keys go to the question box.
+    page.keyboard.type("How do I renew my passport online?")
+    page.keyboard.press("Enter")
+    page.locator("#turn-2 .abstain").wait_for()
+    expect(page.locator("#question")).to_be_focused()
+    expect(page.locator("#status")).to_contain_text("The sources do not answer this question.")
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_a_long_paste_is_counted_not_cut(browser, server, device):
+    pg = open_page(browser, server, PHONE if device == "phone" else DESKTOP)
+    try:
+        pg.goto("/")
+        count = pg.locator("#question-count")
+        pg.locator("#question").fill("x" * 500)
+        expect(count).to_be_hidden()  # far from the limit: no counter
+        pg.locator("#question").fill("What does the BMA think of the GP buy-out fund? " * 25)  # 1,199 after trimming
+        assert len(pg.locator("#question").input_value()) == 1200  # nothing cut
+        expect(count).to_be_visible()
+        expect(count).to_have_text("1,199 of 1,000 characters: 199 too many.")
+        pg.get_by_role("button", name="Ask", exact=True).click()
+        expect(pg.locator("#question-error")).to_have_text(
+            "Your question is 1,199 characters; the limit is 1,000. Shorten it to ask.")
+        assert pg.locator(".turn").count() == 0
+        pg.locator("#question").fill("What does the BMA think of the GP buy-out fund? " * 20)  # 959: near the limit
+        expect(count).to_have_text("959 of 1,000 characters.")
+        pg.screenshot(path=str(OUT / f"counter-{device}.png"))
+    finally:
+        pg.context.close()
+    assert not pg.js_errors, f"JavaScript errors: {pg.js_errors}"

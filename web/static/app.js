@@ -175,6 +175,21 @@
     errorBox.hidden = !message;
   }
 
+  // Near the limit the help line counts; over it, nothing is cut: the question stays as typed or pasted.
+  const limit = Number(question.dataset.max || 0);
+  const count = document.getElementById("question-count");
+  function counted() {
+    const n = question.value.trim().length;
+    if (!limit || !count) return n;
+    count.hidden = n < limit * 0.8;
+    count.textContent = n.toLocaleString("en-GB") + " of " + limit.toLocaleString("en-GB") + " characters"
+      + (n > limit ? ": " + (n - limit).toLocaleString("en-GB") + " too many." : ".");
+    count.classList.toggle("over", n > limit);
+    return n;
+  }
+  question.addEventListener("input", counted);
+  counted();
+
   function filtersChanged() {
     const now = ["publisher", "source", "actor"].map(function (n) {
       const field = form.elements[n];
@@ -193,6 +208,13 @@
   form.addEventListener("submit", async function (event) {
     const text = question.value.trim();
     if (!text) { event.preventDefault(); showError("Please type a question."); question.focus(); return; }
+    if (limit && text.length > limit) {
+      event.preventDefault();
+      showError("Your question is " + text.length.toLocaleString("en-GB") + " characters; the limit is "
+        + limit.toLocaleString("en-GB") + ". Shorten it to ask.");
+      question.focus();
+      return;
+    }
     // New filters apply to the whole conversation: let the form post and the page ask it all again.
     if (filtersChanged() && conversation.querySelector(".turn")) return;
     // A conversation keeps its last turns only (the URL holds them): past that, the page is rebuilt.
@@ -224,7 +246,7 @@
       }).join("|");
       label.textContent = "Ask a follow-up";
       question.value = "";
-      say("Answer added.");
+      counted();
       const examples = document.querySelector(".examples");
       if (examples) examples.hidden = true;
       if (turn) {
@@ -248,8 +270,14 @@
           tools.hidden = false;
           document.getElementById("export").href = turn.dataset.export;
         }
-        turn.focus({ preventScroll: true });
+        // The answer is shown and announced; the keyboard stays in the question box for the next one.
         turn.scrollIntoView({ block: "start" });
+        question.focus({ preventScroll: true });
+        const refusal = turn.querySelector(".abstain");
+        const who = turn.querySelector(".stances");
+        const quotes = turn.querySelectorAll("blockquote").length;
+        say(refusal ? refusal.textContent.trim()
+          : "Answer added: " + quotes + (quotes === 1 ? " quote" : " quotes") + (who ? ". " + who.textContent.trim() : "."));
       }
     } catch (err) {
       showError("The server could not be reached. Please try again.");
