@@ -81,10 +81,13 @@ def test_upload_in_the_page_ask_it_and_remove_it(browser, live, tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     page.locator("#file").set_input_files(str(empty))
-    page.get_by_role("button", name="Add the document").click()
-    expect(page.locator("#upload-status")).to_contain_text("Not added: the file is empty")  # the reason, in place
+    # Refused as soon as it is chosen: the file named, the reason in place, Add off until another file.
+    expect(page.locator("#upload-status")).to_have_text("empty.txt cannot be added: the file is empty. Choose another file.")
+    expect(page.get_by_role("button", name="Add the document")).to_be_disabled()
     page.locator("#file").set_input_files(str(file))
     expect(page.locator("#upload [name=title]")).to_have_value("Lantern review")  # prefilled from the file
+    expect(page.locator("#upload-status")).to_have_text(re.compile(r"^A Markdown file of [\d,]+ words\.$"))
+    expect(page.get_by_role("button", name="Add the document")).to_be_enabled()
     assert page.locator("#upload [name=publisher]").input_value() == "Guild of Lamplighters"  # prefilled
     page.get_by_role("button", name="Add the document").click()
     page.locator("#upload-progress").wait_for(state="visible")

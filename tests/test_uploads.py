@@ -181,6 +181,12 @@ def test_a_change_posted_from_another_site_is_refused(client, tiny_settings):
     assert not (tiny_settings.sources_dir / "uploads").exists()
 
 
+def test_the_page_form_names_a_refused_file(client):
+    """Without JavaScript, a refusal is shown on the documents page with the file's name and the reason."""
+    r = client.post("/sources/upload", files={"file": ("minutes.txt", b"")}, follow_redirects=False)
+    assert r.status_code == 422 and "minutes.txt was not added: the file is empty." in r.text
+
+
 def test_the_page_form_adds_a_document_and_shows_its_progress(client):
     r = client.post("/sources/upload", files={"file": ("lamps.md", b"# Lanterns\n\n" + LAMPS.encode())},
                     data={"publisher": "Guild of Lamplighters"}, headers={"Origin": "http://localhost"},
@@ -223,10 +229,15 @@ def test_a_word_document_is_read_with_its_headings(client):
     d.add_paragraph(LAMPS.split("\n\n")[1])
     out = io.BytesIO()
     d.save(out)
+    # Inspected, it is named as what it is, and python-docx's template date (2013-12-23, the `created`
+    # property of every file it writes) is not proposed as the date it was published.
+    got = client.post("/api/sources/inspect", files={"file": ("review.docx", out.getvalue())}).json()
+    assert got["kind"] == "docx" and got["title"] == "Lantern review" and got["published"] == "", got
     code, body = upload(client, "review.docx", out.getvalue())
     assert code == 202 and wait(client, body)["state"] == "done"
     src = client.get(f"/api/sources/{body['id']}").json()
     assert src["title"] == "Lantern review" and "too dim" in src["text"]
+    assert not src.get("published"), src.get("published")
 
 
 def test_a_failed_build_leaves_sources_and_the_serving_index_as_they_were(client, tiny_settings, monkeypatch):

@@ -517,7 +517,9 @@ def escape_attr(text: str) -> str:
 
 
 def docx_properties(data: bytes) -> dict[str, str]:
-    """Title, author (as publisher) and date from a Word file's core properties, when it says them."""
+    """Title and author (as publisher) from a Word file's core properties, when it says them. Not its
+    `created` date: that is when the file or its template was made (python-docx's template says
+    2013-12-23 for every file it writes), not when the document was published."""
     from xml.etree import ElementTree
 
     try:
@@ -533,8 +535,6 @@ def docx_properties(data: bytes) -> dict[str, str]:
             out["title"] = text
         elif text and tag == "creator":
             out["author"] = text
-        elif text and tag == "created":
-            out["date"] = text[:10]
     return out
 
 

@@ -102,8 +102,9 @@ class Prepared:
     """An upload judged and read: the bytes to store, their kind and the documents indexing will find."""
 
     data: bytes
-    kind: str
+    kind: str  # as stored: a Word file is stored as the HTML it converts to
     documents: tuple[Document, ...]
+    received: str = ""  # as it came: ".docx" for a Word file
 
 
 def prepare(data: bytes, filename: str, meta: dict[str, str], limits: Limits, scratch: Path) -> Prepared:
@@ -111,7 +112,7 @@ def prepare(data: bytes, filename: str, meta: dict[str, str], limits: Limits, sc
     if len(data) > limits.max_bytes:
         raise UploadError(f"the file is {size(len(data))}; the limit is {size(limits.max_bytes)} "
                           "(ASSISTANT_MAX_SOURCE_MB)", 413)
-    kind = sniff(data, filename)
+    kind = received = sniff(data, filename)
     if kind == ".pdf":
         check_pdf(data, limits)
     elif kind == ".docx":
@@ -133,7 +134,7 @@ def prepare(data: bytes, filename: str, meta: dict[str, str], limits: Limits, sc
         raise UploadError(f"nothing readable in the file: {'; '.join(problems) or 'no text'}")
     if kind == ".jsonl" and problems:
         raise UploadError(f"{len(problems)} line(s) of the JSONL file cannot be read: {problems[0]}")
-    return Prepared(data, kind, documents)
+    return Prepared(data, kind, documents, received)
 
 
 def clean_meta(meta: dict[str, str | None]) -> dict[str, str]:

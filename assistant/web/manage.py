@@ -225,7 +225,7 @@ async def inspect(request: Request, file: Annotated[UploadFile, File()]) -> Insp
     d = prep.documents[0]
     publisher = d.publisher or await asyncio.get_running_loop().run_in_executor(
         None, proposed_publisher, d.title, d.text)  # the body it names as itself ("The X Association welcomes ...")
-    return Inspected(kind=prep.kind.lstrip("."), documents=len(prep.documents),
+    return Inspected(kind=(prep.received or prep.kind).lstrip("."), documents=len(prep.documents),
                      words=sum(len(x.text.split()) for x in prep.documents),
                      title=d.title if d.title != d.id else "", publisher=publisher, published=d.published, url=d.url)
 
@@ -304,7 +304,8 @@ def page_key_ok(request: Request, key: str) -> bool:
     return not want or key_matches(key, want)
 
 
-async def page_change(request: Request, key: str, act) -> HTMLResponse | RedirectResponse:
+async def page_change(request: Request, key: str, act, what: str = "") -> HTMLResponse | RedirectResponse:
+    """Run a change posted by a page's form; a refusal is shown on the documents page, naming `what` (the file)."""
     from .pages import sources_page
 
     try:
@@ -315,7 +316,8 @@ async def page_change(request: Request, key: str, act) -> HTMLResponse | Redirec
     except (UploadError, HTTPException) as e:
         status = e.status if isinstance(e, UploadError) else e.status_code
         message = e.problem if isinstance(e, UploadError) else str(e.detail)
-        return sources_page(request, error=f"Not changed: {message}.", status=status)
+        said = f"{what} was not added: {message}." if what else f"Not changed: {message}."
+        return sources_page(request, error=said, status=status)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
@@ -328,7 +330,7 @@ async def upload_form(request: Request, file: Annotated[UploadFile, File()], tit
         meta = {"title": title, "publisher": publisher, "published": published, "url": url}
         return (await add(request, data, filename, meta))[0]
 
-    return await page_change(request, key, act)
+    return await page_change(request, key, act, what=file.filename or "The file")
 
 
 @pages.post("/sources/{source_id}/remove")

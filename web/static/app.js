@@ -72,20 +72,31 @@
     const uploadStatus = document.getElementById("upload-status");
     const bar = document.getElementById("upload-progress");
 
+    const add = upload.querySelector("button[type=submit]");
     async function prefill() {
       if (!file.files.length) return;
+      const name = file.files[0].name;
       const body = new FormData();
       body.append("file", file.files[0]);
-      uploadStatus.textContent = "Reading the file…";
+      add.disabled = false;
+      uploadStatus.textContent = "Reading " + name + "…";
       const response = await fetch("/api/sources/inspect", { method: "POST", body: body });
       const found = await response.json().catch(function () { return {}; });
       if (response.status === 401) { uploadStatus.textContent = ""; return; }
-      if (!response.ok) { uploadStatus.textContent = "This file cannot be added: " + problem(found, response.status); return; }
+      if (!response.ok) {
+        // Refused: the file is named, and Add waits for another one.
+        uploadStatus.textContent = name + " cannot be added: " + problem(found, response.status) + ". Choose another file.";
+        add.disabled = true;
+        return;
+      }
       ["title", "publisher", "published", "url"].forEach(function (name) {
         const field = upload.elements[name];
         if (field && !field.value && found[name]) field.value = found[name];
       });
-      uploadStatus.textContent = "A " + found.kind + " file of " + found.words.toLocaleString() + " words.";
+      const kinds = { txt: "A text file", md: "A Markdown file", html: "A web page", pdf: "A PDF",
+        docx: "A Word document", jsonl: "A JSONL file" };
+      uploadStatus.textContent = (kinds[found.kind] || "A file") + " of " + found.words.toLocaleString("en-GB")
+        + " words" + (found.documents > 1 ? " in " + found.documents + " documents." : ".");
     }
     file.addEventListener("change", prefill);
     drop.addEventListener("dragover", function (e) { e.preventDefault(); drop.classList.add("over"); });
@@ -103,7 +114,8 @@
       try {
         const response = await fetch("/api/sources", { method: "POST", body: new FormData(upload) });
         const body = await response.json();
-        if (!response.ok) { uploadStatus.textContent = "Not added: " + problem(body, response.status); return; }
+        const name = file.files.length ? file.files[0].name : "The file";
+        if (!response.ok) { uploadStatus.textContent = name + " was not added: " + problem(body, response.status); return; }
         bar.hidden = false;
         const job = await follow(body.job_url, function (j) {
           bar.value = j.progress;
