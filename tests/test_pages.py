@@ -224,3 +224,26 @@ def test_a_reloaded_conversation_shows_everything_the_live_turn_showed(client):
     page = client.get("/", params={"q": [FUND, "What does Beta Councel think of pensions?"]}).text
     assert page.count('class="stances"') >= 1
     assert "Ask instead" in page
+
+
+def test_the_empty_chat_says_what_is_loaded(client, assistant):
+    """How many documents, every publisher and the span of their dates, outside the filter menus; gone
+    once a question is asked."""
+    page = client.get("/").text
+    loaded = page.split('id="loaded">')[1].split("</p>")[0]
+    docs = assistant.index.documents.values()
+    assert f"{len(docs)} documents loaded" in loaded
+    assert all(d.publisher in loaded for d in docs if d.publisher)
+    assert 'href="/sources"' in loaded
+    assert 'id="loaded"' not in client.get("/", params={"q": FUND}).text
+
+
+def test_example_questions_name_bodies_as_a_sentence_does():
+    from assistant.answering.examples import as_named
+
+    assert as_named("LGA") == "the LGA"
+    assert as_named("Lantern Review") == "the Lantern Review"
+    assert as_named("Treasury Committee (Commons)") == "the Treasury Committee (Commons)"
+    assert as_named("Lamp Guild") == "the Lamp Guild"
+    for bare in ("The Lamp Trust", "Rural Lamplighters", "Jane Roe", "Parliament", "Families for Lanterns"):
+        assert as_named(bare) == bare

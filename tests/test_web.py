@@ -614,3 +614,22 @@ def test_a_long_paste_is_counted_not_cut(browser, server, device):
     finally:
         pg.context.close()
     assert not pg.js_errors, f"JavaScript errors: {pg.js_errors}"
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_arriving_the_page_says_what_is_loaded_and_asks_as_a_person_would(browser, server, size):
+    pg = open_page(browser, server, size)
+    try:
+        pg.goto("/")
+        loaded = pg.locator("#loaded")
+        expect(loaded).to_be_visible()  # on a phone too, where the intro line is hidden
+        publishers = {s["publisher"] for s in pg.request.get("/api/sources").json() if s["publisher"]}
+        assert publishers and all(p in loaded.inner_text() for p in publishers), loaded.inner_text()
+        assert re.search(r"^\d+ documents loaded, from .+, dated \d{4}", loaded.inner_text())
+        examples = pg.locator(".examples a").all_inner_texts()
+        assert examples and all(q.startswith("What does ") for q in examples)
+        assert not any(re.match(r"What does [A-Z]{2,5} say", q) for q in examples), examples  # "the BMA"
+        pg.screenshot(path=str(OUT / f"arrival-{'phone' if size is PHONE else 'desktop'}.png"), full_page=True)
+    finally:
+        pg.context.close()
+    assert not pg.js_errors

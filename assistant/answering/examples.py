@@ -11,6 +11,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from ..language import terms
+from ..language.actors import GENERIC
 
 if TYPE_CHECKING:
     from .answer import Assistant
@@ -92,6 +93,24 @@ def candidates(assistant: Assistant, actor: str, rows: list[int]) -> list[str]:
     return out
 
 
+# Bodies a sentence names without an article ("What does Parliament say"), though their word is generic.
+BARE_BODIES = frozenset(["parliament", "congress"])
+
+
+def as_named(actor: str) -> str:
+    """An actor's name as a sentence uses it: an initialism or a body named by its kind takes "the" ("the
+    BMA", "the Hewitt Review", "the Government (DHSC)"); a name with its own article, a plural name and a
+    person's name stand as they are ("The King's Fund", "NHS Providers", "Jane Roe")."""
+    bare = re.sub(r"\s*\([^)]*\)", "", actor).strip()
+    words = bare.split()
+    if not words or words[0].lower() == "the":
+        return actor
+    last = words[-1].lower().strip(".,'’")
+    if re.fullmatch(r"[A-Z]{2,5}", bare) or (last in GENERIC and not last.endswith("s") and last not in BARE_BODIES):
+        return f"the {actor}"
+    return actor
+
+
 def example_questions(assistant: Assistant, n: int = 4, tries: int = 3) -> list[str]:
     """Up to n questions, one per actor, the actors with most stated positions first."""
     by_actor: dict[str, list[int]] = {}
@@ -103,7 +122,7 @@ def example_questions(assistant: Assistant, n: int = 4, tries: int = 3) -> list[
         if len(out) >= n:
             break
         for topic in candidates(assistant, actor, rows)[:tries]:
-            question = f"What does {actor} say about {topic}?"
+            question = f"What does {as_named(actor)} say about {topic}?"
             answer = assistant.ask(question)
             if answer.answered and answer.quotes and answer.quotes[0].actor == actor:
                 out.append(question)

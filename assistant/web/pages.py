@@ -7,7 +7,9 @@ keeps no state and a link re-asks its questions against the current index."""
 
 from __future__ import annotations
 
+import re
 import weakref
+from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -53,6 +55,31 @@ class Corpus:
     documents: tuple[Choice, ...]
     actors: tuple[Choice, ...]
     examples: tuple[str, ...]
+    loaded: str = ""  # what is loaded, for the empty chat: how many documents, from whom, of when
+
+
+MAX_NAMED = 12  # publishers named in that line; past it, the documents page lists them
+
+
+def loaded_line(documents) -> str:
+    """"3 documents loaded, from Lamp Guild and Jane Roe, dated 2021 to 2023.": every publisher (the most documents
+    first), up to MAX_NAMED; the years the documents' dates give."""
+    docs = list(documents)
+    if not docs:
+        return "No documents are loaded yet."
+    count = Counter(d.publisher for d in docs if d.publisher)
+    names = sorted(count, key=lambda p: (-count[p], p.lower()))
+    shown = names[:MAX_NAMED] + ([f"{len(names) - MAX_NAMED} more"] if len(names) > MAX_NAMED else [])
+    line = f"{len(docs)} document{'' if len(docs) == 1 else 's'} loaded"
+    if shown:
+        line += ", from " + (", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0])
+        unnamed = len(docs) - sum(count.values())
+        if unnamed:
+            line += f", and {unnamed} with no publisher"
+    years = sorted(int(m.group()) for d in docs if (m := re.search(r"\b(?:1[5-9]|20)\d\d\b", d.published or "")))
+    if years:
+        line += f", dated {years[0]}" + (f" to {years[-1]}" if years[-1] != years[0] else "")
+    return line + "."
 
 
 _corpora: weakref.WeakKeyDictionary[Assistant, Corpus] = weakref.WeakKeyDictionary()
@@ -73,6 +100,7 @@ def corpus_of(assistant: Assistant) -> Corpus:
             # Actors who state a position more than once: the ones worth filtering on.
             actors=tuple(Choice(a, a) for a in sorted((a for a, n in stated.items() if n > 1), key=str.lower)),
             examples=tuple(example_questions(assistant)),
+            loaded=loaded_line(docs.values()),
         )
     return found
 
@@ -156,6 +184,7 @@ def chat_page(request: Request, conv: Conversation, scope: Scope, turns: list[Tu
         "fresh": Conversation(publisher=conv.publisher, source=conv.source, actor=conv.actor).url(),
         "export": "/export.md?" + conv.query() if conv.questions else "",
         "examples": [(q, conv.asking(q).url(turn=len(conv.questions) + 1)) for q in corpus.examples],
+        "loaded": corpus.loaded,
     }, status_code=status)
 
 
