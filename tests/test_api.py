@@ -258,6 +258,8 @@ def test_stance_of_statements_toward_a_topic(http):
     ({"topic": "t", "statements": ["s"] * 101}, "statements"),
     ({"topic": "t", "statements": ["s"], "lang": "en"}, "lang"),
     ({"topic": "t", "statements": ["s"], "neutral": "maybe"}, "neutral"),
+    ({"topic": "t", "statements": ["s"], "neutral": 0}, "neutral"),  # JSON has booleans: 0 is not one (schemathesis)
+    ({"topic": "t", "statements": ["s"], "neutral": "false"}, "neutral"),
 ])
 def test_stance_refuses_bad_input_with_422_naming_the_field(http, body, field):
     r = http.post("/api/stance", json=body)

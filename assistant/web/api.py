@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 import orjson
 from fastapi import APIRouter, HTTPException, Query, Request, Response, Security
 from fastapi.security import APIKeyHeader, HTTPBearer
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from ..answering.answer import Assistant
 from ..answering.present import answer_dict, viewer_url
@@ -245,7 +245,7 @@ def make_router(settings: Settings) -> APIRouter:
             ..., min_length=1, max_length=MAX_STATEMENTS,
             description=f"1 to {MAX_STATEMENTS} statements of 1 to {MAX_STATEMENT_CHARS:,} characters each.",
             examples=[["Exposure to violent video games causes at least a temporary increase in aggression."]])
-        neutral: bool = Field(True, description="Whether a statement may be neutral (it leans no way: \"The library "
+        neutral: StrictBool = Field(True, description="Whether a statement may be neutral (it leans no way: \"The library "
                               "opened in 1962\"). false when every statement is known to take a side, as in a "
                               "set of arguments: each then gets the model's pro or con.")
 
