@@ -92,8 +92,11 @@ def test_upload_in_the_page_ask_it_and_remove_it(browser, live, tmp_path):
     page.get_by_role("button", name="Add the document").click()
     page.locator("#upload-progress").wait_for(state="visible")
     page.wait_for_url("**/sources?added=*", timeout=120_000)
+    expect(page.locator("#added-note")).to_contain_text("Added: Lantern review")
     row = page.locator("tr", has_text="Lantern review")
     assert "Guild of Lamplighters" in row.inner_text()
+    assert row.get_attribute("class") == "new" and page.locator("tr.new").count() == 1
+    serious = axe_serious(page)  # the documents page with the new row marked
     row.get_by_role("link", name=re.compile("^Ask about this document")).click()
     page.locator("#question").fill(QUESTION)
     page.get_by_role("button", name="Ask", exact=True).click()
@@ -105,7 +108,8 @@ def test_upload_in_the_page_ask_it_and_remove_it(browser, live, tmp_path):
     page.wait_for_url("**/jobs/*")
     page.locator("#job-state", has_text="Done").wait_for(timeout=120_000)
     assert not quotes_lamps(live.url)
-    serious = axe_serious(page)  # the job page, then the documents page with its upload form open
+    expect(page.locator("h1")).to_have_text("Removing “Lantern review”")
+    serious += axe_serious(page)  # the job page, then the documents page with its upload form open
     page.goto("/sources")
     page.locator("summary", has_text="Add a document").click()
     serious += axe_serious(page)

@@ -193,11 +193,23 @@ def test_the_page_form_adds_a_document_and_shows_its_progress(client):
                     follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/jobs/")
     job_id = r.headers["location"].rsplit("/", 1)[1]
-    assert wait(client, {"id": job_id})["state"] == "done"
+    done = wait(client, {"id": job_id})
+    assert done["state"] == "done" and done["title"] == "Lanterns"
     page = client.get(r.headers["location"]).text
     assert "Done in" in page and "Ask about it" in page
+    # The job page is titled with the document's title, not its generated id.
+    assert "<h1>Adding “Lanterns”</h1>" in page and done["source_id"] not in page.split("<h1>")[1].split("</h1>")[0]
+    assert "<title>Done: Lanterns" in page
     docs = client.get("/sources").text
-    assert "Lanterns" in docs and "Remove" in docs
+    assert "Lanterns" in docs and "Remove" in docs and 'id="added-note"' not in docs
+    # Back from the upload: said, and its row marked.
+    docs = client.get("/sources", params={"added": done["source_id"]}).text
+    note = docs.split('id="added-note">')[1].split("</p>")[0]
+    assert "Added:" in note and "Lanterns" in note
+    row = docs.split(f'id="doc-{done["source_id"]}"')[1].split("</tr>")[0]
+    assert row.startswith(' class="new"') and ">New<" in row
+    assert docs.count('class="new"') == 1
+    assert 'id="added-note"' not in client.get("/sources", params={"added": "no-such-id"}).text
 
 
 def test_inspect_prefills_metadata_from_the_file(client):

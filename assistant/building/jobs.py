@@ -34,6 +34,7 @@ class Job:
     id: str
     kind: str  # "add" | "replace" | "edit" | "remove" | "rescan"
     source_id: str | None
+    title: str = ""  # the document's title, for people (the id is for programs)
     state: str = "queued"  # queued | running | done | failed
     stage: str = "queued"
     progress: float = 0.0
@@ -86,11 +87,11 @@ class Jobs:
             return self.jobs.get(job_id)
 
     def submit(self, kind: str, source_id: str | None, stage: Callable[[], Change | None],
-               expect: dict[str, bool] | None = None) -> Job:
+               expect: dict[str, bool] | None = None, title: str = "") -> Job:
         """Queue a change: `stage()` writes it into sources/ (returning how to undo it), then the index
         is rebuilt and swapped in. `expect`: document ids that must (True) or must not (False) be in
         the new build; if one is not as expected the change failed and is undone."""
-        job = Job(secrets.token_hex(8), kind, source_id)
+        job = Job(secrets.token_hex(8), kind, source_id, title)
         job.expect = dict(expect or {})
         with self.lock:
             self.jobs[job.id] = job

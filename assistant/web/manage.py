@@ -33,6 +33,7 @@ class JobOut(BaseModel):
     id: str
     kind: str = Field(..., description="add, replace, edit, remove or rescan")
     source_id: str | None
+    title: str = Field("", description="The document's title (several documents of a JSONL file: how many).")
     state: str = Field(..., description="queued, running, done or failed")
     stage: str = Field(..., description="queued, reading, parsing, embedding, writing, loading or done")
     progress: float = Field(..., ge=0, le=1)
@@ -62,7 +63,7 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
 def job_out(job: Job) -> JobOut:
-    return JobOut(id=job.id, kind=job.kind, source_id=job.source_id, state=job.state, stage=job.stage,
+    return JobOut(id=job.id, kind=job.kind, source_id=job.source_id, title=job.title, state=job.state, stage=job.stage,
                   progress=job.progress, error=job.error, took_s=job.took_s, stages=dict(job.stages))
 
 
@@ -179,7 +180,10 @@ async def add(request: Request, data: bytes, filename: str, meta: dict[str, str]
         check_new_ids(request, set(ids))  # again, now that the changes queued before have run
         return library.stage_add(sources, upload_id, prep, meta, members)
 
-    job = jobs_of(request).submit("add", shown, stage, expect={i: True for i in ids})
+    first = prep.documents[0]
+    title = (f"{len(prep.documents)} documents" if len(prep.documents) > 1
+             else meta.get("title") or (first.title if first.title != first.id else "") or filename)
+    job = jobs_of(request).submit("add", shown, stage, expect={i: True for i in ids}, title=title)
     return job, shown
 
 
@@ -262,10 +266,11 @@ async def replace(
             uploaded(request, source_id)  # still there, now that the changes queued before have run
             return library.stage_add(sources, upload_id, prep, meta)
 
-        job = jobs_of(request).submit("replace", source_id, stage, expect={source_id: True})
+        job = jobs_of(request).submit("replace", source_id, stage, expect={source_id: True},
+                                      title=meta.get("title") or title_of(request, source_id))
     elif given:
         job = jobs_of(request).submit("edit", source_id, lambda: library.stage_meta(sources, upload_id, meta),
-                                      expect={source_id: True})
+                                      expect={source_id: True}, title=meta.get("title") or title_of(request, source_id))
     else:
         raise UploadError("send a file, metadata fields, or both")
     return accepted(job, source_id)
@@ -284,7 +289,13 @@ def remove_job(request: Request, source_id: str) -> Job:
     sources = request.app.state.settings.sources_dir
     gone = [m for m in entry.get("members", "").split(",") if m] or [entry["id"]]
     return jobs_of(request).submit("remove", source_id, lambda: library.stage_remove(sources, entry["id"]),
-                                   expect={m: False for m in gone})
+                                   expect={m: False for m in gone}, title=title_of(request, source_id))
+
+
+def title_of(request: Request, source_id: str) -> str:
+    """The title the serving index gives a document, or its id when it has none."""
+    doc = documents(request).get(source_id)
+    return (doc.title if doc and doc.title else "") or source_id
 
 
 @router.get("/api/jobs/{job_id}", response_model=JobOut, responses=ERRORS, tags=["documents"])

@@ -287,11 +287,13 @@ def sources_page(request: Request, error: str | None = None, status: int = 200) 
     settings = request.app.state.settings
     added = set(read_uploads(settings.sources_dir)) if settings.uploads else set()
     docs = sorted(assistant.index.documents.values(), key=lambda d: (d.publisher.lower(), d.title.lower()))
+    # Back from an upload (/sources?added=<id>): the new document is said and its row marked.
+    new = assistant.index.documents.get(request.query_params.get("added", ""))
     rows = [{"doc": d, "words": len(d.text.split()), "passages": assistant.chunk_counts.get(d.id, 0),
-             "ask": Conversation(source=d.id).url(), "added": d.id in added} for d in docs]
+             "ask": Conversation(source=d.id).url(), "added": d.id in added, "new": new is d} for d in docs]
     return templates(request).TemplateResponse(request, "sources.html", {
         "rows": rows, "uploads": settings.uploads, "needs_key": bool(settings.api_key), "error": error,
-        "max_mb": settings.max_source_mb}, status_code=status)
+        "max_mb": settings.max_source_mb, "new": new}, status_code=status)
 
 
 # -- the source viewer ---------------------------------------------------------------------------
