@@ -582,14 +582,15 @@ def test_after_an_answer_the_keyboard_is_back_in_the_question_box_and_the_answer
     page.goto("/")
     ask(page, BUYOUT, 1)
     expect(page.locator("#question")).to_be_focused()
-    expect(page.locator("#status")).to_contain_text("Answer added: ")
-    assert "quote" in page.locator("#status").inner_text()
+    expect(page.locator("#announce")).to_contain_text("Answer added: ")  # to a screen reader
+    assert "quote" in page.locator("#announce").text_content()
+    assert page.locator("#status").inner_text() == ""  # nothing crowds the form
     # Typed straight on, with no click: the keys go to the question box.
     page.keyboard.type("How do I renew my passport online?")
     page.keyboard.press("Enter")
     page.locator("#turn-2 .abstain").wait_for()
     expect(page.locator("#question")).to_be_focused()
-    expect(page.locator("#status")).to_contain_text("The sources do not answer this question.")
+    expect(page.locator("#announce")).to_contain_text("The sources do not answer this question.")
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])

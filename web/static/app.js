@@ -187,6 +187,11 @@
     errorBox.hidden = !message;
   }
 
+  const announcer = document.createElement("p");
+  announcer.id = "announce"; announcer.className = "visually-hidden";
+  announcer.setAttribute("role", "status"); announcer.setAttribute("aria-live", "polite");
+  form.appendChild(announcer);
+
   // Near the limit the help line counts; over it, nothing is cut: the question stays as typed or pasted.
   const limit = Number(question.dataset.max || 0);
   const count = document.getElementById("question-count");
@@ -288,8 +293,10 @@
         const refusal = turn.querySelector(".abstain");
         const who = turn.querySelector(".stances");
         const quotes = turn.querySelectorAll("blockquote").length;
-        say(refusal ? refusal.textContent.trim()
-          : "Answer added: " + quotes + (quotes === 1 ? " quote" : " quotes") + (who ? ". " + who.textContent.trim() : "."));
+        // Said to a screen reader (the answer itself is in view): a line that long would crowd the form on a phone.
+        say("");
+        announcer.textContent = refusal ? refusal.textContent.trim()
+          : "Answer added: " + quotes + (quotes === 1 ? " quote" : " quotes") + (who ? ". " + who.textContent.trim() : ".");
       }
     } catch (err) {
       showError("The server could not be reached. Please try again.");
