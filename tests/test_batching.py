@@ -71,7 +71,7 @@ def test_a_failing_model_fails_the_waiting_requests_instead_of_hanging_them():
 @pytest.mark.e2e
 def test_int8_questions_get_the_same_vector_alone_or_under_load(seed_assistant):
     """int8 activations are scaled over a whole call, so a batch would change each question's vector
-    (cosine down to 0.988 measured); the batching front must encode them one by one."""
+    (cosine down to 0.988 measured); they must be encoded one by one, behind the batching front too."""
     inner = seed_assistant.embedder  # as shipped: the int8 question model
     assert inner.vectors != "exact" and not inner.batch_invariant
     texts = ["What does the BMA think of the GP buy-out fund?", "Who welcomed fewer national targets?",
@@ -81,6 +81,6 @@ def test_int8_questions_get_the_same_vector_alone_or_under_load(seed_assistant):
     assert enc.encoded > enc.batches  # questions did queue up together
     for text, vec in zip(texts, got):
         assert np.array_equal(vec, inner.encode_query(text)), text
-    batched = inner.encode(texts[:4], batch_size=4)  # what a shared call would have given
+    batched = inner._encode_batch(texts[:4])  # what one model call on the four would have given
     assert not np.array_equal(batched, np.stack(got[:4]))
     enc.close()

@@ -99,8 +99,8 @@ BARE_BODIES = frozenset(["parliament", "congress"])
 
 def as_named(actor: str) -> str:
     """An actor's name as a sentence uses it: an initialism or a body named by its kind takes "the" ("the
-    BMA", "the Hewitt Review", "the Government (DHSC)"); a name with its own article, a plural name and a
-    person's name stand as they are ("The King's Fund", "NHS Providers", "Jane Roe")."""
+    LGA", "the Lantern Review", "the Treasury Committee (Commons)"); a name with its own article, a plural
+    name and a person's name stand as they are ("The Lamp Trust", "Rural Lamplighters", "Jane Roe")."""
     bare = re.sub(r"\s*\([^)]*\)", "", actor).strip()
     words = bare.split()
     if not words or words[0].lower() == "the":

@@ -82,13 +82,9 @@ class BatchingEncoder:
                 batch.append(item)
             try:
                 texts = [text for text, _ in batch]
-                if getattr(self.inner, "batch_invariant", True):
-                    vectors = self.inner.encode(texts, batch_size=len(texts))
-                else:
-                    # Dynamic int8 quantisation scales activations over the whole batch: a question's
-                    # vector would depend on the questions it happened to arrive with. One at a time,
-                    # the same question always gets the same vector, and so the same answer.
-                    vectors = [self.inner.encode_query(t) for t in texts]
+                # (An int8 model encodes them one at a time itself: a question's vector never depends on
+                # the questions it arrived with, so the same question always gets the same answer.)
+                vectors = self.inner.encode(texts, batch_size=len(texts))
             except Exception as e:  # hand the failure to every waiting request instead of hanging them
                 for _, fut in batch:
                     fut.set_exception(e)

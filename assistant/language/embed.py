@@ -227,7 +227,8 @@ class OnnxEmbedder:
         self.file = QUANTIZED_FILE if quantized else "model.onnx"
         # Recorded in the index manifest: an index is built and queried with one kind of vector.
         self.vectors = QUANTIZED if quantized else "exact"
-        # int8 activations are scaled per call, over every text in it: batch-mates change a vector.
+        # int8 activations are scaled per call, over every text in it: batch-mates would change a vector, so
+        # `encode` takes int8 texts one per call (and the server puts no batching front before this model).
         self.batch_invariant = not quantized
         if meta.get("format") != EXPORT_FORMAT:
             raise ModelError(f"ONNX export in {folder} has an old format; it is redone when the model is next loaded")
@@ -287,6 +288,12 @@ class OnnxEmbedder:
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if not self.batch_invariant:
+            # An int8 model scales its activations over the whole call: one text per call keeps each vector a
+            # function of its text alone, whoever calls (an index build, the Ray build, a question). Sorted
+            # by length there is little padding to save: 3,600 SciFact texts took 12.6 s one by one against
+            # 12.1 s in eights.
+            batch_size = 1
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         # Similar lengths together: less padding, less work.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -431,13 +438,7 @@ def encode_with_progress(embedder, texts: list[str], progress: bool,
     # One-thread ONNX sessions on 2 cores: batches of 8 were a quarter faster than 32 (the activations stay
     # in the core's cache) and 64 slower still. A model run on its own threads keeps 32 (2 cores: 32 beat 64
     # by 5-10%; 128 was a third slower).
-    batch = 8 if hasattr(embedder, "lanes") else 32
-    # An int8 model scales its activations over the whole call: one text per call keeps each vector a
-    # function of its text alone (a rebuild, the Ray build and a question give the same vector for the
-    # same text). Sorted one by one there is no padding to save, and 3,600 SciFact texts took 12.6 s
-    # one by one against 12.1 s in eights.
-    if not getattr(embedder, "batch_invariant", True):
-        batch = 1
+    batch = 8 if hasattr(embedder, "lanes") else 32  # (an int8 lane then encodes its eight one by one)
     batches = [order[i:i + batch] for i in range(0, len(order), batch)]
     free: queue.SimpleQueue = queue.SimpleQueue()
     for lane in lanes:
