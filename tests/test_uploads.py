@@ -274,7 +274,7 @@ def test_a_failed_build_leaves_sources_and_the_serving_index_as_they_were(client
 def test_an_unfinished_change_is_undone_on_the_next_start(tiny_settings):
     """A process killed between writing a change and confirming it: the next start puts sources/ back."""
     src = tiny_settings.sources_dir
-    prepared = library.Prepared(LAMPS.encode(), ".txt", ())
+    prepared = library.Prepared(LAMPS.encode(), ".txt", (), ".txt")
     library.stage_add(src, "lamps-1", prepared, {"title": "Lanterns"})  # never confirmed (done) nor undone
     assert (src / "uploads" / "lamps-1.txt").exists()
     library.clean_leftovers(src)

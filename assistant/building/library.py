@@ -104,7 +104,7 @@ class Prepared:
     data: bytes
     kind: str  # as stored: a Word file is stored as the HTML it converts to
     documents: tuple[Document, ...]
-    received: str = ""  # as it came: ".docx" for a Word file
+    received: str  # as it came: ".docx" for a Word file
 
 
 def prepare(data: bytes, filename: str, meta: dict[str, str], limits: Limits, scratch: Path) -> Prepared:

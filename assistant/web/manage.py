@@ -180,9 +180,8 @@ async def add(request: Request, data: bytes, filename: str, meta: dict[str, str]
         check_new_ids(request, set(ids))  # again, now that the changes queued before have run
         return library.stage_add(sources, upload_id, prep, meta, members)
 
-    first = prep.documents[0]
     title = (f"{len(prep.documents)} documents" if len(prep.documents) > 1
-             else meta.get("title") or (first.title if first.title != first.id else "") or filename)
+             else meta.get("title") or stated_title(prep.documents[0]) or filename)
     job = jobs_of(request).submit("add", shown, stage, expect={i: True for i in ids}, title=title)
     return job, shown
 
@@ -229,9 +228,9 @@ async def inspect(request: Request, file: Annotated[UploadFile, File()]) -> Insp
     d = prep.documents[0]
     publisher = d.publisher or await asyncio.get_running_loop().run_in_executor(
         None, proposed_publisher, d.title, d.text)  # the body it names as itself ("The X Association welcomes ...")
-    return Inspected(kind=(prep.received or prep.kind).lstrip("."), documents=len(prep.documents),
+    return Inspected(kind=prep.received.lstrip("."), documents=len(prep.documents),
                      words=sum(len(x.text.split()) for x in prep.documents),
-                     title=d.title if d.title != d.id else "", publisher=publisher, published=d.published, url=d.url)
+                     title=stated_title(d), publisher=publisher, published=d.published, url=d.url)
 
 
 @router.put("/api/sources/{source_id}", status_code=202, response_model=Accepted, responses=ERRORS,
@@ -290,6 +289,11 @@ def remove_job(request: Request, source_id: str) -> Job:
     gone = [m for m in entry.get("members", "").split(",") if m] or [entry["id"]]
     return jobs_of(request).submit("remove", source_id, lambda: library.stage_remove(sources, entry["id"]),
                                    expect={m: False for m in gone}, title=title_of(request, source_id))
+
+
+def stated_title(doc) -> str:
+    """The title a document states; reading falls back to its id when it states none."""
+    return doc.title if doc.title != doc.id else ""
 
 
 def title_of(request: Request, source_id: str) -> str:
