@@ -245,5 +245,10 @@ def test_example_questions_name_bodies_as_a_sentence_does():
     assert as_named("Lantern Review") == "the Lantern Review"
     assert as_named("Treasury Committee (Commons)") == "the Treasury Committee (Commons)"
     assert as_named("Lamp Guild") == "the Lamp Guild"
+    # The head noun comes before "of", "for", "and" or a comma; a one-word Parliament or Congress stays bare.
+    assert as_named("Guild of Lamplighters") == "the Guild of Lamplighters"
+    assert as_named("Lamp Office for Standards") == "the Lamp Office for Standards"
+    assert as_named("Lamplighters Congress") == "the Lamplighters Congress"
+    assert as_named("Dr Jane Roe, Lamp Council") == "Dr Jane Roe, Lamp Council"
     for bare in ("The Lamp Trust", "Rural Lamplighters", "Jane Roe", "Parliament", "Families for Lanterns"):
         assert as_named(bare) == bare

@@ -93,20 +93,26 @@ def candidates(assistant: Assistant, actor: str, rows: list[int]) -> list[str]:
     return out
 
 
-# Bodies a sentence names without an article ("What does Parliament say"), though their word is generic.
+# Bodies a sentence names without an article when the name is the one word ("What does Parliament say"),
+# though "the European Parliament", "the Trades Union Congress".
 BARE_BODIES = frozenset(["parliament", "congress"])
+# Where a name's head noun ends: "Association of Directors ...", "Office for Science", "Roe, Lamp Council".
+AFTER_HEAD = re.compile(r"\s(?:of|for|on|in|to|at)\s.*$|,.*$")
 
 
 def as_named(actor: str) -> str:
     """An actor's name as a sentence uses it: an initialism or a body named by its kind takes "the" ("the
-    LGA", "the Lantern Review", "the Treasury Committee (Commons)"); a name with its own article, a plural
-    name and a person's name stand as they are ("The Lamp Trust", "Rural Lamplighters", "Jane Roe")."""
+    LGA", "the Lantern Review", "the Treasury Committee (Commons)", "the Guild of Lamplighters"); a name with
+    its own article, a plural name and a person's name stand as they are ("The Lamp Trust", "Rural
+    Lamplighters", "Jane Roe")."""
     bare = re.sub(r"\s*\([^)]*\)", "", actor).strip()
-    words = bare.split()
+    words = AFTER_HEAD.sub("", bare).split()  # the head noun is the last word before "of", "for", a comma
     if not words or words[0].lower() == "the":
         return actor
-    last = words[-1].lower().strip(".,'’")
-    if re.fullmatch(r"[A-Z]{2,5}", bare) or (last in GENERIC and not last.endswith("s") and last not in BARE_BODIES):
+    head = words[-1].lower().strip(".,'’")
+    plural = head.endswith("s") and not head.endswith("ss")  # "members", not "congress"
+    if re.fullmatch(r"[A-Z]{2,5}", bare) or (head in GENERIC and not plural
+                                             and not (len(words) == 1 and head in BARE_BODIES)):
         return f"the {actor}"
     return actor
 
