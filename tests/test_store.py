@@ -19,7 +19,7 @@ def test_build_writes_a_consistent_index(tiny_settings, fake_embedder):
     assert report.documents == 2 and report.sentences > 5
     index = load_index(tiny_settings, fake_embedder.dim)
     assert index.chunk_table.size == len(index.chunks)
-    assert index.sentence_table.size == len(index.sentences) == len(index.generic)
+    assert index.sentence_table.size == len(index.sentences) == len(index.signals.generic)
     for s in index.sentences:
         assert index.text(s) == index.documents[s.source_id].text[s.start:s.end]
     m = index.manifest

@@ -174,7 +174,7 @@ class Assistant:
                     if s.source_id != x.source_id or any(sid == s.source_id and a <= s.start < b for sid, a, b in said):
                         continue
                     own = s.actor in q.actors if q.actors else s.actor == x.actor
-                    reason = bool(self.retriever.gives_reason[row])  # (read once, when the retriever was built)
+                    reason = bool(self.retriever.gives_reason[row])  # (read by the build: signals.py)
                     if q.topic and not self.quotes.tokens(row) & set(q.topic):
                         continue  # a reason for this statement names what it is about
                     if not own or not reason or scored.get(row, -1e9) < top - LESS_CLOSE:

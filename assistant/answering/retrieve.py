@@ -13,10 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..building.attribution import is_quotation
 from ..building.store import Index
 from ..language import terms
-from ..language.actors import TITLES
 from ..stores import Scores, Where, literal
 from .understand import Question
 
@@ -38,10 +36,6 @@ FEATURES = (
     # transcript (the chair's questions), a greeting, thanks or a self-introduction
     "reason",  # it gives a reason ("because", "risks", "would mean"), for a question that asks why
 )
-# Words that give a reason for a view.
-REASON_WORDS = re.compile(r"\b(?:because|since|as a result|due to|given (?:that|the)|owing to|so that|"
-                          r"therefore|thus|otherwise|risks?|would (?:mean|lead|undermine|leave)|means that|"
-                          r"the reason|this is why|which is why)\b", re.I)
 ASKS_WHY = re.compile(r"^\W*(?:\w+\W+){0,3}?why\b|\b(?:reasons?|reasoning|grounds|rationale|worr(?:y|ies|ied))\b", re.I)
 
 DENSE_K = 100
@@ -51,20 +45,6 @@ KIN_WEIGHT = 0.5
 PASSAGE_K = 40
 BM25_K = 60
 ACTOR_K = 60  # best sentences of each asked actor, searched on their own
-ASIDE_WORDS = 6  # an aside is this short at most ("Thank you very much, my Lady.")
-TITLE_SHARE = 0.6  # of an opening paragraph's content words that are its document's title's: it is the title
-FURNITURE_WORDS = 2  # a paragraph with no more content words than this is an aside, not a statement
-# A speaker's label opening a paragraph of a transcript: "Q7 Stephen Metcalfe:", "Mr. SMITH.", "Sureyya Cansoy:".
-TURN_LABEL = re.compile(r"^\s*(?:Q\d+\s+)?((?:(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Lady|The)\.?\s+)?[A-Z][\w'’.-]*"
-                        r"(?:\s+[A-Z][\w'’.-]*){0,4})\s*:\s")
-# How proceedings are run in speech and transcripts, in any genre: greetings, thanks, introductions, the floor.
-FORMULA = re.compile(r"^\W*(?:good (?:morning|afternoon|"
-                     r"evening)|thank you|thanks(?!\s+to\b)|my name is|i am (?-i:[A-Z])|i'm (?-i:[A-Z])|let me (?:introduce|start by)|"
-                     r"i (?:rise|yield)|(?:mr|madam)\.? (?:speaker|president|chair(?:man)?)\b|"
-                     # "I'm the senior research analyst for X.", "... and I'm the executive director of X": who speaks
-                     r"(?:[^.]*\band )?(?:i'm|i am) (?:the|a|an) (?:[\w-]+ ){0,3}(?:" + "|".join(terms.ROLE_NOUNS) + r")s? "
-                     r"(?:of|for|at|with)\b"
-                     r"(?![^.]*\b(?:and|but|so) (?:we|i)\b))", re.I)  # not "..., and we oppose the cuts"
 
 
 def among(values: np.ndarray, codes) -> np.ndarray:
@@ -129,14 +109,9 @@ def normalised(x: np.ndarray) -> np.ndarray:
     return x / top if top > 0 else x
 
 
-def content_words(words: list[str], names: set[str]) -> int:
-    """Words that carry content: not function words, not names, not forms of address."""
-    return sum(1 for w in words if w not in terms.STOPWORDS and w not in names and w not in TITLES and not w.isdigit())
-
-
 class Retriever:
-    """Ranks sentences for a question. Everything that depends only on the index is computed once here,
-    so a request does vector and BM25 lookups and array arithmetic, not text processing."""
+    """Ranks sentences for a question. What depends only on the index is read by the build (signals.py) or
+    once here, so a request does vector and BM25 lookups and array arithmetic, not text processing."""
 
     def __init__(self, index: Index, weights: dict[str, float]):
         self.index = index
@@ -163,33 +138,12 @@ class Retriever:
         self.person_code = np.asarray([self.code.get(s.person, -1) for s in sents], dtype=np.int32)
         self.voice_code = np.asarray([self.code.get(self.voice.get(s.source_id), -1) for s in sents], dtype=np.int32)
         self.speaker_code = np.asarray([self.code.get(self.speaker.get(s.source_id), -1) for s in sents], dtype=np.int32)
-        # A line introducing a quotation ("Sir Julian Hartley, chief executive of NHS Providers, said:") says
-        # who speaks; the quotation after it says what.
-        self.introduces = np.zeros(n, bool)
-        for i in range(n - 1):
-            nxt = sents[i + 1]
-            if (nxt.source_id == sents[i].source_id and nxt.block_start != sents[i].block_start
-                    and index.text(sents[i]).rstrip().endswith(":")
-                    and is_quotation(index.text(nxt))):
-                self.introduces[i] = True
-        self.procedural = self._procedural()
-        self.asks = np.asarray([index.text(s).rstrip().rstrip("\"'”’)").endswith("?") for s in sents], bool)
-        self.gives_reason = np.asarray([bool(REASON_WORDS.search(index.text(s))) for s in sents], bool)
+        # What each sentence is (a question, furniture, the proceedings ...): read by the build (signals.py).
+        sig = index.signals
+        self.introduces, self.procedural, self.asks = sig.introduces, sig.procedural, sig.asks
+        self.gives_reason, self.furniture, self.content, self.generic = sig.reason, sig.furniture, sig.content, sig.generic
         self.kin = terms.Kin(index.df)
         self.kinds = {k: np.asarray([k in s.kinds for s in sents], bool) for k in ("number", "money", "date", "who")}
-        self.content, length = self._content()
-        # Furniture is never evidence: a repeated line, or a paragraph of a couple of words that says nothing
-        # ("Yes.", "Try again.", "Thank you, my Lady."): a transcript's asides, a page's labels.
-        # A sentence that names its topic in a full clause ("The council has no view on compensation.") is
-        # a statement however few content words it has: asides are short.
-        words_in_block = np.zeros(len(self.block_rows), np.float32)
-        np.add.at(words_in_block, self.sentence_block, self.content * 12)
-        self.furniture = (self.content == 0) | ((self.content * 12 <= FURNITURE_WORDS) & (length <= ASIDE_WORDS) &
-                                                (words_in_block[self.sentence_block] <= FURNITURE_WORDS))
-        self.furniture |= self._title_lines()
-        # A sentence near the centre of the corpus is near every question ("The report is a long and
-        # complex document ..."): its closeness to a question says little (hubness). Computed by the build.
-        self.generic = index.generic
         self.names = names
         self.rows_of_actor: dict[int, Where] = {}
         for code in (set(self.actor_code.tolist()) | set(self.person_code.tolist()) | set(self.voice_code.tolist())
@@ -199,63 +153,6 @@ class Retriever:
                 self.rows_of_actor[code] = Where(rows.astype(np.int64), " or ".join(
                     f"{field} == {literal(names[code])}" for field in ("actor", "person", "voice", "speaker")))
         self.n = n
-
-    def _procedural(self) -> np.ndarray:
-        """Sentences that run the proceedings: a turn of another speaker than the document's own (a chair's or
-        a member's questions in a witness's transcript: the label names no one of the document's title,
-        publisher or speaker), a greeting, thanks or an introduction. (Not every question: an essay's or a
-        speech's rhetorical questions state its views.)"""
-        idx = self.index
-        own: dict[str, set[str]] = {}
-        for d in idx.documents.values():
-            own[d.id] = set(terms.words(f"{d.title} {d.publisher} {d.speaker or ''}"))
-        out = np.zeros(len(idx.sentences), bool)
-        labels: dict[tuple[str, int], bool] = {}
-        for i, s in enumerate(idx.sentences):
-            key = (s.source_id, s.block_start)
-            if key not in labels:
-                doc = idx.documents[s.source_id].text
-                m = TURN_LABEL.match(doc[s.block_start:s.block_start + 120])
-                names = [w for w in terms.words(m.group(1)) if w not in TITLES] if m else []
-                labels[key] = bool(names) and not set(names) & own[s.source_id]
-            out[i] = labels[key] or bool(FORMULA.match(TURN_LABEL.sub("", idx.text(s), count=1)))
-        return out
-
-    def _title_lines(self) -> np.ndarray:
-        """A document's opening paragraph that restates its title ("House of Commons ... committee, oral
-        evidence on ...: evidence of X, Y, 18 June 2014"): a label, not a statement. Most of its words are
-        the title's."""
-        idx = self.index
-        out = np.zeros(len(idx.sentences), bool)
-        first: dict[str, int] = {}
-        for i, s in enumerate(idx.sentences):
-            first.setdefault(s.source_id, s.block_start)
-            if s.block_start != first[s.source_id]:
-                continue
-            title = set(terms.words(idx.documents[s.source_id].title or ""))
-            words = [w for w in terms.words(idx.text(s)) if w not in terms.STOPWORDS]
-            out[i] = bool(title) and len(words) > 0 and sum(w in title for w in words) >= TITLE_SHARE * len(words)
-        return out
-
-    def _content(self) -> tuple[np.ndarray, np.ndarray]:
-        """How much each sentence says (0..1), and its length in words. Formulas, salutations and lines of
-        names say little; a line repeated three or more times across the corpus (a sign-off, a running
-        header) says nothing."""
-        idx = self.index
-        names: set[str] = set()
-        for a in idx.actors.actors:
-            for alias in (a.name, *a.aliases):
-                names.update(terms.words(alias))
-        words = [terms.words(idx.text(s)) for s in idx.sentences]
-        keys = [" ".join(w) for w in words]
-        counts: dict[str, int] = {}
-        for k in keys:
-            counts[k] = counts.get(k, 0) + 1
-        out = np.zeros(len(words), np.float32)
-        for i, (w, k) in enumerate(zip(words, keys)):
-            if counts[k] < 3:
-                out[i] = min(content_words(w, names), 12) / 12
-        return out, np.asarray([len(w) for w in words], np.int32)
 
     def states(self, codes, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Which sentence rows state these actors' positions: attributed to them, or spoken by them for a body."""

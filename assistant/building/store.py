@@ -7,7 +7,7 @@ index/
     documents.jsonl    each source's metadata, normalised text and blocks (what offsets refer to)
     chunks.jsonl       passages; row i is row i of the store's chunks table
     sentences.jsonl    sentences; row i is row i of the store's sentences table
-    generic.npy        each sentence's closeness to the corpus as a whole (retrieve.py's "generic")
+    signals.npz        what each sentence is, for ranking: furniture, procedural, a question ... (signals.py)
     chunks.faiss, sentences.faiss, bm25_chunks/, bm25_sentences/
                        the vectors and BM25 postings of the same rows, in the embedded store; with
                        ASSISTANT_MILVUS_URI they are in Milvus instead, and the manifest's "store" names the
@@ -45,12 +45,13 @@ from ..stores import Columns, Table, describe, open_tables, store_key, writer, w
 from .attribution import attribute_document, main_label
 from .chunk import Chunked, ChunkParams, chunk_document
 from .ingest import Block, Document, Problem, load_sources
+from .signals import Signals, paragraph_numbers, read_signals
 from .texts import bm25_text, embed_key, sentence_embed_text
 
 if TYPE_CHECKING:
     from ..language.embed import Embedder
 
-FORMAT_VERSION = 5  # 5: vectors and postings behind a store (stores/), generic.npy
+FORMAT_VERSION = 6  # 5: vectors and postings behind a store (stores/); 6: signals.npz
 # Bump when the text given to the embedder changes, so old vectors are not reused.
 EMBED_RECIPE = 2
 CURRENT = "current"
@@ -132,7 +133,8 @@ def reading_recipe() -> str:
     from importlib import resources
 
     h = hashlib.sha256()
-    for name in ("building/ingest.py", "building/chunk.py", "language/terms.py"):  # terms: the BM25 tokens
+    # terms: the BM25 tokens; signals: what each sentence is, which ranking reads from the build
+    for name in ("building/ingest.py", "building/chunk.py", "language/terms.py", "building/signals.py"):
         h.update(resources.files("assistant").joinpath(name).read_bytes())
     return h.hexdigest()[:12]
 
@@ -448,7 +450,8 @@ def write_build(settings: Settings, manifest: dict, docs: list[Document], chunk_
     write_jsonl(tmp / "chunks.jsonl", (asdict(r) for r in chunk_rows))
     write_jsonl(tmp / "sentences.jsonl", (asdict(r) for r in sentence_rows))
     (tmp / "actors.json").write_text(json.dumps(actors.to_json(), indent=1, ensure_ascii=False))
-    np.save(tmp / "generic.npy", generic(svec))
+    signals = read_signals(by_id, sentence_rows, actors, svec)
+    np.savez(tmp / "signals.npz", **signals.to_arrays())
     joined = "\n".join(d.text for d in docs)
     acronyms = terms.find_acronyms(joined)
     acronyms |= terms.initialisms(joined, acronyms)
@@ -494,16 +497,6 @@ def write_build(settings: Settings, manifest: dict, docs: list[Document], chunk_
     store.publish(manifest["store"], before)
     prune(index_dir, keep=final)
     return final
-
-
-def generic(svec: np.ndarray) -> np.ndarray:
-    """How close each sentence is to the corpus's centre: a sentence near everything is near every question
-    (hubness), so its closeness to one says little (retrieve.py)."""
-    if not len(svec):
-        return np.zeros(0, np.float32)
-    centre = svec.mean(0)
-    centre /= np.linalg.norm(centre) or 1.0
-    return (svec @ centre).astype(np.float32)
 
 
 def prune(index_dir: Path, keep: Path) -> None:
@@ -571,7 +564,7 @@ class Index:
     sentences: list[SentenceRow]
     chunk_table: Table  # the passages' vectors and BM25 postings, in the store
     sentence_table: Table  # each sentence with its heading and context
-    generic: np.ndarray
+    signals: Signals  # what each sentence is (signals.py), computed by the build
     df: dict[str, int]
     acronyms: dict[str, str]
     actors: Actors  # the corpus's cast, as built with it
@@ -586,8 +579,7 @@ class Index:
     @cached_property
     def paragraph_of(self) -> np.ndarray:
         """Each sentence row's paragraph number (paragraphs numbered in reading order)."""
-        ids: dict[tuple[str, int], int] = {}
-        return np.asarray([ids.setdefault((s.source_id, s.block_start), len(ids)) for s in self.sentences], np.int64)
+        return paragraph_numbers(self.sentences)
 
     @cached_property
     def paragraph_rows(self) -> list[list[int]]:
@@ -643,7 +635,8 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
                      for r in read_jsonl(build / "sentences.jsonl")]
         actors = Actors.from_json(json.loads((build / "actors.json").read_text(encoding="utf-8")))
         tables = open_tables(settings, build, manifest)
-        closeness = np.load(build / "generic.npy")
+        with np.load(build / "signals.npz") as arrays:
+            signals = Signals.from_arrays(arrays)
         extra = json.loads((build / "terms.json").read_text())
     except AssistantError:
         raise
@@ -652,7 +645,7 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
     problems = []
     if tables["chunks"].size != len(chunks):
         problems.append(f"the store has {tables['chunks'].size} passage vectors for {len(chunks)} passages")
-    if tables["sentences"].size != len(sentences) or len(closeness) != len(sentences):
+    if tables["sentences"].size != len(sentences) or any(len(v) != len(sentences) for v in signals.to_arrays().values()):
         problems.append(f"the store has {tables['sentences'].size} sentence vectors for {len(sentences)} sentences")
     for r in sentences[:: max(1, len(sentences) // 50)]:
         d = docs.get(r.source_id)
@@ -661,5 +654,5 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
             break
     if problems:
         raise IndexMismatchError(f"index in {build} is inconsistent: {'; '.join(problems)}; run `assistant index`")
-    return Index(build, manifest, docs, chunks, sentences, tables["chunks"], tables["sentences"], closeness,
+    return Index(build, manifest, docs, chunks, sentences, tables["chunks"], tables["sentences"], signals,
                  extra["df"], extra["acronyms"], actors)
