@@ -136,18 +136,66 @@ def test_the_milvus_store_ranks_as_the_embedded_one(milvus_settings, fake_embedd
 
 
 def test_its_filters_name_the_rows_they_stand_for(milvus_settings, fake_embedder, tmp_path):
-    """A Where is said twice, as rows and as a filter on the collection's scalar fields: the two agree."""
-    _, milvus = both(milvus_settings, fake_embedder, tmp_path)
-    r, table = milvus.retriever, milvus.index.sentence_table
-    wheres = list(r.rows_of_actor.values())
-    wheres += [r.allowed(Filters(sources=frozenset({s}))) for s in milvus.index.documents]
-    wheres += [r.allowed(Filters(actors=frozenset({a.name}))) for a in milvus.actors.actors]
-    assert len(wheres) >= 4 and any(len(w.rows) for w in wheres)
-    for w in wheres:
+    """A Where is said twice, as rows and as a filter on the collection's scalar fields: the rows the embedded
+    store's retriever holds are the ones Milvus's filter selects. A server on Milvus holds only the filter."""
+    embedded, milvus = both(milvus_settings, fake_embedder, tmp_path)
+    table = milvus.index.sentence_table
+
+    def wheres(r):
+        return ([r.rows_of_actor[c] for c in sorted(r.rows_of_actor)]
+                + [r.allowed(Filters(sources=frozenset({s}))) for s in sorted(embedded.index.documents)]
+                + [r.allowed(Filters(actors=frozenset({a.name}))) for a in embedded.actors.actors])
+
+    held, filtered = wheres(embedded.retriever), wheres(milvus.retriever)
+    assert [w.expr for w in held] == [w.expr for w in filtered]
+    assert all(w.rows is None for w in filtered)
+    assert len(held) >= 4 and any(len(w.rows) for w in held)
+    for w in held:
         assert w.expr and table.rows_where(w.expr).tolist() == sorted(w.rows.tolist()), w.expr
     # kinds and date are filter fields too: the figures of the lamps document hold a number
     numbered = table.rows_where('ARRAY_CONTAINS(kinds, "number")').tolist()
-    assert numbered == [i for i, s in enumerate(milvus.index.sentences) if "number" in s.kinds] != []
+    assert numbered == [i for i, s in enumerate(embedded.index.sentences) if "number" in s.kinds] != []
+
+
+def test_a_server_on_milvus_holds_no_rows_and_no_text(milvus_settings, fake_embedder, tmp_path):
+    """Rows come from Milvus and text from the build folder as answers need them (building/stored.py): the
+    loaded index holds neither, reads only what it is asked for, and gives the embedded store's rows."""
+    from assistant.building.stored import StoredDocuments, StoredRows
+
+    embedded, milvus = both(milvus_settings, fake_embedder, tmp_path)
+    idx = milvus.index
+    assert isinstance(idx.sentences, StoredRows) and isinstance(idx.chunks, StoredRows)
+    assert isinstance(idx.documents, StoredDocuments) and idx.signals is None
+    assert len(idx.documents.texts.cache) == 0  # no document text read by loading and the first ask
+    with pytest.raises(TypeError):
+        list(idx.sentences)  # never the whole table
+    question = next(q for q in QUESTIONS if embedded.ask(q).quotes)
+    answer = milvus.ask(question)
+    assert answer.quotes and 0 < len(idx.documents.texts.cache) <= len(idx.catalog)
+    assert 0 < len(idx.sentences.records.cache) <= idx.sentences.records.cache.maxsize  # read as asked, bounded
+    for i in range(len(idx.sentences)):
+        assert idx.sentences[i] == embedded.index.sentences[i]
+    for i in range(len(idx.chunks)):
+        assert idx.chunks[i] == embedded.index.chunks[i]
+    for sid in embedded.index.documents:
+        assert idx.documents[sid] == embedded.index.documents[sid]
+    for p in range(len(embedded.index.paragraph_rows)):
+        assert idx.paragraph_rows[p] == embedded.index.paragraph_rows[p]
+    r, e = milvus.retriever, embedded.retriever
+    rows = np.arange(len(idx.sentences))
+    for column in ("sentence_chunk", "sentence_block", "actor_code", "person_code", "voice_code", "speaker_code",
+                   "introduces", "procedural", "asks", "gives_reason", "furniture", "content", "generic"):
+        assert np.array_equal(getattr(r, column)[rows], getattr(e, column)[rows]), column
+
+
+def test_a_row_too_large_for_a_milvus_record_is_a_clear_error():
+    from assistant.stores import Columns
+    from assistant.stores.milvus import MAX_JSON, record
+
+    cols = Columns(["k"], np.zeros((1, 4), np.float32), [["word"]], {}, [{"source_id": "big", "context": "x" * MAX_JSON}])
+    with pytest.raises(StoreError, match="row 0 of big is .* bytes as a record"):
+        record(cols, 0)
+    assert record(Columns(["k"], np.zeros((1, 4), np.float32), [["word"]], {}, [{"source_id": "small"}]), 0)["rec"]
 
 
 def collections(settings: Settings) -> list[str]:
@@ -164,6 +212,13 @@ def rows_of(settings: Settings, source_id: str) -> int:
     return len(got)
 
 
+def built_rows(settings: Settings, source_id: str) -> int:
+    """The sentences of a source in the current build's own table (what the build wrote to Milvus)."""
+    from assistant.building.store import read_jsonl
+
+    return sum(r["source_id"] == source_id for r in read_jsonl(current_build(settings.index_dir) / "sentences.jsonl"))
+
+
 def test_an_upload_a_replace_and_a_remove_reach_milvus(milvus_settings, fake_embedder):
     from test_uploads import LAMPS, make_client, upload, wait
 
@@ -172,8 +227,7 @@ def test_an_upload_a_replace_and_a_remove_reach_milvus(milvus_settings, fake_emb
         status, body = upload(client, "lamps.txt", LAMPS.encode(), publisher="Guild of Lamplighters", title="Lanterns")
         assert status == 202 and wait(client, body)["state"] == "done"
         doc_id = body["id"]
-        index = load_index(milvus_settings)
-        want = sum(s.source_id == doc_id for s in index.sentences)
+        want = built_rows(milvus_settings, doc_id)
         assert want > 0 and rows_of(milvus_settings, doc_id) == want
         a = client.post("/api/answer", json={"question": "What does the Guild of Lamplighters think of glow-worm lanterns?"}).json()
         assert doc_id in {q["source_id"] for q in a["quotes"]} and not any(q["source_id"] == doc_id for q in before["quotes"])
@@ -183,8 +237,8 @@ def test_an_upload_a_replace_and_a_remove_reach_milvus(milvus_settings, fake_emb
         longer = LAMPS + "\nThe Guild also asks for a trial of the lanterns in one town. We urge caution.\n"
         r = client.put(f"/api/sources/{doc_id}", files={"file": ("lamps.txt", longer.encode())})
         assert r.status_code == 202 and wait(client, r.json())["state"] == "done"
+        assert rows_of(milvus_settings, doc_id) == built_rows(milvus_settings, doc_id) > want
         index = load_index(milvus_settings)
-        assert rows_of(milvus_settings, doc_id) == sum(s.source_id == doc_id for s in index.sentences) > want
         # the alias names the current build's collections; of older builds only the one before is kept
         current = set(index.manifest["store"]["collections"].values())
         assert current <= set(collections(milvus_settings)) and len(collections(milvus_settings)) <= 4
@@ -237,7 +291,7 @@ def test_a_build_killed_half_way_leaves_the_previous_collections_serving(lite_se
     left = set(collections(settings))
     assert set(new.manifest["store"]["collections"].values()) <= left
     assert not (left - set(new.manifest["store"]["collections"].values()) - set(old.manifest["store"]["collections"].values()))
-    assert "lamps" in {s.source_id for s in new.sentences}
+    assert "lamps" in new.catalog and built_rows(settings, "lamps") > 0
 
 
 def test_a_build_for_another_store_is_stale_and_rebuilt(milvus_settings, fake_embedder):

@@ -105,13 +105,24 @@ def test_a_wrong_dimension_is_a_mismatch(tiny_settings, fake_embedder):
         load_index(tiny_settings, dim=384)
 
 
-@pytest.mark.parametrize("name", ["sentences.faiss", "chunks.jsonl", "manifest.json", "documents.jsonl"])
+@pytest.mark.parametrize("name", ["sentences.faiss", "chunks.jsonl", "manifest.json", "documents.jsonl", "catalog.json",
+                                  "summary.json", "signals.npz"])
 def test_truncated_index_files_are_detected(tiny_settings, fake_embedder, name):
     build(tiny_settings, fake_embedder)
     path = current_build(tiny_settings.index_dir) / name
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(IndexMismatchError, match="assistant index"):
+        load_index(tiny_settings, fake_embedder.dim)
+
+
+def test_rows_past_the_end_of_their_documents_are_detected(tiny_settings, fake_embedder):
+    import json
+
+    build(tiny_settings, fake_embedder)
+    path = current_build(tiny_settings.index_dir) / "catalog.json"
+    path.write_text(json.dumps([{**d, "length": 1} for d in json.loads(path.read_text())]))
+    with pytest.raises(IndexMismatchError, match="does not match the documents"):
         load_index(tiny_settings, fake_embedder.dim)
 
 

@@ -89,9 +89,7 @@ class Assistant:
         self.cache: LRUCache = LRUCache(maxsize=max(1, settings.cache_size))
         self.cache_lock = threading.Lock()
         self.spellings: LRUCache = LRUCache(maxsize=4096)  # earlier turns as read (spelt), by their text
-        self.chunk_counts: dict[str, int] = {}  # passages per source, for the source listings
-        for c in index.chunks:
-            self.chunk_counts[c.source_id] = self.chunk_counts.get(c.source_id, 0) + 1
+        self.chunk_counts: dict[str, int] = index.summary["chunks"]  # passages per source, for the source listings
 
     @property
     def actors(self):
@@ -245,7 +243,7 @@ class Assistant:
         if not q.years:
             return filters
         voices = {*q.actors, *q.sources}
-        docs = {d.id for d in self.index.documents.values()
+        docs = {d.id for d in self.index.catalog.values()
                 if (d.published[:4] in q.years or any(y in d.title for y in q.years))
                 and (not voices or {self.retriever.voice.get(d.id), self.retriever.speaker.get(d.id)} & voices)}
         if filters.sources:

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..building.attribution import according_object
 from ..building.store import Index
+from ..building.stored import Memo
 from ..building.texts import bm25_text
 from ..language import terms
 from ..language.actors import TITLES
@@ -265,10 +266,10 @@ class Judge:
         self.threshold = float(model.get("threshold", 0.5))
         self.silence = float(model.get("silence", 0.3))
         self.n = max(1, len(index.sentences))
-        self._block_terms: dict[tuple[str, int], frozenset[str]] = {}
-        self._block_sequences: dict[tuple[str, int], tuple[str, ...]] = {}
+        self._block_terms: dict[tuple[str, int], frozenset[str]] = Memo()
+        self._block_sequences: dict[tuple[str, int], tuple[str, ...]] = Memo()
         # Titles and actor names as word strings, to look a name up in without re-reading them per question.
-        self._titles = [f" {' '.join(terms.words(d.title))} " for d in index.documents.values()]
+        self._titles = [f" {' '.join(terms.words(d.title))} " for d in index.catalog.values()]
         self._names = [f" {' '.join(terms.words(n))} " for a in index.actors.actors for n in (a.name, *a.aliases)]
         self._name_stems = {terms.stem(w) for n in self._names for w in n.split()}
         self._cast = {n.lower(): n for a in index.actors.actors for n in (a.name, *a.aliases)}
@@ -605,19 +606,14 @@ class Judge:
 
     @cached_property
     def corpus_words(self) -> dict[str, str]:
-        """The corpus's words (four letters or more), read once when a refusal first needs them."""
-        out: dict[str, str] = {}
-        for d in self.index.documents.values():
-            for w in re.findall(r"[A-Za-z][a-z]{3,}", d.text):
-                out.setdefault(w.lower(), w.lower())
-            for m in re.finditer(r"\b([A-Za-z][a-z]+)-([a-z]+)\b", d.text):
-                out.setdefault((m.group(1) + m.group(2)).lower(), m.group(0).lower())  # "buyout": "buy-out"
-        return out
+        """The corpus's words (four letters or more), as the build listed them (terms.vocabulary), read once
+        when a refusal first needs them."""
+        return self.index.vocabulary()["words"]
 
     @cached_property
     def lowercase(self) -> frozenset[str]:
         """The corpus's words it writes in lower case somewhere: common words, not only names."""
-        return frozenset(w for d in self.index.documents.values() for w in re.findall(r"\b[a-z]{4,}\b", d.text))
+        return frozenset(self.index.vocabulary()["lowercase"])
 
     def why(self, q: Question, x: tuple[float, ...]) -> tuple[str, dict[str, str]]:
         """Why the question is refused, and the names or words it may have misspelt ({missing: known})."""

@@ -119,12 +119,10 @@ def as_named(actor: str) -> str:
 
 def example_questions(assistant: Assistant, n: int = 4, tries: int = 3) -> list[str]:
     """Up to n questions, one per actor, the actors with most stated positions first."""
-    by_actor: dict[str, list[int]] = {}
-    for i, s in enumerate(assistant.index.sentences):
-        if s.actor and s.stance != "describes":
-            by_actor.setdefault(s.actor, []).append(i)
+    # Each actor's statements, their first rows (store.summarise)
+    stated, by_actor = assistant.index.summary["stated"], assistant.index.summary["stated_rows"]
     out: list[str] = []
-    for actor, rows in sorted(by_actor.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+    for actor, rows in sorted(by_actor.items(), key=lambda kv: (-stated[kv[0]], kv[0])):
         if len(out) >= n:
             break
         for topic in candidates(assistant, actor, rows)[:tries]:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..building.store import Index
+from ..building.stored import Memo
 from ..language import terms
 from ..language.lexicon import sign
 
@@ -55,8 +56,8 @@ def jaccard(a: set[str], b: set[str]) -> float:
 class QuoteMaker:
     def __init__(self, index: Index):
         self.index = index
-        self._tokens: dict[int, frozenset[str]] = {}
-        self._against: dict[int, tuple[frozenset[str], ...]] = {}
+        self._tokens: dict[int, frozenset[str]] = Memo()
+        self._against: dict[int, tuple[frozenset[str], ...]] = Memo()
 
     def tokens(self, row: int) -> frozenset[str]:
         """A sentence's content tokens, computed once (they decide which quotes repeat each other)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..building.signals import FLAGS
 from ..building.store import Index
 from ..language import terms
 from ..stores import Scores, Where, literal
@@ -45,6 +46,7 @@ KIN_WEIGHT = 0.5
 PASSAGE_K = 40
 BM25_K = 60
 ACTOR_K = 60  # best sentences of each asked actor, searched on their own
+KINDS = ("number", "money", "date", "who")  # answer types a sentence holds (SentenceRow.kinds)
 
 
 def among(values: np.ndarray, codes) -> np.ndarray:
@@ -120,39 +122,66 @@ class Retriever:
         self.topic_weights = np.where(np.isin(FEATURES, ("actor", "publisher")), 0, self.weights)
         sents = index.sentences
         actors = index.actors
-        n = len(sents)
-        self.sentence_chunk = np.asarray([s.chunk for s in sents], dtype=np.int64)
-        self.sentence_block = index.paragraph_of
-        self.block_rows = index.paragraph_rows
-        self.by_chunk = Groups(self.sentence_chunk)
-        self.by_block = Groups(self.sentence_block)
         # Whose each sentence is, and whose document it is in (the publisher or speaker), as codes.
         # (the same names the store's voice and speaker fields hold: store.write_build)
-        self.voice = {d.id: actors.voice_of(d.publisher, d.speaker) for d in index.documents.values()}
-        self.speaker = {d.id: actors.speaker_of(d.speaker) for d in index.documents.values()}
-        names = sorted({a.name for a in actors.actors} | {s.actor for s in sents if s.actor}
-                       | {s.person for s in sents if s.person} | {v for v in self.voice.values() if v})
+        self.voice = {sid: actors.voice_of(d.publisher, d.speaker) for sid, d in index.catalog.items()}
+        self.speaker = {sid: actors.speaker_of(d.speaker) for sid, d in index.catalog.items()}
+        names = index.summary["names"]
         self.code = {a: i for i, a in enumerate(names)}
+        self.names = names
+        self.kin = terms.Kin(index.df)
+        self.n = len(sents)
+        if index.stored:
+            self._stored()
+            return
+        self.sentence_chunk = np.asarray([s.chunk for s in sents], dtype=np.int64)
+        self.sentence_block = index.paragraph_of
+        self.by_chunk = Groups(self.sentence_chunk)
+        self.by_block = Groups(self.sentence_block)
         self.actor_code = np.asarray([self.code.get(s.actor, -1) for s in sents], dtype=np.int32)
         # A spokesperson's quoted words are the body's position and the person's own statement.
         self.person_code = np.asarray([self.code.get(s.person, -1) for s in sents], dtype=np.int32)
         self.voice_code = np.asarray([self.code.get(self.voice.get(s.source_id), -1) for s in sents], dtype=np.int32)
         self.speaker_code = np.asarray([self.code.get(self.speaker.get(s.source_id), -1) for s in sents], dtype=np.int32)
+        self.source_of = index.source_of_sentence
         # What each sentence is (a question, furniture, the proceedings ...): read by the build (signals.py).
         sig = index.signals
         self.introduces, self.procedural, self.asks = sig.introduces, sig.procedural, sig.asks
         self.gives_reason, self.furniture, self.content, self.generic = sig.reason, sig.furniture, sig.content, sig.generic
-        self.kin = terms.Kin(index.df)
-        self.kinds = {k: np.asarray([k in s.kinds for s in sents], bool) for k in ("number", "money", "date", "who")}
-        self.names = names
+        self.kinds = {k: np.asarray([k in s.kinds for s in sents], bool) for k in KINDS}
         self.rows_of_actor: dict[int, Where] = {}
         for code in (set(self.actor_code.tolist()) | set(self.person_code.tolist()) | set(self.voice_code.tolist())
                      | set(self.speaker_code.tolist())):
             if code >= 0:
                 rows = np.flatnonzero(self.states(code) | (self.voice_code == code) | (self.speaker_code == code))
-                self.rows_of_actor[code] = Where(rows.astype(np.int64), " or ".join(
-                    f"{field} == {literal(names[code])}" for field in ("actor", "person", "voice", "speaker")))
-        self.n = n
+                self.rows_of_actor[code] = Where(rows.astype(np.int64), self.expr_of(code))
+
+    def _stored(self) -> None:
+        """The same columns, read from the store for the rows a question needs (building/stored.py): a
+        server that holds no rows. `column[rows]` reads as an array does; no column is read whole."""
+        from ..building.stored import StoredGroups
+
+        idx, code, voice, speaker = self.index, self.code, self.voice, self.speaker
+        column = idx.sentences.column
+        self.sentence_chunk = column(lambda r: r["chunk"], np.int64)
+        self.sentence_block = idx.paragraph_of
+        self.by_chunk = StoredGroups(idx.sentence_table, "chunk", len(idx.chunks))
+        self.by_block = idx.paragraph_rows
+        self.actor_code = column(lambda r: code.get(r["actor"], -1), np.int32)
+        self.person_code = column(lambda r: code.get(r["person"], -1), np.int32)
+        self.voice_code = column(lambda r: code.get(voice.get(r["source_id"]), -1), np.int32)
+        self.speaker_code = column(lambda r: code.get(speaker.get(r["source_id"]), -1), np.int32)
+        self.source_of = column(lambda r: r["source_id"], object)
+        self.introduces, self.procedural, self.asks, self.gives_reason, self.furniture = (
+            column(lambda r, name=name: r[name], bool) for name in FLAGS)
+        self.content = column(lambda r: r["content"], np.float32)
+        self.generic = column(lambda r: r["generic"], np.float32)
+        self.kinds = {k: column(lambda r, k=k: k in r["kinds"], bool) for k in KINDS}
+        self.rows_of_actor = {code[n]: Where(None, self.expr_of(code[n])) for n in idx.summary["holders"]}
+
+    def expr_of(self, code: int) -> str:
+        """The store's filter for the rows of an actor (as rows_of_actor holds them)."""
+        return " or ".join(f"{field} == {literal(self.names[code])}" for field in ("actor", "person", "voice", "speaker"))
 
     def states(self, codes, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Which sentence rows state these actors' positions: attributed to them, or spoken by them for a body."""
@@ -169,17 +198,24 @@ class Retriever:
     def allowed(self, filters: Filters) -> Where | None:
         if not filters:
             return None
-        keep = np.ones(self.n, bool)
         exprs = []
         if filters.sources:
-            keep &= np.isin(self.index.source_of_sentence, list(filters.sources))
             exprs.append(f"source in {literal(sorted(filters.sources))}")
         if filters.actors:
-            codes = self.codes(sorted(filters.actors))
-            keep &= self.states(codes)
-            named = literal([self.names[c] for c in codes.tolist()])
+            named = literal([self.names[c] for c in self.codes(sorted(filters.actors)).tolist()])
             exprs.append(f"(actor in {named} or person in {named})")
-        return Where(np.flatnonzero(keep).astype(np.int64), " and ".join(exprs))
+        if self.index.stored:
+            return Where(None, " and ".join(exprs))
+        return Where(np.flatnonzero(self.admits(filters, np.arange(self.n))).astype(np.int64), " and ".join(exprs))
+
+    def admits(self, filters: Filters, rows: np.ndarray) -> np.ndarray:
+        """Which of these rows the filters let through (the rows `allowed` stands for)."""
+        keep = np.ones(len(rows), bool)
+        if filters.sources:
+            keep &= np.isin(self.source_of[rows].astype(str), list(filters.sources))
+        if filters.actors:
+            keep &= self.states(self.codes(sorted(filters.actors)), rows)
+        return keep
 
     def rank(self, q: Question, qvec: np.ndarray, filters: Filters = Filters(),
              actors: Sequence[str] | None = None) -> Ranked:
@@ -202,15 +238,15 @@ class Retriever:
         for code in want.tolist():
             # An asked actor's own statements are candidates even when others' words are closer.
             theirs = self.rows_of_actor.get(code)
-            if theirs is not None and len(theirs.rows):
+            if theirs is not None and (theirs.rows is None or len(theirs.rows)):
                 theirs = theirs.both(allowed)
-                if len(theirs.rows):
+                if theirs.rows is None or len(theirs.rows):
                     parts.append(sentences.dense(qvec, ACTOR_K, theirs))
         cand = np.concatenate(parts).astype(np.int64)
         # Whole paragraphs: a sentence is judged with its neighbours.
         rows = self.by_block.rows(self.sentence_block[cand]) if len(cand) else cand
         if allowed is not None:
-            rows = np.intersect1d(rows, allowed.rows)
+            rows = rows[self.admits(filters, rows)] if allowed.rows is None else np.intersect1d(rows, allowed.rows)
         rows = rows[~self.furniture[rows]]
         if q.answer_type != "who":
             rows = rows[~self.introduces[rows]]  # "X said:" tells who speaks, which only a who-question asks
@@ -234,11 +270,11 @@ class Retriever:
         bc = normalised(bm_c.at(uniq)[inverse])
         # The paragraph's best sentence lifts the others: the sentence that states a view is found even
         # when the sentence before it holds the topic words.
-        blocks = self.sentence_block[rows]
+        paragraphs, of = np.unique(self.sentence_block[rows], return_inverse=True)
         base = (dense + bs) / 2
-        best = np.full(int(blocks.max()) + 1, -np.inf, dtype=np.float32)
-        np.maximum.at(best, blocks, base.astype(np.float32))
-        f[:, 0], f[:, 1], f[:, 2], f[:, 3], f[:, 4] = dense, dense_chunk, bs, bc, best[blocks]
+        best = np.full(len(paragraphs), -np.inf, dtype=np.float32)
+        np.maximum.at(best, of, base.astype(np.float32))
+        f[:, 0], f[:, 1], f[:, 2], f[:, 3], f[:, 4] = dense, dense_chunk, bs, bc, best[of]
         if len(want):
             f[:, 5] = self.states(want, rows)
         if len(documents_of):
@@ -270,6 +306,6 @@ class Retriever:
         idx = self.index
         allowed = None
         if filters.sources:
-            allowed = Where(np.flatnonzero(np.isin(idx.source_of_chunk, list(filters.sources))).astype(np.int64),
-                            f"source in {literal(sorted(filters.sources))}")
+            rows = None if idx.stored else np.flatnonzero(np.isin(idx.source_of_chunk, list(filters.sources))).astype(np.int64)
+            allowed = Where(rows, f"source in {literal(sorted(filters.sources))}")
         return idx.chunk_table.fused(qvec, q.tokens, k, max(k * 4, 50), allowed)

@@ -21,7 +21,7 @@ from .attribution import is_quotation
 
 if TYPE_CHECKING:
     from .ingest import Document
-    from .store import SentenceRow
+    from .rows import SentenceRow
 
 # Words that give a reason for a view.
 REASON_WORDS = re.compile(r"\b(?:because|since|as a result|due to|given (?:that|the)|owing to|so that|"

@@ -45,6 +45,7 @@ from ..stores import Columns, Table, describe, open_tables, store_key, writer, w
 from .attribution import attribute_document, main_label
 from .chunk import Chunked, ChunkParams, chunk_document
 from .ingest import Block, Document, Problem, load_sources
+from .rows import ChunkRow, DocInfo, SentenceRow
 from .signals import Signals, paragraph_numbers, read_signals
 from .texts import bm25_text, embed_key, sentence_embed_text
 
@@ -55,37 +56,6 @@ FORMAT_VERSION = 6  # 5: vectors and postings behind a store (stores/); 6: signa
 # Bump when the text given to the embedder changes, so old vectors are not reused.
 EMBED_RECIPE = 2
 CURRENT = "current"
-
-
-@dataclass(frozen=True)
-class ChunkRow:
-    source_id: str
-    ordinal: int
-    section: tuple[str, ...]
-    start: int
-    end: int
-    key: str  # hash of the text the model embedded: equal keys may share a vector across builds
-
-
-@dataclass(frozen=True)
-class SentenceRow:
-    source_id: str
-    chunk: int  # row in the chunk table
-    section: tuple[str, ...]
-    start: int
-    end: int
-    block_start: int
-    block_end: int
-    context: str
-    actor: str | None
-    key: str  # hash of the sentence as embedded with its heading and context
-    bare_key: str  # hash of the sentence alone (its parse facts are reused by it)
-    item: bool = False  # a list item (its context is the list's lead-in)
-    stance: str = "describes"  # the stance of its actor (stance.py)
-    kinds: tuple[str, ...] = ()  # answer types it holds: number, money, date, who (from the parse)
-    facts: tuple = ()  # its parse facts (facts.Facts.to_json), reused while its text is unchanged
-    person: str | None = None  # who speaks, in a quotation of a spokesperson for the actor (attribution.py)
-    against: tuple = ()  # character ranges (in the sentence) of what its predicates work against (facts.Facts)
 
 
 @dataclass
@@ -446,12 +416,18 @@ def write_build(settings: Settings, manifest: dict, docs: list[Document], chunk_
     tmp = index_dir / f".tmp-{name}"
     tmp.mkdir()
     by_id = {d.id: d for d in docs}
-    write_jsonl(tmp / "documents.jsonl", (doc_record(d) for d in docs))
+    places = write_jsonl(tmp / "documents.jsonl", (doc_record(d) for d in docs))
+    write_json(tmp / "catalog.json", [doc_info(d) | {"at": at, "size": size} for d, (at, size) in zip(docs, places)])
     write_jsonl(tmp / "chunks.jsonl", (asdict(r) for r in chunk_rows))
     write_jsonl(tmp / "sentences.jsonl", (asdict(r) for r in sentence_rows))
     (tmp / "actors.json").write_text(json.dumps(actors.to_json(), indent=1, ensure_ascii=False))
     signals = read_signals(by_id, sentence_rows, actors, svec)
     np.savez(tmp / "signals.npz", **signals.to_arrays())
+    paragraph = paragraph_numbers(sentence_rows)
+    voice = {d.id: actors.voice_of(d.publisher, d.speaker) for d in docs}
+    speaker = {d.id: actors.speaker_of(d.speaker) for d in docs}
+    write_json(tmp / "summary.json", summarise(docs, chunk_rows, sentence_rows, actors, voice, speaker, paragraph))
+    write_json(tmp / "vocabulary.json", terms.vocabulary(d.text for d in docs))
     joined = "\n".join(d.text for d in docs)
     acronyms = terms.find_acronyms(joined)
     acronyms |= terms.initialisms(joined, acronyms)
@@ -464,10 +440,15 @@ def write_build(settings: Settings, manifest: dict, docs: list[Document], chunk_
         for w in set(t):
             vocab[w] = vocab.get(w, 0) + 1
     (tmp / "terms.json").write_text(json.dumps({"df": vocab, "acronyms": acronyms}))
-    voice = {d.id: actors.voice_of(d.publisher, d.speaker) for d in docs}
-    speaker = {d.id: actors.speaker_of(d.speaker) for d in docs}
+    # What a server that holds no rows reads of each row with its candidates (stored.py); the embedded store
+    # keeps the rows in the files above instead.
+    signal_columns = signals.to_arrays()
+    chunk_records = [asdict(r) for r in chunk_rows]
+    sentence_records = [{**{k: v for k, v in asdict(r).items() if k != "facts"}, "paragraph": int(paragraph[i]),
+                         **{k: signal_columns[k][i].item() for k in signal_columns}} for i, r in enumerate(sentence_rows)]
     tables = {
-        "chunks": Columns([r.key for r in chunk_rows], cvec, ctoks, {"source": [r.source_id for r in chunk_rows]}),
+        "chunks": Columns([r.key for r in chunk_rows], cvec, ctoks, {"source": [r.source_id for r in chunk_rows]},
+                          chunk_records),
         "sentences": Columns([r.key for r in sentence_rows], svec, stoks, {
             "source": [r.source_id for r in sentence_rows],
             "actor": [r.actor for r in sentence_rows],
@@ -476,7 +457,9 @@ def write_build(settings: Settings, manifest: dict, docs: list[Document], chunk_
             "speaker": [speaker[r.source_id] for r in sentence_rows],
             "kinds": [list(r.kinds) for r in sentence_rows],
             "date": [by_id[r.source_id].published or None for r in sentence_rows],
-        }),
+            "chunk": [r.chunk for r in sentence_rows],
+            "paragraph": paragraph.tolist(),
+        }, sentence_records),
     }
     store = writer(settings)
     previous = current_build(index_dir)
@@ -530,18 +513,63 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def doc_info(d: Document) -> dict:
+    """What a document is, without its text: what listings and citations need."""
+    return {"id": d.id, "title": d.title, "publisher": d.publisher, "speaker": d.speaker, "published": d.published,
+            "url": d.url, "file": d.file, "hash": d.content_hash, "length": len(d.text), "words": len(d.text.split())}
+
+
 def doc_record(d: Document) -> dict:
-    return {
-        "id": d.id, "title": d.title, "publisher": d.publisher, "speaker": d.speaker, "published": d.published, "url": d.url,
-        "file": d.file, "hash": d.content_hash, "text": d.text,
-        "blocks": [[b.kind, b.start, b.end, b.level] for b in d.blocks],
-    }
+    return {**{k: v for k, v in doc_info(d).items() if k not in ("length", "words")}, "text": d.text,
+            "blocks": [[b.kind, b.start, b.end, b.level] for b in d.blocks]}
 
 
-def write_jsonl(path: Path, rows) -> None:
-    with open(path, "w", encoding="utf-8") as f:
+def document_of(rec: dict) -> Document:
+    return Document(rec["id"], rec["title"], rec["publisher"], rec["published"], rec["url"], rec["file"], rec["text"],
+                    tuple(Block(k, s, e, lv) for k, s, e, lv in rec["blocks"]), rec.get("speaker", ""))
+
+
+STATED_ROWS = 1000  # of each actor's statements, kept for the example questions (examples.py)
+
+
+def summarise(docs: list[Document], chunk_rows: list[ChunkRow], sentence_rows: list[SentenceRow], actors: Actors,
+              voice: dict[str, str | None], speaker: dict[str, str | None], paragraph: np.ndarray) -> dict:
+    """What servers would otherwise count over every row at start: the names retrieval codes and those that
+    hold rows (as actor, person, voice or speaker), passages per source, each actor's statements (their number
+    and the first STATED_ROWS rows), paragraphs."""
+    names = sorted({a.name for a in actors.actors} | {s.actor for s in sentence_rows if s.actor}
+                   | {s.person for s in sentence_rows if s.person} | {v for v in voice.values() if v})
+    holders = sorted({s.actor for s in sentence_rows if s.actor} | {s.person for s in sentence_rows if s.person}
+                     | {n for s in sentence_rows for n in (voice[s.source_id], speaker[s.source_id]) if n})
+    coded = set(names)
+    holders = [n for n in holders if n in coded]  # (a speaker who is no voice nor actor has no code)
+    chunks: dict[str, int] = {}
+    for c in chunk_rows:
+        chunks[c.source_id] = chunks.get(c.source_id, 0) + 1
+    stated: dict[str, int] = {}
+    stated_rows: dict[str, list[int]] = {}
+    for i, s in enumerate(sentence_rows):
+        if s.actor and s.stance != "describes":
+            stated[s.actor] = stated.get(s.actor, 0) + 1
+            if stated[s.actor] <= STATED_ROWS:
+                stated_rows.setdefault(s.actor, []).append(i)
+    return {"names": names, "holders": holders, "chunks": chunks, "stated": stated, "stated_rows": stated_rows,
+            "paragraphs": int(paragraph.max()) + 1 if len(paragraph) else 0}
+
+
+def write_json(path: Path, value) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+
+
+def write_jsonl(path: Path, rows) -> list[tuple[int, int]]:
+    """Write one JSON record a line; returns where each line is (byte offset, length), to read one alone."""
+    places = []
+    with open(path, "wb") as f:
         for r in rows:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+            line = (json.dumps(r, ensure_ascii=False) + "\n").encode("utf-8")
+            places.append((f.tell(), len(line)))
+            f.write(line)
+    return places
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -564,26 +592,43 @@ class Index:
     sentences: list[SentenceRow]
     chunk_table: Table  # the passages' vectors and BM25 postings, in the store
     sentence_table: Table  # each sentence with its heading and context
-    signals: Signals  # what each sentence is (signals.py), computed by the build
+    signals: Signals | None  # what each sentence is (signals.py), computed by the build; None when stored
     df: dict[str, int]
     acronyms: dict[str, str]
     actors: Actors  # the corpus's cast, as built with it
+    catalog: dict[str, DocInfo] = field(default_factory=dict)  # each document without its text
+    summary: dict = field(default_factory=dict)  # counts over every row, made by the build (store.summarise)
 
     @property
     def version(self) -> str:
         return self.path.name
 
+    @property
+    def stored(self) -> bool:
+        """Rows and document text are read from the store as needed (stored.py), not held here."""
+        return self.signals is None
+
     def text(self, row: ChunkRow | SentenceRow) -> str:
         return self.documents[row.source_id].text[row.start:row.end]
 
+    def vocabulary(self) -> dict:
+        """The corpus's words (terms.vocabulary), read when first needed: a refusal's "did you mean"."""
+        return json.loads((self.path / "vocabulary.json").read_text(encoding="utf-8"))
+
     @cached_property
-    def paragraph_of(self) -> np.ndarray:
-        """Each sentence row's paragraph number (paragraphs numbered in reading order)."""
+    def paragraph_of(self):
+        """Each sentence row's paragraph number (paragraphs numbered in reading order): `paragraph_of[rows]`."""
+        if self.stored:
+            return self.sentences.column(lambda r: r["paragraph"], np.int64)
         return paragraph_numbers(self.sentences)
 
     @cached_property
-    def paragraph_rows(self) -> list[list[int]]:
-        """The sentence rows of each paragraph, in order: a quote grows within these."""
+    def paragraph_rows(self):
+        """The sentence rows of each paragraph, in order: a quote grows within these. `paragraph_rows[p]`."""
+        if self.stored:
+            from .stored import StoredGroups
+
+            return StoredGroups(self.sentence_table, "paragraph", self.summary["paragraphs"])
         rows: list[list[int]] = [[] for _ in range(int(self.paragraph_of.max()) + 1 if len(self.sentences) else 0)]
         for i, b in enumerate(self.paragraph_of.tolist()):
             rows[b].append(i)
@@ -621,23 +666,18 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
     if dim is not None and manifest.get("dim") != dim:
         raise IndexMismatchError(f"index dimension {manifest.get('dim')} does not match the model ({dim}); run `assistant index`")
     try:
-        docs = {}
-        for rec in read_jsonl(build / "documents.jsonl"):
-            blocks = tuple(Block(k, s, e, lv) for k, s, e, lv in rec["blocks"])
-            docs[rec["id"]] = Document(rec["id"], rec["title"], rec["publisher"], rec["published"], rec["url"],
-                                       rec["file"], rec["text"], blocks, rec.get("speaker", ""))
-        chunks = [ChunkRow(r["source_id"], r["ordinal"], tuple(r["section"]), r["start"], r["end"], r["key"])
-                  for r in read_jsonl(build / "chunks.jsonl")]
-        sentences = [SentenceRow(r["source_id"], r["chunk"], tuple(r["section"]), r["start"], r["end"],
-                                 r["block_start"], r["block_end"], r["context"], r["actor"], r["key"], r["bare_key"],
-                                 r["item"], r["stance"], tuple(r["kinds"]), person=r["person"],
-                                 against=tuple(tuple(a) for a in r.get("against", ())))
-                     for r in read_jsonl(build / "sentences.jsonl")]
         actors = Actors.from_json(json.loads((build / "actors.json").read_text(encoding="utf-8")))
         tables = open_tables(settings, build, manifest)
-        with np.load(build / "signals.npz") as arrays:
-            signals = Signals.from_arrays(arrays)
         extra = json.loads((build / "terms.json").read_text())
+        catalog = {d["id"]: DocInfo(**d) for d in json.loads((build / "catalog.json").read_text(encoding="utf-8"))}
+        summary = json.loads((build / "summary.json").read_text(encoding="utf-8"))
+        if isinstance(manifest.get("store"), dict):  # Milvus: rows and text are read as needed (stored.py)
+            return stored_index(build, manifest, tables, catalog, summary, extra, actors)
+        docs = {rec["id"]: document_of(rec) for rec in read_jsonl(build / "documents.jsonl")}
+        chunks = [chunk_row(r) for r in read_jsonl(build / "chunks.jsonl")]
+        sentences = [sentence_row(r) for r in read_jsonl(build / "sentences.jsonl")]
+        with open(build / "signals.npz", "rb") as f, np.load(f) as arrays:  # (a damaged file is closed too)
+            signals = Signals.from_arrays(arrays)
     except AssistantError:
         raise
     except Exception as e:  # damaged files surface as many exception types
@@ -647,12 +687,49 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
         problems.append(f"the store has {tables['chunks'].size} passage vectors for {len(chunks)} passages")
     if tables["sentences"].size != len(sentences) or any(len(v) != len(sentences) for v in signals.to_arrays().values()):
         problems.append(f"the store has {tables['sentences'].size} sentence vectors for {len(sentences)} sentences")
-    for r in sentences[:: max(1, len(sentences) // 50)]:
-        d = docs.get(r.source_id)
-        if d is None or r.end > len(d.text):
-            problems.append("sentence table does not match the documents")
-            break
+    problems += sample_problems(sentences, catalog)
     if problems:
         raise IndexMismatchError(f"index in {build} is inconsistent: {'; '.join(problems)}; run `assistant index`")
     return Index(build, manifest, docs, chunks, sentences, tables["chunks"], tables["sentences"], signals,
-                 extra["df"], extra["acronyms"], actors)
+                 extra["df"], extra["acronyms"], actors, catalog, summary)
+
+
+def sample_problems(sentences, catalog: dict[str, DocInfo]) -> list[str]:
+    """What is wrong with a sample of 50 sentence rows against the documents (none, for a sound build)."""
+    for i in range(0, len(sentences), max(1, len(sentences) // 50)):
+        try:
+            r = sentences[i]
+        except KeyError:  # a row the store does not have
+            return ["the store lacks rows the build wrote"]
+        if r.source_id not in catalog or r.end > catalog[r.source_id].length:
+            return ["sentence table does not match the documents"]
+    return []
+
+
+def chunk_row(r: dict) -> ChunkRow:
+    return ChunkRow(r["source_id"], r["ordinal"], tuple(r["section"]), r["start"], r["end"], r["key"])
+
+
+def sentence_row(r: dict) -> SentenceRow:
+    return SentenceRow(r["source_id"], r["chunk"], tuple(r["section"]), r["start"], r["end"], r["block_start"],
+                       r["block_end"], r["context"], r["actor"], r["key"], r["bare_key"], r["item"], r["stance"],
+                       tuple(r["kinds"]), person=r["person"], against=tuple(tuple(a) for a in r.get("against", ())))
+
+
+def stored_index(build: Path, manifest: dict, tables: dict[str, Table], catalog: dict[str, DocInfo], summary: dict,
+                 extra: dict, actors: Actors) -> Index:
+    """A build whose rows and text stay in the store and the folder (stored.py), checked on a sample."""
+    from .stored import StoredDocuments, StoredRows
+
+    counts = manifest.get("counts", {})
+    docs = StoredDocuments(build, catalog, document_of)
+    chunks = StoredRows(tables["chunks"], int(counts.get("chunks", 0)), chunk_row)
+    sentences = StoredRows(tables["sentences"], int(counts.get("sentences", 0)), sentence_row)
+    problems = []
+    if tables["chunks"].size != len(chunks) or tables["sentences"].size != len(sentences):
+        problems.append("the store's row counts do not match the build's")
+    problems += sample_problems(sentences, catalog)
+    if problems:
+        raise IndexMismatchError(f"index in {build} is inconsistent: {'; '.join(problems)}; run `assistant index`")
+    return Index(build, manifest, docs, chunks, sentences, tables["chunks"], tables["sentences"], None,
+                 extra["df"], extra["acronyms"], actors, catalog, summary)

@@ -196,3 +196,18 @@ def zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en", wordlist="small")
+
+
+def vocabulary(texts) -> dict:
+    """A corpus's words of four letters or more, for a refusal's "did you mean": each lower-cased word with
+    the form the texts write it in ("buyout": "buy-out"), and the words written in lower case somewhere
+    (common words, not only names)."""
+    words: dict[str, str] = {}
+    lower: set[str] = set()
+    for text in texts:
+        for w in re.findall(r"[A-Za-z][a-z]{3,}", text):
+            words.setdefault(w.lower(), w.lower())
+        for m in re.finditer(r"\b([A-Za-z][a-z]+)-([a-z]+)\b", text):
+            words.setdefault((m.group(1) + m.group(2)).lower(), m.group(0).lower())
+        lower.update(re.findall(r"\b[a-z]{4,}\b", text))
+    return {"words": words, "lowercase": sorted(lower)}

@@ -7,8 +7,10 @@
   Lite in this process; http://host:19530 reaches a Milvus server or cluster. The server process then holds
   no vectors and no postings: candidates and scores come from Milvus.
 
-The rest of a build (documents, sentence rows, the cast) stays in the build folder either way; the folder's
-manifest names the collections its rows belong to, so a process answers from one build, whole.
+The rest of a build (documents, sentence rows, the cast) is in the build folder either way; the folder's
+manifest names the collections its rows belong to, so a process answers from one build, whole. With Milvus
+the collections also hold each row's record, and a server reads rows from them and document text from the
+folder as answers need them (building/stored.py), holding neither.
 """
 
 from __future__ import annotations

@@ -45,16 +45,18 @@ def reciprocal_rank_fusion(ranked: Sequence[np.ndarray], k: int) -> list[tuple[i
 class Where:
     """A subset of a table's rows, said twice: as the rows (the embedded store selects them by number) and
     as a filter over the store's scalar fields (Milvus selects them by source and actor, not by a list of
-    row numbers that grows with the corpus). Both name the same rows; tests check that they do."""
+    row numbers that grows with the corpus). Both name the same rows; tests check that they do. A server
+    that holds no rows (building/stored.py) knows only the filter: `rows` is None."""
 
-    rows: np.ndarray
+    rows: np.ndarray | None
     expr: str = ""
 
     def both(self, other: Where | None) -> Where:
         if other is None:
             return self
         expr = f"({self.expr}) and ({other.expr})" if self.expr and other.expr else ""
-        return Where(np.intersect1d(self.rows, other.rows), expr)
+        rows = None if self.rows is None or other.rows is None else np.intersect1d(self.rows, other.rows)
+        return Where(rows, expr)
 
 
 class Scores(Protocol):
@@ -97,6 +99,9 @@ class Columns:
     vectors: np.ndarray
     tokens: list[list[str]]  # BM25 terms (terms.index_tokens)
     scalars: dict[str, list] = field(default_factory=dict)  # filter fields: source, actor, kinds, date ...
+    # Each row as a server reads it with its candidates (building/stored.py), where the store serves rows
+    # too (Milvus); the embedded store leaves them to the build folder's files.
+    records: list[dict] | None = None
 
 
 class Writer(Protocol):

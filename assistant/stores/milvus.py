@@ -2,8 +2,9 @@
 
 Each collection holds per row: its number (the primary key, the row in the build folder's tables), the key of
 the text its vector embeds, the dense vector, its BM25 terms with Milvus's own BM25 function turning them
-into a sparse vector, and scalar fields that filters use (source; for sentences also actor, person, voice,
-speaker, kinds, date). A build writes new collections; once its folder is current, the aliases
+into a sparse vector, scalar fields that filters use (source; for sentences also actor, person, voice,
+speaker, kinds, date, and the passage and paragraph a sentence is in), and the row's record, which a server
+reads instead of holding the build's rows (building/stored.py). A build writes new collections; once its folder is current, the aliases
 <prefix>_sentences and <prefix>_chunks are switched to them, and collections that neither it nor the build
 before it uses are dropped.
 
@@ -15,6 +16,7 @@ small corpus and for tests) or http(s)://host:19530 (a Milvus standalone or clus
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import re
 import threading
@@ -32,11 +34,13 @@ from .embedded import EMPTY_TERMS, FLAT_MAX, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARC
 LIMIT = 16384  # Milvus's largest topk and query limit: longer row lists go in parts
 INSERT_BATCH = 1000
 MAX_TEXT = 65535  # characters of a VARCHAR field
+MAX_JSON = 65536  # bytes of a JSON field (https://milvus.io/docs/use-json-fields.md, "Limits")
 # BM25 as bm25s computes it for the embedded store (its defaults): Milvus's scores are then the same up to
 # a constant factor, which retrieval's per-query normalisation removes.
 BM25_K1 = 1.5
 BM25_B = 0.75
 SCALARS = ("source", "actor", "person", "voice", "speaker", "date")  # VARCHAR filter fields; kinds is an array
+NUMBERS = ("chunk", "paragraph")  # INT64 fields: a sentence's passage and paragraph, to find their other rows
 PLAIN_TERM = re.compile(r"[a-wyz][a-z]*")
 
 
@@ -193,7 +197,7 @@ class MilvusTable:
 
     @milvus_errors
     def dense(self, qvec: np.ndarray, k: int, where: Where | None = None) -> np.ndarray:
-        k = min(k, self.size if where is None else len(where.rows), LIMIT)
+        k = min(k, self.size if where is None or where.rows is None else len(where.rows), LIMIT)
         if k <= 0:
             return np.zeros(0, np.int64)
         n = min(k + TIE_MARGIN, LIMIT)
@@ -257,6 +261,29 @@ class MilvusTable:
         return out
 
     @milvus_errors
+    def records(self, rows: Sequence[int]) -> dict[int, dict]:
+        """The records of these rows (Columns.records), by row."""
+        out: dict[int, dict] = {}
+        ids = list(rows)
+        for i in range(0, len(ids), LIMIT):
+            for rec in self.c.query(self.name, ids=ids[i:i + LIMIT], output_fields=["row", "rec"]):
+                out[int(rec["row"])] = rec["rec"]
+        return out
+
+    @milvus_errors
+    def rows_in(self, name: str, values: Sequence[int]) -> dict[int, np.ndarray]:
+        """The rows holding each of these values in the integer field `name`, ascending (a value no row holds
+        has none)."""
+        out: dict[int, list[int]] = {int(v): [] for v in values}
+        values = sorted(out)
+        for i in range(0, len(values), 1024):  # a passage or paragraph has few rows: well under LIMIT per part
+            got = self.c.query(self.name, filter=f"{name} in {literal(values[i:i + 1024])}",
+                               output_fields=["row", name], limit=LIMIT)
+            for r in got:
+                out[int(r[name])].append(int(r["row"]))
+        return {v: np.asarray(sorted(rows), np.int64) for v, rows in out.items()}
+
+    @milvus_errors
     def rows_where(self, expr: str) -> np.ndarray:
         """The rows a filter selects, ascending, up to LIMIT of them. (Callers ask whether a few rows hold
         something; Milvus Lite lacks what a query iterator needs to page past the cap.)"""
@@ -318,8 +345,12 @@ def schema(c, cols: Columns):
     for name in cols.scalars:
         if name == "kinds":
             s.add_field(name, DataType.ARRAY, element_type=DataType.VARCHAR, max_capacity=16, max_length=32)
+        elif name in NUMBERS:
+            s.add_field(name, DataType.INT64)
         else:
             s.add_field(name, DataType.VARCHAR, max_length=1024, nullable=True)
+    if cols.records is not None:
+        s.add_field("rec", DataType.JSON)
     s.add_field("dense", DataType.FLOAT_VECTOR, dim=int(cols.vectors.shape[1]) if cols.vectors.ndim == 2 else 1)
     s.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
     s.add_function(Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["terms"],
@@ -345,7 +376,13 @@ def record(cols: Columns, i: int) -> dict:
            "dense": cols.vectors[i].astype(np.float32).tolist()}
     for name, values in cols.scalars.items():
         v = values[i]
-        rec[name] = list(v) if name == "kinds" else (v or None)
+        rec[name] = list(v) if name == "kinds" else int(v) if name in NUMBERS else (v or None)
+    if cols.records is not None:
+        size = len(json.dumps(cols.records[i], ensure_ascii=False).encode("utf-8"))
+        if size > MAX_JSON:  # (a sentence is cut to what the model reads, so this is a damaged source, not prose)
+            raise StoreError(f"row {i} of {cols.records[i].get('source_id', 'a source')} is {size:,} bytes as a record; "
+                             f"Milvus holds at most {MAX_JSON:,}")
+        rec["rec"] = cols.records[i]
     return rec
 
 

@@ -185,9 +185,9 @@ def quote_out(q: Quote) -> QuoteOut:
 
 
 def source_out(index: Index, counts: dict[str, int], source_id: str) -> SourceOut:
-    d = index.documents[source_id]
+    d = index.catalog[source_id]
     return SourceOut(id=d.id, title=d.title, publisher=d.publisher, published=d.published, url=d.url,
-                     characters=len(d.text), chunks=counts.get(d.id, 0))
+                     characters=d.length, chunks=counts.get(d.id, 0))
 
 
 def get_assistant(request: Request) -> Assistant:

@@ -89,11 +89,8 @@ def corpus_of(assistant: Assistant) -> Corpus:
     """Computed once per loaded index (a new build makes a new Assistant)."""
     found = _corpora.get(assistant)
     if found is None:
-        docs = assistant.index.documents
-        stated: dict[str, int] = {}
-        for s in assistant.index.sentences:
-            if s.actor and s.stance != "describes":
-                stated[s.actor] = stated.get(s.actor, 0) + 1
+        docs = assistant.index.catalog
+        stated: dict[str, int] = assistant.index.summary["stated"]  # statements per actor
         found = _corpora[assistant] = Corpus(
             publishers=tuple(Choice(p, p) for p in sorted({d.publisher for d in docs.values() if d.publisher})),
             documents=tuple(Choice(d.id, d.title or d.id) for d in sorted(docs.values(), key=lambda d: d.title.lower())),
@@ -190,7 +187,7 @@ def chat_page(request: Request, conv: Conversation, scope: Scope, turns: list[Tu
 
 def scope_for(request: Request, conv: Conversation) -> Scope:
     assistant = assistant_of(request)
-    return scope_of(conv, assistant.index.documents, assistant.actors.canonical)
+    return scope_of(conv, assistant.index.catalog, assistant.actors.canonical)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -286,10 +283,10 @@ def sources_page(request: Request, error: str | None = None, status: int = 200) 
     assistant = assistant_of(request)
     settings = request.app.state.settings
     added = set(read_uploads(settings.sources_dir)) if settings.uploads else set()
-    docs = sorted(assistant.index.documents.values(), key=lambda d: (d.publisher.lower(), d.title.lower()))
+    docs = sorted(assistant.index.catalog.values(), key=lambda d: (d.publisher.lower(), d.title.lower()))
     # Back from an upload (/sources?added=<id>): the new document is said and its row marked.
-    new = assistant.index.documents.get(request.query_params.get("added", ""))
-    rows = [{"doc": d, "words": len(d.text.split()), "passages": assistant.chunk_counts.get(d.id, 0),
+    new = assistant.index.catalog.get(request.query_params.get("added", ""))
+    rows = [{"doc": d, "words": d.words, "passages": assistant.chunk_counts.get(d.id, 0),
              "ask": Conversation(source=d.id).url(), "added": d.id in added, "new": new is d} for d in docs]
     return templates(request).TemplateResponse(request, "sources.html", {
         "rows": rows, "uploads": settings.uploads, "needs_key": bool(settings.api_key), "error": error,
@@ -354,7 +351,7 @@ def answer_ranges(values: list[str], documents) -> list[tuple[str, int, int]]:
             s, e = int(start), int(rest)
         except ValueError:
             continue
-        if sid in documents and 0 <= s < e <= len(documents[sid].text):
+        if sid in documents and 0 <= s < e <= documents[sid].length:
             out.append((sid, s, e))
     return out
 
@@ -379,7 +376,7 @@ def source_page(request: Request, source_id: str, start: int | None = None, end:
         start = end = None  # a range outside the text highlights nothing rather than failing
     views = block_views(doc.text, doc.blocks, start, end)
     back = local_path(back)
-    ranges = answer_ranges(request.query_params.getlist("of"), index.documents)
+    ranges = answer_ranges(request.query_params.getlist("of"), index.catalog)
     here = (source_id, start, end)
     prev_link = next_link = None
     position = None
