@@ -188,6 +188,19 @@ def test_a_server_on_milvus_holds_no_rows_and_no_text(milvus_settings, fake_embe
         assert np.array_equal(getattr(r, column)[rows], getattr(e, column)[rows]), column
 
 
+def test_a_server_on_milvus_reads_its_build_after_a_newer_one_replaces_it(milvus_settings, fake_embedder):
+    """A newer build removes the folder of the one before and keeps its collections: a server still on the
+    old build reads its rows from those and its documents from the file it holds open."""
+    build_index(milvus_settings, fake_embedder, progress=False, log=lambda m: None)
+    old = load_index(milvus_settings, fake_embedder.dim)
+    add_lamps(milvus_settings)
+    build_index(milvus_settings, fake_embedder, progress=False, log=lambda m: None)
+    assert not old.path.exists() and "lamps" not in old.catalog
+    for sid, info in old.catalog.items():
+        assert len(old.documents[sid].text) == info.length
+    assert old.sentences[len(old.sentences) - 1].source_id in old.catalog
+
+
 def test_a_row_too_large_for_a_milvus_record_is_a_clear_error():
     from assistant.stores import Columns
     from assistant.stores.milvus import MAX_JSON, record

@@ -116,6 +116,17 @@ def test_truncated_index_files_are_detected(tiny_settings, fake_embedder, name):
         load_index(tiny_settings, fake_embedder.dim)
 
 
+def test_a_loaded_build_reads_its_files_after_a_newer_build_removes_its_folder(tiny_settings, fake_embedder):
+    """What a server reads from its build after loading it (the refusal's vocabulary) is held open: another
+    process's newer build prunes the folder, and the server keeps answering from the build it loaded."""
+    build(tiny_settings, fake_embedder)
+    old = load_index(tiny_settings, fake_embedder.dim)
+    (tiny_settings.sources_dir / "extra.txt").write_text("The Lamp Guild supports brighter lanterns.\n")
+    build(tiny_settings, fake_embedder)
+    assert not old.path.exists()
+    assert "widget" in old.vocabulary()["words"]
+
+
 def test_rows_past_the_end_of_their_documents_are_detected(tiny_settings, fake_embedder):
     import json
 

@@ -47,6 +47,7 @@ from .chunk import Chunked, ChunkParams, chunk_document
 from .ingest import Block, Document, Problem, load_sources
 from .rows import ChunkRow, DocInfo, SentenceRow
 from .signals import Signals, paragraph_numbers, read_signals
+from .stored import Held
 from .texts import bm25_text, embed_key, sentence_embed_text
 
 if TYPE_CHECKING:
@@ -598,6 +599,7 @@ class Index:
     actors: Actors  # the corpus's cast, as built with it
     catalog: dict[str, DocInfo] = field(default_factory=dict)  # each document without its text
     summary: dict = field(default_factory=dict)  # counts over every row, made by the build (store.summarise)
+    words: Held | None = None  # vocabulary.json, held open: read on a refusal, maybe after a newer build pruned it
 
     @property
     def version(self) -> str:
@@ -613,7 +615,7 @@ class Index:
 
     def vocabulary(self) -> dict:
         """The corpus's words (terms.vocabulary), read when first needed: a refusal's "did you mean"."""
-        return json.loads((self.path / "vocabulary.json").read_text(encoding="utf-8"))
+        return json.loads(self.words.read_all() if self.words else (self.path / "vocabulary.json").read_bytes())
 
     @cached_property
     def paragraph_of(self):
@@ -691,7 +693,7 @@ def load_index(settings: Settings, dim: int | None = None) -> Index:
     if problems:
         raise IndexMismatchError(f"index in {build} is inconsistent: {'; '.join(problems)}; run `assistant index`")
     return Index(build, manifest, docs, chunks, sentences, tables["chunks"], tables["sentences"], signals,
-                 extra["df"], extra["acronyms"], actors, catalog, summary)
+                 extra["df"], extra["acronyms"], actors, catalog, summary, Held(build / "vocabulary.json"))
 
 
 def sample_problems(sentences, catalog: dict[str, DocInfo]) -> list[str]:
@@ -732,4 +734,4 @@ def stored_index(build: Path, manifest: dict, tables: dict[str, Table], catalog:
     if problems:
         raise IndexMismatchError(f"index in {build} is inconsistent: {'; '.join(problems)}; run `assistant index`")
     return Index(build, manifest, docs, chunks, sentences, tables["chunks"], tables["sentences"], None,
-                 extra["df"], extra["acronyms"], actors, catalog, summary)
+                 extra["df"], extra["acronyms"], actors, catalog, summary, Held(build / "vocabulary.json"))

@@ -13,7 +13,9 @@ document's title, publisher, date, length), the cast, BM25's document frequencie
 from __future__ import annotations
 
 import json
+import os
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +30,23 @@ if TYPE_CHECKING:
 ROWS_CACHED = 20_000  # rows (about 2.7 KB each as cached, bench/memory.py): the candidates of some 30 answers
 DOCUMENTS_CACHED = 64  # document texts: what the quotes of a few answers are in
 GROUPS_CACHED = 20_000  # a paragraph's or passage's rows
+
+
+class Held:
+    """A file of the build, opened when the build is loaded and read by offset for as long as the server
+    answers from it: a newer build may remove the folder meanwhile (store.prune), and an open file stays
+    readable. Closed when nothing refers to it any more."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.fd = os.open(path, os.O_RDONLY)
+        weakref.finalize(self, os.close, self.fd)
+
+    def read(self, at: int, size: int) -> bytes:
+        return os.pread(self.fd, size, at)  # (no shared file position: safe across answer threads)
+
+    def read_all(self) -> bytes:
+        return self.read(0, os.fstat(self.fd).st_size)
 
 
 class Bounded:
@@ -155,19 +174,13 @@ class StoredDocuments(Mapping):
     blocks read from documents.jsonl at the byte offset the build recorded, when a quote or the viewer needs it."""
 
     def __init__(self, folder: Path, catalog: dict[str, DocInfo], make: Callable[[dict], Document]):
-        self.path = folder / "documents.jsonl"
+        self.file = Held(folder / "documents.jsonl")
         self.catalog = catalog
         self.make = make
         self.texts = Bounded(DOCUMENTS_CACHED, self._read)
 
     def _read(self, ids: list[str]) -> dict[str, Document]:
-        out = {}
-        with open(self.path, "rb") as f:
-            for i in ids:
-                info = self.catalog[i]
-                f.seek(info.at)
-                out[i] = self.make(json.loads(f.read(info.size)))
-        return out
+        return {i: self.make(json.loads(self.file.read(self.catalog[i].at, self.catalog[i].size))) for i in ids}
 
     def __getitem__(self, source_id: str) -> Document:
         if source_id not in self.catalog:
