@@ -157,6 +157,20 @@ def test_positions_follow_the_topic_and_the_actors_it_names(seed_assistant):
         assert all(q.actor == e.actor for q in e.quotes)
 
 
+def test_positions_quote_a_passage_under_one_actor_and_name_who_is_not_heard(seed_assistant):
+    stated = seed_assistant.index.summary["stated"]
+    for topic in ("the 1% shift of NHS budgets to prevention", "fewer national targets", "the GP buy-out fund",
+                  "neighbourhood health services"):
+        p = seed_assistant.positions(topic)
+        spans = [(e.actor, q.source_id, q.start, q.end) for e in p.entries for q in e.quotes]
+        for a in spans:
+            for b in spans:
+                if a[0] != b[0] and a[1] == b[1]:
+                    assert a[3] <= b[2] or b[3] <= a[2], (topic, a, b)  # no passage under two actors
+        assert not set(p.silent) & {e.actor for e in p.entries}
+        assert all(stated.get(a, 0) > 1 for a in p.silent)
+
+
 def test_who_holds_a_stance_gets_one_statement_per_actor_first(seed_assistant):
     a = seed_assistant.ask("Who welcomed fewer national targets?")
     assert a.answered

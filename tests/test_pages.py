@@ -4,7 +4,9 @@ test_web.py drive the same pages in chromium on the seed corpus.)"""
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -252,3 +254,35 @@ def test_example_questions_name_bodies_as_a_sentence_does():
     assert as_named("Dr Jane Roe, Lamp Council") == "Dr Jane Roe, Lamp Council"
     for bare in ("The Lamp Trust", "Rural Lamplighters", "Jane Roe", "Parliament", "Families for Lanterns"):
         assert as_named(bare) == bare
+
+
+def test_who_said_what_without_a_topic_offers_topics_and_who_speaks(client, assistant):
+    from assistant.web.pages import topics_of
+
+    page = client.get("/positions")
+    assert page.status_code == 200
+    vocal = [a for a, n in assistant.index.summary["stated"].items() if n > 1]
+    assert vocal and "Who states positions here" in page.text
+    assert all(f"<li><strong>{html.escape(a)}</strong>: " in page.text for a in vocal)
+    for topic in topics_of(assistant):  # every topic offered has positions to compare
+        assert f">{html.escape(topic)}</a>" in page.text and assistant.positions(topic).entries
+
+
+def test_who_said_what_exports_every_quote_verbatim_with_its_citation(client):
+    topic = "the national widget fund"
+    api = client.get("/api/positions", params={"topic": topic}).json()
+    assert api["answered"] and api["positions"]
+    page = client.get("/positions", params={"topic": topic}).text
+    assert 'class="stance-summary"' in page and "/positions.csv?topic=the+national+widget+fund" in page
+    md = client.get("/positions.md", params={"topic": topic})
+    table = client.get("/positions.csv", params={"topic": topic})
+    assert md.status_code == table.status_code == 200 and table.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(table.text)))
+    assert len(rows) == sum(len(p["quotes"]) for p in api["positions"])
+    for r in rows:
+        text = client.get(f"/api/sources/{r['source_id']}").json()["text"]
+        assert text[int(r["start"]):int(r["end"])] == r["quote"] and r["url"].startswith("http")
+        assert f"## {r['actor']}: " in md.text and r["title"] in md.text
+    for path in ("/positions.md", "/positions.csv"):
+        assert client.get(path).status_code == 422
+        assert client.get(path, params={"topic": "x" * 5000}).status_code == 422

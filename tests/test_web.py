@@ -404,10 +404,11 @@ def test_on_a_phone_targets_are_large_citations_compact_and_the_question_box_in_
     phone.wait_for_url("**#quote")
     assert small_targets(phone) == []
     shot(phone, "viewer")
-    for path in ("/sources", "/positions?topic=the+1%25+prevention+shift", "/"):
+    for path in ("/sources", "/positions?topic=the+1%25+prevention+shift", "/positions", "/"):
         phone.goto(path)
         assert small_targets(phone) == [], path
-        shot(phone, {"/sources": "documents", "/": "chat-empty"}.get(path, "positions"))
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+        shot(phone, {"/sources": "documents", "/": "chat-empty", "/positions": "positions-topics"}.get(path, "positions"))
 
 
 def test_on_a_desktop_the_question_form_never_hides_the_focused_link(page):
@@ -472,6 +473,36 @@ def test_positions_view_from_an_answer(page):
     shot(page, "positions")
 
 
+def test_who_said_what_opens_on_topics_and_gives_a_summary_dates_and_exports(page):
+    # Issue 26: without a topic the page offers the corpus's topics and who states positions; with one, a
+    # summary of stances first, the actors found saying nothing named, a date on every quote, one passage
+    # under one actor, and exports with citations.
+    page.goto("/positions")
+    topics = page.locator(".topics a")
+    assert topics.count() >= 3
+    overview = page.locator(".overview li strong")
+    assert overview.count() >= 3 and "BMA" in [overview.nth(i).inner_text() for i in range(overview.count())]
+    shot(page, "positions-topics")
+    first = topics.first.inner_text()
+    topics.first.click()
+    page.wait_for_url("**/positions?topic=*")
+    assert page.locator("#topic").input_value() == first
+    links = page.locator(".stance-summary a")
+    assert links.count() >= 1
+    for i in range(links.count()):  # each actor in the summary leads to their row
+        row = page.locator(links.nth(i).get_attribute("href"))
+        assert row.locator("th").inner_text() == links.nth(i).inner_text()
+    figures = page.locator(".positions figure")
+    assert figures.count() >= 1 and all(figures.nth(i).locator("time").count() == 1 for i in range(figures.count()))
+    spans = page.evaluate("""() => [...document.querySelectorAll('.positions blockquote')].map(b => b.cite)""")
+    assert len(spans) == len(set(spans))
+    shot(page, "positions-summary")
+    base = page.url.split("/positions")[0]
+    for kind in ("Markdown", "CSV"):
+        got = page.request.get(base + page.get_by_role("link", name=kind).get_attribute("href"))
+        assert got.ok and len(got.text().splitlines()) > 2, kind
+
+
 def test_a_line_of_who_holds_what_links_to_their_quotes(page):
     # Issue 24: one line per actor above the quotes ("BMA: against · NHS Providers: cautious"), each link
     # going to that actor's first quote.
@@ -509,6 +540,7 @@ PAGES = {
     "chat-abstain": "/?q=How+do+I+renew+my+passport%3F",
     "viewer": None,  # a quote's link, found on the answer page
     "positions": "/positions?topic=the+1%25+prevention+shift",
+    "positions-topics": "/positions",
     "documents": "/sources",
     "error": "/sources/no-such-document",
 }

@@ -54,6 +54,8 @@ class Positions:
     message: str | None
     entries: list[PositionEntry]
     took_ms: float = 0.0
+    # Actors who state positions in these documents (more than once) and of whom nothing on the topic was found
+    silent: list[str] = field(default_factory=list)
 
 
 def load_weights() -> dict:
@@ -379,14 +381,29 @@ class Assistant:
                     rows, scores = by_actor.setdefault(actor, ([], []))
                     rows.append(row)
                     scores.append(score)
+            shown_at: list[tuple[str, int, int]] = []  # a passage is shown under one actor only
+
+            def quoted(x: Quote) -> bool:
+                return any(sid == x.source_id and a < x.end and x.start < b for sid, a, b in shown_at)
+
             for actor, (rows, scores) in list(by_actor.items())[:max_actors]:
-                qs = [x for x in self.quotes.make(rows, scores, per_actor, frozenset([actor]), topic=q.topic)
-                      if x.actor == actor]
+                qs = []
+                for x in self.quotes.make(rows, scores, per_actor, frozenset([actor]), topic=q.topic):
+                    if x.actor == actor and quoted(x):  # a paragraph already quoted for another: their sentence alone
+                        s = self.index.sentences[x.row]
+                        x = replace(x, text=self.index.text(s), start=s.start, end=s.end)
+                    if x.actor == actor and not quoted(x):
+                        qs.append(x)
                 if qs:
+                    shown_at += [(x.source_id, x.start, x.end) for x in qs]
                     entries.append(PositionEntry(actor, overall_stance([x.stance for x in qs]), qs))
+        answered = decision.answered and bool(entries)
         message = decision.message if not decision.answered else None
-        return Positions(shown, decision.answered and bool(entries), message, entries,
-                         round((time.perf_counter() - started) * 1000, 1))
+        # Who is heard nowhere near the topic: of the actors stating positions in these documents, those with no
+        # statement among the candidates close to it (not those left out past max_actors). Only when unfiltered.
+        silent = [] if not answered or filters else sorted(
+            (a for a, n in self.index.summary["stated"].items() if n > 1 and a not in by_actor), key=str.lower)
+        return Positions(shown, answered, message, entries, round((time.perf_counter() - started) * 1000, 1), silent)
 
     def search(self, text: str, k: int = 10, sources: Sequence[str] = ()) -> list[tuple[int, float]]:
         """Passages (chunk rows) for raw retrieval, best first, with their fused scores."""

@@ -117,6 +117,24 @@ def as_named(actor: str) -> str:
     return actor
 
 
+def corpus_topics(assistant: Assistant, n: int = 6, tries: int = 12) -> list[str]:
+    """Topics to compare positions on before one is typed: the most vocal actors' topics (the headings over
+    their statements and the phrases they repeat, as for the example questions), each kept only when
+    positions on it are found, those that most actors speak to first."""
+    stated, by_actor = assistant.index.summary["stated"], assistant.index.summary["stated_rows"]
+    seen: set[str] = set()
+    found: list[tuple[int, int, str]] = []
+    for actor, rows in sorted(by_actor.items(), key=lambda kv: (-stated[kv[0]], kv[0])):
+        for topic in candidates(assistant, actor, rows)[:3]:
+            if topic.lower() in seen or len(seen) >= tries:
+                continue
+            seen.add(topic.lower())
+            p = assistant.positions(topic)
+            if p.answered and p.entries:
+                found.append((-len(p.entries), len(found), topic))
+    return [topic for _, _, topic in sorted(found)[:n]]
+
+
 def example_questions(assistant: Assistant, n: int = 4, tries: int = 3) -> list[str]:
     """Up to n questions, one per actor, the actors with most stated positions first."""
     # Each actor's statements, their first rows (store.summarise)

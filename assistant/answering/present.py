@@ -100,6 +100,42 @@ def conversation_markdown(turns: Sequence, base_url: str, filters: dict[str, str
     return "\n".join(out).rstrip() + "\n"
 
 
+def stance_groups(entries: Sequence) -> list[tuple[str, str, list[str]]]:
+    """Who-said-what's summary: (the stance in a word, the stance, its actors), stances in STANCE_ORDER and
+    actors in the order they are listed. `entries` are answer.PositionEntry."""
+    by: dict[str, list[str]] = {}
+    for e in entries:
+        by.setdefault(e.stance, []).append(e.actor)
+    order = sorted(by, key=lambda s: STANCE_ORDER.index(s) if s in STANCE_ORDER else len(STANCE_ORDER))
+    return [(STANCE_WORDS.get(s, s), s, by[s]) for s in order]
+
+
+def positions_markdown(p, base_url: str, page_url: str) -> str:
+    """Who said what on a topic as Markdown: the summary, who was not found saying anything on it, then each
+    actor's stance and quotes with their citations. `p` is answer.Positions."""
+    out = [f"# Who said what: {md_escape(p.topic)}", "", f"From {base_url}{page_url}", ""]
+    if not p.answered:
+        return "\n".join(out + [f"*{md_escape(p.message or 'No positions in the sources.')}*"]) + "\n"
+    out += [f"- **{md_escape(word)}**: {', '.join(md_escape(a) for a in actors)}" for word, _, actors in stance_groups(p.entries)]
+    if p.silent:
+        out += ["", f"No statement on this found from {', '.join(md_escape(a) for a in p.silent)}."]
+    for e in p.entries:
+        out += ["", f"## {md_escape(e.actor)}: {md_escape(STANCE_WORDS.get(e.stance, e.stance))}", ""]
+        for q in e.quotes:
+            out += [citation_markdown(q, base_url + viewer_url(q.source_id, q.start, q.end)), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+POSITIONS_CSV = ("topic", "actor", "stance", "quote", "publisher", "title", "section", "published", "source_id",
+                 "start", "end", "url")
+
+
+def positions_rows(p, base_url: str) -> list[tuple]:
+    """Who said what on a topic as table rows (POSITIONS_CSV): one row per quote, verbatim, with its citation."""
+    return [(p.topic, e.actor, e.stance, q.text, q.publisher, q.title, q.section, q.published, q.source_id, q.start,
+             q.end, base_url + viewer_url(q.source_id, q.start, q.end)) for e in p.entries for q in e.quotes]
+
+
 # How a stance reads in a one-line summary of who holds what ("Guild: against · Council: cautious").
 STANCE_WORDS = {"supports": "for", "welcomes": "for", "accepts": "accepts", "opposes": "against",
                 "rejects": "against", "concerned": "cautious", "mixed": "mixed", "recommends": "calls for action",

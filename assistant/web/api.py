@@ -116,7 +116,10 @@ class PositionsOut(BaseModel):
     topic: str
     answered: bool = Field(..., description="False when the sources say nothing on the topic.")
     message: str | None = None
-    positions: list[PositionOut] = Field(..., description="One entry per actor, the closest to the topic first.")
+    positions: list[PositionOut] = Field(..., description="One entry per actor, the closest to the topic first; "
+                                                       "a passage is quoted under one actor only.")
+    silent: list[str] = Field([], description="Actors who state positions in these documents and of whom no "
+                                              "statement on the topic was found (without filters).")
     took_ms: float
 
 
@@ -335,7 +338,7 @@ def make_router(settings: Settings) -> APIRouter:
         assistant = get_assistant(request)
         check_filters(assistant, sources, actors)
         p = assistant.positions(topic, sources=sources, actors=actors)
-        return PositionsOut(topic=p.topic, answered=p.answered, message=p.message, took_ms=p.took_ms,
+        return PositionsOut(topic=p.topic, answered=p.answered, message=p.message, took_ms=p.took_ms, silent=p.silent,
                             positions=[PositionOut(actor=e.actor, stance=e.stance,
                                                    quotes=[quote_out(q) for q in e.quotes]) for e in p.entries])
 

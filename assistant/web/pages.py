@@ -10,21 +10,25 @@ from __future__ import annotations
 import re
 import weakref
 from collections import Counter
-from dataclasses import dataclass
-from urllib.parse import urlsplit
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 
 from ..answering.answer import Answer, Assistant, validate_question
 from ..answering.conversation import MAX_TURNS, Conversation, Scope, scope_of
-from ..answering.examples import example_questions
+from ..answering.examples import corpus_topics, example_questions
 from ..answering.present import (
+    POSITIONS_CSV,
     STANCE_ORDER,
     citation_markdown,
     citation_text,
     conversation_markdown,
+    positions_markdown,
+    positions_rows,
     short_citation,
+    stance_groups,
     stance_line,
     viewer_url,
 )
@@ -249,25 +253,93 @@ async def export(request: Request) -> PlainTextResponse:
                              headers={"Content-Disposition": 'attachment; filename="conversation.md"'})
 
 
+_topics: weakref.WeakKeyDictionary[Assistant, tuple[str, ...]] = weakref.WeakKeyDictionary()
+
+
+def topics_of(assistant: Assistant) -> tuple[str, ...]:
+    """The corpus's topics to compare positions on (examples.corpus_topics), once per loaded index."""
+    found = _topics.get(assistant)
+    if found is None:
+        found = _topics[assistant] = tuple(corpus_topics(assistant))
+    return found
+
+
+def overview(assistant: Assistant) -> list[tuple[str, int, int]]:
+    """Who states positions in these documents: (actor, statements of a position, documents in their own
+    name), the most vocal first; actors who state one only once are left to the filters."""
+    own = Counter(v for v in assistant.retriever.voice.values() if v)
+    stated = assistant.index.summary["stated"]
+    return [(a, n, own.get(a, 0)) for a, n in sorted(stated.items(), key=lambda kv: (-kv[1], kv[0].lower())) if n > 1]
+
+
+def by_stance(entries: list) -> list:
+    """Actors sorted by their stance (for, qualified, against, the rest), the closest first within each."""
+    return sorted(entries, key=lambda e: STANCE_ORDER.index(e.stance) if e.stance in STANCE_ORDER else len(STANCE_ORDER))
+
+
 @router.get("/positions", response_class=HTMLResponse)
 def positions_page(request: Request, topic: str = "") -> HTMLResponse:
-    """Who said what: actors against their stance, with their quotes."""
+    """Who said what: without a topic, the corpus's topics and who states positions; with one, a summary of
+    stances, then each actor's stance and quotes, and exports."""
+    assistant = assistant_of(request)
     result, error = None, None
     if topic.strip():
         try:
-            result = assistant_of(request).positions(topic)
+            result = assistant.positions(topic)
         except InvalidQuestionError as e:
             error = f"The topic {e.problem}."
-    views = []
+    views, ctx = [], {}
     if result is not None:
-        # actors sorted by their stance (for, qualified, against, the rest), the closest first within each
-        entries = sorted(result.entries, key=lambda e: STANCE_ORDER.index(e.stance) if e.stance in STANCE_ORDER
-                         else len(STANCE_ORDER))
+        entries = by_stance(result.entries)
         views = [(e, quote_views(request, Answer("", "", True, None, e.quotes), "")) for e in entries]
+        ctx = {"summary": stance_groups(entries), "anchor": {e.actor: f"actor-{i}" for i, e in enumerate(entries, 1)},
+               "exports": {k: f"/positions.{k}?{urlencode({'topic': topic})}" for k in ("md", "csv")}}
+    elif not error:
+        ctx = {"topics": [(t, f"/positions?{urlencode({'topic': t})}") for t in topics_of(assistant)],
+               "overview": overview(assistant)}
     return templates(request).TemplateResponse(
         request, "positions.html", {"topic": topic, "result": result, "entries": views, "error": error,
-                                    "max_chars": assistant_of(request).settings.max_question_chars},
+                                    "max_chars": assistant.settings.max_question_chars, **ctx},
         status_code=422 if error else 200)
+
+
+def positions_for_export(request: Request, topic: str):
+    """The positions an export holds, or the reason there are none to export (a 422, as text)."""
+    if not topic.strip():
+        return None, PlainTextResponse("Give a topic: /positions.md?topic=...\n", status_code=422)
+    try:
+        p = assistant_of(request).positions(topic)
+        return replace(p, entries=by_stance(p.entries)), None
+    except InvalidQuestionError as e:
+        return None, PlainTextResponse(f"The topic {e.problem}.\n", status_code=422)
+
+
+@router.get("/positions.md", response_class=PlainTextResponse)
+def positions_markdown_export(request: Request, topic: str = "") -> PlainTextResponse:
+    """Who said what on a topic as Markdown, every quote with its citation and a link to it."""
+    p, refused = positions_for_export(request, topic)
+    if refused is not None:
+        return refused
+    text = positions_markdown(p, base_url(request), f"/positions?{urlencode({'topic': topic})}")
+    return PlainTextResponse(text, media_type="text/markdown; charset=utf-8",
+                             headers={"Content-Disposition": 'attachment; filename="positions.md"'})
+
+
+@router.get("/positions.csv", response_class=PlainTextResponse)
+def positions_csv_export(request: Request, topic: str = "") -> PlainTextResponse:
+    """Who said what on a topic as CSV: one row per quote, verbatim, with its citation and a link to it."""
+    import csv
+    import io
+
+    p, refused = positions_for_export(request, topic)
+    if refused is not None:
+        return refused
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(POSITIONS_CSV)
+    w.writerows(positions_rows(p, base_url(request)))
+    return PlainTextResponse(out.getvalue(), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": 'attachment; filename="positions.csv"'})
 
 
 @router.get("/sources", response_class=HTMLResponse)
