@@ -131,7 +131,9 @@ def test_the_viewer_steps_through_an_answers_quotes_and_links_back(client):
     first = client.get(prev)
     assert "Quote 1 of" in first.text and 'class="prev"' not in first.text
     back = html.unescape(re.search(r'class="back" href="([^"]+)"', second.text).group(1))
-    assert back.startswith("/?q=") and back.endswith("#turn-1")
+    assert back.startswith("/?q=") and back.endswith("#turn-1-q-2")  # the quote left from
+    assert 'id="turn-1-q-2"' in client.get(back.split("#")[0]).text
+    assert html.unescape(re.search(r'class="back" href="([^"]+)"', first.text).group(1)).endswith("#turn-1-q-1")
     assert "paragraph" in second.text.lower()  # the place is said as a reader counts it
 
 

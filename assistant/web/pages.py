@@ -461,6 +461,8 @@ def source_page(request: Request, source_id: str, start: int | None = None, end:
 
         prev_link = link(ranges[i - 1]) if i > 0 else None
         next_link = link(ranges[i + 1]) if i + 1 < len(ranges) else None
+        if re.search(r"#turn-\d+$", back):  # back to this quote of that turn, not the top of the turn
+            back += f"-q-{i + 1}"
     return templates(request).TemplateResponse(request, "source.html", {
         "doc": doc, "blocks": views, "start": start, "end": end, "link": safe_link(doc.url),
         "quoted": doc.text[start:end] if start is not None and end is not None else None,
