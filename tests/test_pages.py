@@ -288,3 +288,11 @@ def test_who_said_what_exports_every_quote_verbatim_with_its_citation(client):
     for path in ("/positions.md", "/positions.csv"):
         assert client.get(path).status_code == 422
         assert client.get(path, params={"topic": "x" * 5000}).status_code == 422
+
+
+def test_a_phone_citation_keeps_the_first_words_of_the_title():
+    from assistant.answering.present import short_title
+
+    assert short_title("Lamp Guild response") == "Lamp Guild response"
+    assert short_title("Lamp Guild response to the consultation on winter lanterns") == "Lamp Guild response to the consultation…"
+    assert short_title("") == ""

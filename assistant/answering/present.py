@@ -44,9 +44,20 @@ def answer_dict(a: Answer) -> dict:
                         "url": viewer_url(q.source_id, q.start, q.end)} for q in a.quotes]}
 
 
+SHORT_TITLE_WORDS = 6
+
+
+def short_title(title: str) -> str:
+    """A title's first words, enough to tell a publisher's documents apart on a phone ("BMA Briefing - Government
+    Response to the…"); the whole title is in the viewer."""
+    words = title.split()
+    return " ".join(words[:SHORT_TITLE_WORDS]) + ("…" if len(words) > SHORT_TITLE_WORDS else "")
+
+
 def short_citation(q: Quote) -> str:
-    """One compact line for narrow screens: publisher · section · date (the title is in the viewer)."""
-    return " · ".join(x for x in (q.publisher or q.source_id, q.section, q.published) if x)
+    """One compact line for narrow screens: publisher · the title's first words · section · date."""
+    title = f"“{short_title(q.title)}”" if q.title else ""
+    return " · ".join(x for x in (q.publisher or q.source_id, title, q.section, q.published) if x)
 
 
 def who(q: Quote) -> str:
