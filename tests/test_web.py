@@ -105,9 +105,12 @@ def test_quotes_far_below_the_best_are_shown_apart(browser, server):
     pg = open_page(browser, server)
     pg.goto("/")
     ask(pg, "What does WA Communications say about HARPs?", 1)
-    near = pg.locator("#turn-1 ol.quotes:not(.less-close) .tag.actor").all_inner_texts()
+    near = pg.locator("#turn-1 ol.quotes:not(.less-close) .tag.actor").all_text_contents()
     assert near and near[0] == "WA Communications"
-    assert pg.locator("#turn-1 .less-close-label").is_visible() and pg.locator("#turn-1 ol.less-close .quote").count() >= 1
+    assert pg.locator("#turn-1 ol.less-close .quote").count() >= 1
+    assert not pg.locator("#turn-1 .less-close-label").is_visible()  # folded behind "Show n more", after the close ones
+    pg.locator("#turn-1 details.more summary").click()
+    assert pg.locator("#turn-1 .less-close-label").is_visible()
     assert not pg.js_errors
 
 
@@ -134,7 +137,7 @@ def test_a_four_turn_conversation_stays_in_the_order_asked(browser, server):
     # "Why?" follows "And the BMA?": it is about the BMA on HARPs, in words, not keywords in brackets
     assert "BMA" in readings[2] and "HARPs" in readings[2] and "NHS Providers" not in readings[2]
     assert "BMA" in readings[3] and "buy-out" in readings[3] and "(" not in readings[3]
-    near = pg.locator("#turn-1 ol.quotes:not(.less-close) .tag.actor").all_inner_texts()
+    near = pg.locator("#turn-1 ol.quotes:not(.less-close) .tag.actor").all_text_contents()
     assert near and set(near) == {"NHS Providers"}  # their own briefing fills the answer on them
     firsts = [pg.locator(f"#turn-{i} blockquote p").first.inner_text() for i in range(1, 5)]
     assert "BMA" in pg.locator("#turn-3 figcaption").first.inner_text()
@@ -228,7 +231,7 @@ def test_the_documents_page_and_asking_within_one_document(page):
     chip = page.locator(".chip")
     assert title in chip.inner_text()
     ask(page, "What does this briefing say about prevention?", 1)
-    captions = page.locator("#turn-1 .cite-full cite").all_inner_texts()
+    captions = page.locator("#turn-1 .cite-full cite").all_text_contents()
     assert captions and all(title in c for c in captions), "every quote comes from that document"
     page.get_by_role("link", name=re.compile("^Remove the source filter")).click()
     page.wait_for_load_state()
@@ -240,10 +243,10 @@ def test_filters_in_the_chat_carry_over_to_follow_ups(page):
     page.locator("summary", has_text="Filters").click()
     page.get_by_label("Publisher").select_option("NHS Providers")
     ask(page, "What do they say about funding?", 1)
-    publishers = page.locator("#turn-1 .cite-full cite").all_inner_texts()
+    publishers = page.locator("#turn-1 .cite-full cite").all_text_contents()
     assert publishers and all(p.startswith("NHS Providers") for p in publishers)
     ask(page, "And about prevention?", 2)
-    publishers = page.locator("#turn-2 .cite-full cite").all_inner_texts()
+    publishers = page.locator("#turn-2 .cite-full cite").all_text_contents()
     assert all(p.startswith("NHS Providers") for p in publishers)
     assert parse_qs(urlsplit(page.url).query)["publisher"] == ["NHS Providers"]
     # New filters apply to the whole conversation: it is asked again under them.
@@ -252,7 +255,7 @@ def test_filters_in_the_chat_carry_over_to_follow_ups(page):
     page.get_by_role("button", name="Ask", exact=True).click()
     page.wait_for_url("**#turn-3")
     assert page.locator(".turn").count() == 3 and "BMA" in page.locator(".chip").inner_text()
-    publishers = page.locator(".turn .cite-full cite").all_inner_texts()
+    publishers = page.locator(".turn .cite-full cite").all_text_contents()
     assert publishers and all(p.startswith("BMA") for p in publishers)
 
 
@@ -507,6 +510,28 @@ def test_who_said_what_opens_on_topics_and_gives_a_summary_dates_and_exports(pag
     for kind in ("Markdown", "CSV"):
         got = page.request.get(base + page.get_by_role("link", name=kind).get_attribute("href"))
         assert got.ok and len(got.text().splitlines()) > 2, kind
+
+
+def test_quotes_after_the_first_three_fold_and_a_link_to_one_unfolds_it(browser, server):
+    # Issue 26: two answers on a phone were about 4,900 px: quotes past the third fold behind "Show n more",
+    # with or without JavaScript, and a link to a folded quote (the viewer's way back) opens the fold.
+    for js in (True, False):
+        pg = open_page(browser, server, PHONE, java_script_enabled=js)
+        pg.goto("/?q=" + "Who welcomed fewer national targets?".replace(" ", "+"))
+        quotes = pg.locator("#turn-1 li.quote")
+        assert quotes.count() >= 4
+        more = pg.locator("#turn-1 details.more")
+        assert more.locator("summary").inner_text() == f"Show {quotes.count() - 3} more quote{'s' if quotes.count() > 4 else ''}"
+        assert quotes.nth(2).is_visible() and not quotes.nth(3).is_visible()
+        more.locator("summary").click()
+        assert quotes.nth(3).is_visible()
+        if js:
+            pg.goto(pg.url.split("#")[0] + "#turn-1-q-4")  # as "Back to the answer" from quote 4 goes
+            pg.reload()
+            assert quotes.nth(3).is_visible()
+            shot(pg, "folded")
+        pg.context.close()
+        assert not pg.js_errors
 
 
 def test_a_line_of_who_holds_what_links_to_their_quotes(page):

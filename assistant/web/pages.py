@@ -149,6 +149,9 @@ def quote_views(request: Request, answer: Answer, back: str) -> list[dict]:
     return out
 
 
+FOLD_AFTER = 3  # quotes shown of an answer; the rest fold behind "Show n more" (two answers on a phone were 4,900 px)
+
+
 def turn_context(request: Request, turn: Turn, number: int, conv: Conversation) -> dict:
     """What _turn.html needs; `conv` is the conversation this turn belongs to (its last turn or later)."""
     permalink = conv.url(turn=number)
@@ -158,6 +161,7 @@ def turn_context(request: Request, turn: Turn, number: int, conv: Conversation) 
     suggestion = turn.answer.suggestion if turn.answer else None
     stances = stance_line(turn.answer.quotes) if turn.answer and turn.answer.answered else []
     return {"turn": turn, "number": number, "permalink": permalink, "quotes": quotes, "stances": stances,
+            "fold_after": FOLD_AFTER,
             "export": "/export.md?" + conv.upto(number).query(),
             # the same conversation with this question put right ("Did you mean ...?")
             "suggest": conv.upto(number - 1).asking(suggestion).url(turn=number) if suggestion else None}

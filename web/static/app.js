@@ -57,6 +57,18 @@
     setTimeout(function () { label.textContent = word; }, 2000);
   });
 
+  // -- a link to a folded quote ("Back to the answer", the line of who holds what) unfolds it --------
+  function unfold() {
+    const target = location.hash.length > 1 && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    const folded = target && target.closest("details:not([open])");
+    if (folded) {
+      folded.open = true;
+      target.scrollIntoView();
+    }
+  }
+  unfold();
+  window.addEventListener("hashchange", unfold);
+
   // -- viewer: centre the highlight ----------------------------------------------------------------
   const mark = document.getElementById("quote");
   if (mark && location.hash === "#quote") {
