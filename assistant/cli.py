@@ -126,7 +126,7 @@ def format_answer(answer) -> str:
     for i, q in enumerate(answer.quotes, 1):
         body = textwrap.fill(q.text, width=88, initial_indent="    “", subsequent_indent="     ") + "”"
         who = f" [{q.actor}{', ' + q.stance if q.stance else ''}{'; ' + q.speaker if q.speaker else ''}]" if q.actor else ""
-        lines.append(f"{i}. {q.publisher or q.source_id} — {q.title}{who}")
+        lines.append(f"{i}. {q.publisher + ' — ' if q.publisher else ''}{q.title or q.source_id}{who}")
         if q.section:
             lines.append(f"   § {q.section}")
         lines.append(body)

@@ -296,3 +296,15 @@ def test_a_phone_citation_keeps_the_first_words_of_the_title():
     assert short_title("Lamp Guild response") == "Lamp Guild response"
     assert short_title("Lamp Guild response to the consultation on winter lanterns") == "Lamp Guild response to the consultation…"
     assert short_title("") == ""
+
+
+def test_a_document_without_a_publisher_is_cited_by_its_title_not_its_id():
+    from assistant.answering.present import citation_markdown, citation_text, short_citation
+    from assistant.answering.quotes import Quote
+
+    q = Quote("Bees need hedges.", 0, 17, "Bees need hedges.", 0, 17, "thornbury-beekeepers-f4c43f",
+              "Thornbury Beekeepers' statement", "", "2025-03-01", "", 1.0, None, None, 0)
+    for line in (citation_text(q, "http://x/s"), citation_markdown(q, "http://x/s"), short_citation(q)):
+        assert "Thornbury Beekeepers" in line and "f4c43f" not in line.replace("http://x/s", ""), line
+    untitled = Quote("Bees.", 0, 5, "Bees.", 0, 5, "notes-1", "", "", "", "", 1.0, None, None, 0)
+    assert "notes-1" in citation_text(untitled, "http://x/s") and "notes-1" in short_citation(untitled)

@@ -56,8 +56,7 @@ def short_title(title: str) -> str:
 
 def short_citation(q: Quote) -> str:
     """One compact line for narrow screens: publisher · the title's first words · section · date."""
-    title = f"“{short_title(q.title)}”" if q.title else ""
-    return " · ".join(x for x in (q.publisher or q.source_id, title, q.section, q.published) if x)
+    return " · ".join(x for x in (q.publisher, f"“{short_title(q.title or q.source_id)}”", q.section, q.published) if x)
 
 
 def who(q: Quote) -> str:
@@ -69,7 +68,8 @@ def who(q: Quote) -> str:
 def citation_text(q: Quote, url: str) -> str:
     """A quote as plain text to paste anywhere: the words in quotation marks, then whose they are,
     where they were published and a link that opens the source at them."""
-    parts = [who(q), q.publisher or q.source_id, f"“{q.title}”" if q.title else "",
+    # A document with no publisher is cited by its title (an upload left without one), never by its id alone.
+    parts = [who(q), q.publisher, f"“{q.title or q.source_id}”",
              f"section “{q.section}”" if q.section else "", q.published]
     return f"“{q.text}”\n— {', '.join(p for p in parts if p)}. Characters {q.start}–{q.end}: {url}"
 
@@ -82,7 +82,7 @@ def citation_markdown(q: Quote, url: str) -> str:
     """A quote as Markdown: a block quote and a citation line linking to the highlighted source."""
     lines = [f"> {md_escape(line)}" if line.strip() else ">" for line in q.text.splitlines()] or [">"]
     title = f"[{md_escape(q.title or q.source_id)}]({url})"
-    parts = [md_escape(who(q)), md_escape(q.publisher or q.source_id), title,
+    parts = [md_escape(who(q)), md_escape(q.publisher), title,
              f"§ {md_escape(q.section)}" if q.section else "", md_escape(q.published)]
     return "\n".join(lines) + f"\n\n— {', '.join(p for p in parts if p)}"
 
