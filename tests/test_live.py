@@ -104,16 +104,28 @@ def test_upload_in_the_page_ask_it_and_remove_it(browser, live, tmp_path):
     assert "glow-worm" in page.locator("#turn-1 blockquote").first.inner_text()
 
     page.goto("/sources")
-    page.locator("tr", has_text="Lantern review").get_by_role("button", name=re.compile("^Remove")).click()
+    page.locator("tr", has_text="Lantern review").get_by_role("link", name=re.compile("^Remove")).click()
+    # Remove asks first; keeping it removes nothing
+    expect(page.locator("h1")).to_have_text("Remove “Lantern review”?")
+    serious += axe_serious(page)
+    page.get_by_role("link", name="Keep it").click()
+    assert page.locator("tr", has_text="Lantern review").count() == 1
+    page.locator("tr", has_text="Lantern review").get_by_role("link", name=re.compile("^Remove")).click()
+    page.get_by_role("button", name="Remove it").click()
     page.wait_for_url("**/jobs/*")
     page.locator("#job-state", has_text="Done").wait_for(timeout=120_000)
     assert not quotes_lamps(live.url)
     expect(page.locator("h1")).to_have_text("Removing “Lantern review”")
-    serious += axe_serious(page)  # the job page, then the documents page with its upload form open
+    serious += axe_serious(page)  # the job page, then the documents page offering Undo, with its upload form open
     page.goto("/sources")
+    expect(page.locator("form.undo")).to_contain_text("Removed: “Lantern review”.")
     page.locator("summary", has_text="Add a document").click()
     serious += axe_serious(page)
     assert serious == [], serious
+    page.locator("form.undo").get_by_role("button", name=re.compile("^Undo")).click()  # put it back
+    page.wait_for_url("**/jobs/*")
+    page.locator("#job-state", has_text="Done").wait_for(timeout=120_000)
+    assert quotes_lamps(live.url)
     context.close()
     assert not errors, errors
 

@@ -355,3 +355,43 @@ def test_changes_are_taken_only_at_a_loopback_name(client):
     r = client.post("/api/sources", files={"file": ("a.txt", LAMPS.encode())},
                     headers={"Host": "attacker.example:8000", "Origin": "http://attacker.example:8000"})
     assert r.status_code == 403 and "loopback" in r.json()["detail"]
+
+
+def test_remove_asks_first_and_an_undo_puts_the_document_back(client):
+    status, body = upload(client, "lamps.txt", LAMPS.encode(), publisher="Guild of Lamplighters", title="Lanterns")
+    assert status == 202 and wait(client, body)["state"] == "done"
+    doc_id, text = body["id"], client.get(f"/api/sources/{body['id']}").json()["text"]
+    listing = client.get("/sources").text
+    assert f'href="/sources/{doc_id}/remove"' in listing and f'action="/sources/{doc_id}/remove"' not in listing
+    ask = client.get(f"/sources/{doc_id}/remove")
+    assert ask.status_code == 200 and "Remove “Lanterns”?" in ask.text and f'action="/sources/{doc_id}/remove"' in ask.text
+    assert doc_id in {s["id"] for s in client.get("/api/sources").json()}  # asking removed nothing
+    gone = client.post(f"/sources/{doc_id}/remove", follow_redirects=False)
+    assert gone.status_code == 303
+    job_id = gone.headers["location"].rsplit("/", 1)[1]
+    assert wait(client, {"id": job_id})["state"] == "done"
+    assert doc_id not in {s["id"] for s in client.get("/api/sources").json()}
+    assert "Removed: “Lanterns”." in client.get("/sources").text and "Undo" in client.get(f"/jobs/{job_id}").text
+    back = client.post(f"/sources/{doc_id}/undo", follow_redirects=False)
+    assert back.status_code == 303
+    assert wait(client, {"id": back.headers["location"].rsplit("/", 1)[1]})["state"] == "done"
+    again = client.get(f"/api/sources/{doc_id}").json()  # under its id, with its text and metadata
+    assert again["text"] == text and again["publisher"] == "Guild of Lamplighters" and again["title"] == "Lanterns"
+    assert "Removed: “Lanterns”." not in client.get("/sources").text
+    twice = client.post(f"/sources/{doc_id}/undo")  # an undo is used once
+    assert twice.status_code == 410 and "can no longer be put back" in twice.text
+
+
+def test_an_undo_past_its_time_is_refused_with_a_reason(client, monkeypatch):
+    from assistant.web import manage
+
+    status, body = upload(client, "lamps.txt", LAMPS.encode(), title="Lanterns")
+    assert status == 202 and wait(client, body)["state"] == "done"
+    gone = client.post(f"/sources/{body['id']}/remove", follow_redirects=False)
+    assert wait(client, {"id": gone.headers["location"].rsplit("/", 1)[1]})["state"] == "done"
+    monkeypatch.setattr(manage, "UNDO_SECONDS", 0)
+    assert "Removed: “Lanterns”." not in client.get("/sources").text
+    late = client.post(f"/sources/{body['id']}/undo")
+    assert late.status_code == 410 and "10 minutes" not in late.text and "can no longer be put back" in late.text
+    assert body["id"] not in {s["id"] for s in client.get("/api/sources").json()}
+    assert client.get("/sources/no-such-doc/remove").status_code == 404

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
@@ -283,12 +286,61 @@ def remove(request: Request, source_id: str) -> JSONResponse:
     return accepted(job, source_id)
 
 
+UNDO_SECONDS = 600  # how long a removed upload can be put back (from this server's memory)
+
+
+@dataclass
+class Removed:
+    """An upload as it was before its removal: its file and metadata, to add again on Undo."""
+
+    id: str
+    title: str
+    data: bytes
+    filename: str
+    meta: dict[str, str]
+    at: float = field(default_factory=time.monotonic)
+
+
+class Removals:
+    """Uploads removed in the last UNDO_SECONDS, by id: the documents page offers to put them back."""
+
+    def __init__(self):
+        self.items: dict[str, Removed] = {}
+        self.lock = threading.Lock()
+
+    def keep(self, r: Removed) -> None:
+        with self.lock:
+            self.items = {k: v for k, v in self.items.items() if time.monotonic() - v.at < UNDO_SECONDS}
+            self.items[r.id] = r
+
+    def recent(self) -> list[Removed]:
+        with self.lock:
+            return [r for r in self.items.values() if time.monotonic() - r.at < UNDO_SECONDS]
+
+    def take(self, source_id: str) -> Removed | None:
+        with self.lock:
+            r = self.items.pop(source_id, None)
+        return r if r is not None and time.monotonic() - r.at < UNDO_SECONDS else None
+
+
+def removals_of(request: Request) -> Removals:
+    state = request.app.state
+    if getattr(state, "removals", None) is None:
+        state.removals = Removals()
+    return state.removals
+
+
 def remove_job(request: Request, source_id: str) -> Job:
     entry = uploaded(request, source_id)
     sources = request.app.state.settings.sources_dir
     gone = [m for m in entry.get("members", "").split(",") if m] or [entry["id"]]
-    return jobs_of(request).submit("remove", source_id, lambda: library.stage_remove(sources, entry["id"]),
-                                   expect={m: False for m in gone}, title=title_of(request, source_id))
+    title = title_of(request, source_id)
+    kept = Removed(entry["id"], title, (library.uploads_dir(sources) / entry["file"]).read_bytes(), Path(entry["file"]).name,
+                   {k: v for k, v in entry.items() if k not in ("file", "id", "members")})
+    job = jobs_of(request).submit("remove", source_id, lambda: library.stage_remove(sources, entry["id"]),
+                                  expect={m: False for m in gone}, title=title)
+    removals_of(request).keep(kept)
+    return job
 
 
 def stated_title(doc) -> str:
@@ -348,10 +400,42 @@ async def upload_form(request: Request, file: Annotated[UploadFile, File()], tit
     return await page_change(request, key, act, what=file.filename or "The file")
 
 
+@pages.get("/sources/{source_id}/remove", response_class=HTMLResponse)
+def remove_confirm(request: Request, source_id: str) -> HTMLResponse:
+    """Remove asks first: what goes, and that it can be put back for a while."""
+    from .pages import error_page
+
+    try:
+        allowed(request)
+        uploaded(request, source_id)
+    except HTTPException as e:
+        return error_page(request, e.status_code, f"This document cannot be removed here: {e.detail}.")
+    return request.app.state.templates.TemplateResponse(request, "remove.html", {
+        "id": source_id, "title": title_of(request, source_id), "needs_key": bool(request.app.state.settings.api_key),
+        "minutes": UNDO_SECONDS // 60})
+
+
 @pages.post("/sources/{source_id}/remove")
 async def remove_form(request: Request, source_id: str, key: Annotated[str, Form()] = ""):
     async def act():
         return remove_job(request, source_id)
+
+    return await page_change(request, key, act)
+
+
+@pages.post("/sources/{source_id}/undo")
+async def undo_form(request: Request, source_id: str, key: Annotated[str, Form()] = ""):
+    """Put a removed upload back: its file and metadata added again, under its id."""
+    async def act():
+        r = removals_of(request).take(source_id)
+        if r is None:
+            raise HTTPException(410, f"{source_id!r} can no longer be put back (a removal can be undone for "
+                                     f"{UNDO_SECONDS // 60} minutes, by the server that removed it)")
+        try:
+            return (await add(request, r.data, r.filename, r.meta, wanted_id=r.id))[0]
+        except Exception:
+            removals_of(request).keep(r)  # refused (an id taken again meanwhile): it can still be tried
+            raise
 
     return await page_change(request, key, act)
 
@@ -364,4 +448,5 @@ def job_page(request: Request, job_id: str) -> HTMLResponse:
         from .pages import error_page
 
         return error_page(request, 404, "There is no such job (finished jobs are kept for a while only).")
-    return request.app.state.templates.TemplateResponse(request, "job.html", {"job": job})
+    return request.app.state.templates.TemplateResponse(request, "job.html", {
+        "job": job, "needs_key": bool(request.app.state.settings.api_key)})

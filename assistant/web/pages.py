@@ -364,9 +364,12 @@ def sources_page(request: Request, error: str | None = None, status: int = 200) 
     new = assistant.index.catalog.get(request.query_params.get("added", ""))
     rows = [{"doc": d, "words": d.words, "passages": assistant.chunk_counts.get(d.id, 0),
              "ask": Conversation(source=d.id).url(), "added": d.id in added, "new": new is d} for d in docs]
+    # Uploads removed a moment ago (manage.Removals), which an Undo puts back, once they are out of the index
+    removals = getattr(request.app.state, "removals", None)
+    removed = [r for r in removals.recent() if r.id not in assistant.index.catalog] if removals and settings.uploads else []
     return templates(request).TemplateResponse(request, "sources.html", {
         "rows": rows, "uploads": settings.uploads, "needs_key": bool(settings.api_key), "error": error,
-        "max_mb": settings.max_source_mb, "new": new}, status_code=status)
+        "max_mb": settings.max_source_mb, "new": new, "removed": removed}, status_code=status)
 
 
 # -- the source viewer ---------------------------------------------------------------------------
