@@ -259,6 +259,25 @@ def test_filters_in_the_chat_carry_over_to_follow_ups(page):
     assert publishers and all(p.startswith("BMA") for p in publishers)
 
 
+def test_filters_in_force_read_as_one_line_while_folded(browser, server):
+    # Issue 26: open filters took 270 of 900 px; in force, they stay folded as one line (and as chips above).
+    for size in (DESKTOP, PHONE):
+        pg = open_page(browser, server, size)
+        pg.goto("/?publisher=NHS+Providers&actor=BMA&q=" + PREVENTION.replace(" ", "+"))
+        summary = pg.locator("#ask details.filters summary")
+        assert pg.locator("#ask details.filters").get_attribute("open") is None
+        assert summary.inner_text() == "Filters: NHS Providers · BMA"
+        assert summary.bounding_box()["height"] <= 48, "one line"
+        assert pg.locator("#ask").bounding_box()["height"] < 0.2 * size["height"]
+        summary.click()
+        pg.locator("#ask select[name=actor]").select_option("")
+        summary.click()
+        assert summary.inner_text() == "Filters: NHS Providers"
+        shot(pg, "filters-folded")
+        pg.context.close()
+        assert not pg.js_errors
+
+
 def test_chat_works_without_javascript_and_lands_on_the_new_answer(browser, server):
     pg = open_page(browser, server, java_script_enabled=False)
     pg.goto("/")

@@ -219,6 +219,17 @@
   question.addEventListener("input", counted);
   counted();
 
+  // The closed filters' line says the ones chosen, as they are chosen.
+  const filterLine = form.querySelector(".filter-line");
+  form.querySelectorAll(".filter-fields select").forEach(function (select) {
+    select.addEventListener("change", function () {
+      const chosen = ["publisher", "source", "actor"].map(function (n) { return form.elements[n]; })
+        .filter(function (f) { return f && f.value; })
+        .map(function (f) { return f.options[f.selectedIndex].text; });
+      if (filterLine) filterLine.textContent = chosen.length ? ": " + chosen.join(" · ") : "";
+    });
+  });
+
   function filtersChanged() {
     const now = ["publisher", "source", "actor"].map(function (n) {
       const field = form.elements[n];
