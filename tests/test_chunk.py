@@ -26,13 +26,38 @@ def test_offsets_hold_for_every_chunk_and_sentence(tiny_settings):
 
 def test_view_headings_nest_under_the_section_they_comment_on():
     doc = doc_from("Title of the briefing\n\nTheme 1: targets\n\nHewitt proposed fewer targets.\n\n"
-                   "BMA View\n\nWe welcome fewer targets.\n\nTheme 2: money\n\nFunding is short.")
+                   "BMA View\n\nWe welcome fewer targets.\n\nTheme 2: money\n\nFunding is short.\n\n"
+                   "BMA View\n\nWe want more.")
     got = [(doc.text[b.start:b.end], sec) for b, sec in sections(doc)]
     assert got == [
         ("Hewitt proposed fewer targets.", ("Theme 1: targets",)),
         ("We welcome fewer targets.", ("Theme 1: targets", "BMA View")),
         ("Funding is short.", ("Theme 2: money",)),
+        ("We want more.", ("Theme 2: money", "BMA View")),
     ]
+
+
+def test_a_view_heading_that_comes_once_ends_the_section_before_it():
+    # Issue 26: a closing "Lamp Guild view" and a "Press statement" were cited under the last theme before them.
+    doc = doc_from("Title of the briefing\n\nTheme 1: lanterns\n\nThe review wants brighter lanterns.\n\n"
+                   "Winter pavements\n\nPavements ice over.\n\nLamp Guild view\n\nWe welcome the review as a whole.\n\n"
+                   "Press statement\n\nOur chair said the review is a start.")
+    got = dict((doc.text[b.start:b.end], sec) for b, sec in sections(doc))
+    assert got["Pavements ice over."] == ("Winter pavements",)
+    assert got["We welcome the review as a whole."] == ("Lamp Guild view",)
+    assert got["Our chair said the review is a start."] == ("Press statement",)
+
+
+def test_the_seed_briefings_sections_end_where_the_next_heading_of_their_level_begins():
+    from pathlib import Path
+
+    docs = {d.id: d for d in load_sources(Path(__file__).resolve().parent.parent / "sources").documents}
+    providers = {doc_text: sec for b, sec in sections(docs["nhs-providers-government-response"])
+                 for doc_text in [docs["nhs-providers-government-response"].text[b.start:b.end]]}
+    closing = [sec for text, sec in providers.items() if sec and sec[-1] in ("NHS Providers view", "Press statement")]
+    assert closing and all(sec in (("NHS Providers view",), ("Press statement",)) for sec in closing)
+    bma = [sec for b, sec in sections(docs["bma-government-response"]) if sec and sec[-1] == "BMA View"]
+    assert len({sec[0] for sec in bma}) >= 6  # each BMA View comments on the theme before it
 
 
 def test_heading_straight_after_heading_is_a_subsection():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -133,6 +134,10 @@ def sections(doc: Document) -> list[tuple[Block, tuple[str, ...]]]:
     out: list[tuple[Block, tuple[str, ...]]] = []
     stack: list[tuple[int, str]] = []  # (level, title)
     prev_heading = False
+    # A view heading that recurs ("BMA view" after each theme, "Our response" after each question) comments on
+    # the section before it; one that comes once ("NHS Providers view" closing a briefing, "Press statement")
+    # is a section of its own, and the section before it ends there.
+    said = Counter(" ".join(doc.text[b.start:b.end].lower().split()) for b in doc.blocks if b.kind == "heading")
     for i, b in enumerate(doc.blocks):
         if b.kind != "heading":
             out.append((b, tuple(t for _, t in stack)))
@@ -144,7 +149,7 @@ def sections(doc: Document) -> list[tuple[Block, tuple[str, ...]]]:
             continue  # the document title is not a section
         if b.level >= 1:
             level = b.level
-        elif VIEW_HEADING.search(title) and len(title.split()) <= 6 and stack:
+        elif VIEW_HEADING.search(title) and len(title.split()) <= 6 and stack and said[" ".join(title.lower().split())] > 1:
             level = stack[0][0] + 1  # "BMA view" comments on the section it follows
         elif prev_heading and stack:
             level = stack[-1][0] + 1  # a heading straight after a heading is its subsection
