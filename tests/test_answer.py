@@ -171,6 +171,17 @@ def test_positions_quote_a_passage_under_one_actor_and_name_who_is_not_heard(see
         assert all(stated.get(a, 0) > 1 for a in p.silent)
 
 
+def test_why_after_a_refused_turn_is_refused_too(seed_assistant):
+    # Issue 26 (noticed): "Why?" asks the reasons for the position the turn before quoted; when the sources gave
+    # none, whatever the rewritten question found was shown as the reasons.
+    before = "What does WA Communications think of the GP buy-out fund?"
+    assert not seed_assistant.ask(before).answered
+    why = seed_assistant.ask("Why?", [before])
+    assert not why.answered and not why.quotes and "no position to give the reasons for" in why.message
+    answered = "What does the BMA think of the GP buy-out fund?"
+    assert seed_assistant.ask(answered).answered and seed_assistant.ask("Why?", [answered]).answered
+
+
 def test_who_holds_a_stance_gets_one_statement_per_actor_first(seed_assistant):
     a = seed_assistant.ask("Who welcomed fewer national targets?")
     assert a.answered

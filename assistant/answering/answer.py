@@ -136,7 +136,11 @@ class Assistant:
             answer = self.respond(q, k, filters)
         if q.why and answer.answered:
             before = self.ask(history[-1], history[:-1], top_k=k, sources=sources, actors=actors)
-            answer = self.reasons(q, before, answer, k, filters) if before.answered else answer
+            # Reasons are asked for the position the turn before quoted: when the sources gave none, there is
+            # nothing to give reasons for, and whatever the rewritten question finds would be noise.
+            answer = self.reasons(q, before, answer, k, filters) if before.answered else Answer(
+                question, q.text, False, f"{NO_ANSWER} The question before it was not answered from them either, "
+                                         "so there is no position to give the reasons for.")
         if not answer.answered and answer.suggestion and answer.suggestion != spelt:
             answer = self.respelt(answer, history, k, asked)
         if not answer.answered:
