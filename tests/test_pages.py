@@ -308,3 +308,13 @@ def test_a_document_without_a_publisher_is_cited_by_its_title_not_its_id():
         assert "Thornbury Beekeepers" in line and "f4c43f" not in line.replace("http://x/s", ""), line
     untitled = Quote("Bees.", 0, 5, "Bees.", 0, 5, "notes-1", "", "", "", "", 1.0, None, None, 0)
     assert "notes-1" in citation_text(untitled, "http://x/s") and "notes-1" in short_citation(untitled)
+
+
+def test_the_summary_of_stances_puts_each_word_once():
+    from assistant.answering.answer import PositionEntry
+    from assistant.answering.present import stance_groups
+
+    entries = [PositionEntry(a, s, []) for a, s in (("Guild", "supports"), ("Council", "opposes"), ("Trust", "welcomes"),
+                                                     ("Board", "concerned"), ("Roe", "rejects"))]
+    assert stance_groups(entries) == [("for", "supports", ["Guild", "Trust"]), ("cautious", "concerned", ["Board"]),
+                                      ("against", "opposes", ["Council", "Roe"])]

@@ -114,11 +114,11 @@ def conversation_markdown(turns: Sequence, base_url: str, filters: dict[str, str
 def stance_groups(entries: Sequence) -> list[tuple[str, str, list[str]]]:
     """Who-said-what's summary: (the stance in a word, the stance, its actors), stances in STANCE_ORDER and
     actors in the order they are listed. `entries` are answer.PositionEntry."""
-    by: dict[str, list[str]] = {}
-    for e in entries:
-        by.setdefault(e.stance, []).append(e.actor)
-    order = sorted(by, key=lambda s: STANCE_ORDER.index(s) if s in STANCE_ORDER else len(STANCE_ORDER))
-    return [(STANCE_WORDS.get(s, s), s, by[s]) for s in order]
+    rank = {s: i for i, s in enumerate(STANCE_ORDER)}
+    by: dict[str, tuple[str, list[str]]] = {}  # a word ("for") may stand for several stances (supports, welcomes)
+    for e in sorted(entries, key=lambda e: rank.get(e.stance, len(rank))):
+        by.setdefault(STANCE_WORDS.get(e.stance, e.stance), (e.stance, []))[1].append(e.actor)
+    return [(word, stance, actors) for word, (stance, actors) in by.items()]
 
 
 def positions_markdown(p, base_url: str, page_url: str) -> str:
