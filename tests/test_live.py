@@ -111,9 +111,11 @@ def test_upload_in_the_page_ask_it_and_remove_it(browser, live, tmp_path):
     page.get_by_role("link", name="Keep it").click()
     assert page.locator("tr", has_text="Lantern review").count() == 1
     page.locator("tr", has_text="Lantern review").get_by_role("link", name=re.compile("^Remove")).click()
+    confirm_url = page.url
     page.get_by_role("button", name="Remove it").click()
     page.wait_for_url("**/jobs/*")
     page.locator("#job-state", has_text="Done").wait_for(timeout=120_000)
+    job_url = page.url
     assert not quotes_lamps(live.url)
     expect(page.locator("h1")).to_have_text("Removing “Lantern review”")
     serious += axe_serious(page)  # the job page, then the documents page offering Undo, with its upload form open
@@ -122,10 +124,27 @@ def test_upload_in_the_page_ask_it_and_remove_it(browser, live, tmp_path):
     page.locator("summary", has_text="Add a document").click()
     serious += axe_serious(page)
     assert serious == [], serious
+    # The change pages at a phone's width and in the dark scheme too (the documents page with an Undo, the
+    # removal's job page, the confirmation, while the document is still out)
+    for size, scheme in (({"width": 390, "height": 844}, "light"), ({"width": 1280, "height": 900}, "dark"),
+                         ({"width": 390, "height": 844}, "dark")):
+        other = browser.new_context(base_url=live.url, viewport=size, color_scheme=scheme).new_page()
+        for url in ("/sources", job_url):
+            other.goto(url)
+            serious += axe_serious(other)
+        other.context.close()
+    assert serious == [], serious
     page.locator("form.undo").get_by_role("button", name=re.compile("^Undo")).click()  # put it back
     page.wait_for_url("**/jobs/*")
     page.locator("#job-state", has_text="Done").wait_for(timeout=120_000)
     assert quotes_lamps(live.url)
+    for size, scheme in (({"width": 390, "height": 844}, "light"), ({"width": 1280, "height": 900}, "dark"),
+                         ({"width": 390, "height": 844}, "dark")):
+        other = browser.new_context(base_url=live.url, viewport=size, color_scheme=scheme).new_page()
+        other.goto(confirm_url)  # the document is back: its confirmation page again
+        serious += axe_serious(other)
+        other.context.close()
+    assert serious == [], serious
     context.close()
     assert not errors, errors
 
