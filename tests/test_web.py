@@ -553,6 +553,21 @@ def test_quotes_after_the_first_three_fold_and_a_link_to_one_unfolds_it(browser,
         assert not pg.js_errors
 
 
+def test_who_said_what_works_without_javascript(browser, server):
+    pg = open_page(browser, server, java_script_enabled=False)
+    pg.goto("/positions")
+    pg.locator(".topics a").first.click()
+    pg.wait_for_url("**/positions?topic=*")
+    assert pg.locator(".stance-summary li").count() >= 1 and pg.locator("table.positions tbody tr").count() >= 1
+    pg.locator("#topic").fill("fewer national targets")
+    pg.get_by_role("button", name="Compare").click()
+    pg.wait_for_url("**topic=fewer+national+targets")
+    assert "fewer national targets" in pg.locator("#summary-title").inner_text()
+    got = pg.request.get(pg.get_by_role("link", name="CSV").get_attribute("href"))
+    assert got.ok and got.text().startswith("topic,actor,stance,quote")
+    pg.context.close()
+
+
 def test_a_line_of_who_holds_what_links_to_their_quotes(page):
     # Issue 24: one line per actor above the quotes ("BMA: against · NHS Providers: cautious"), each link
     # going to that actor's first quote.
