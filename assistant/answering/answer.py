@@ -406,7 +406,7 @@ class Assistant:
         # Who is heard nowhere near the topic: of the actors stating positions in these documents, those with no
         # statement among the candidates close to it (not those left out past max_actors). Only when unfiltered.
         silent = [] if not answered or filters else sorted(
-            (a for a, n in self.index.summary["stated"].items() if n > 1 and a not in by_actor), key=str.lower)
+            (a for a in self.index.vocal if a not in by_actor), key=str.lower)
         return Positions(shown, answered, message, entries, round((time.perf_counter() - started) * 1000, 1), silent)
 
     def search(self, text: str, k: int = 10, sources: Sequence[str] = ()) -> list[tuple[int, float]]:

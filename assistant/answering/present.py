@@ -111,12 +111,18 @@ def conversation_markdown(turns: Sequence, base_url: str, filters: dict[str, str
     return "\n".join(out).rstrip() + "\n"
 
 
+def by_stance(entries: Sequence) -> list:
+    """Who-said-what's entries (answer.PositionEntry) by their stance, in STANCE_ORDER (for, qualified,
+    against, the rest), keeping their order (the closest to the topic first) within each."""
+    rank = {s: i for i, s in enumerate(STANCE_ORDER)}
+    return sorted(entries, key=lambda e: rank.get(e.stance, len(rank)))
+
+
 def stance_groups(entries: Sequence) -> list[tuple[str, str, list[str]]]:
     """Who-said-what's summary: (the stance in a word, the stance, its actors), stances in STANCE_ORDER and
     actors in the order they are listed. `entries` are answer.PositionEntry."""
-    rank = {s: i for i, s in enumerate(STANCE_ORDER)}
     by: dict[str, tuple[str, list[str]]] = {}  # a word ("for") may stand for several stances (supports, welcomes)
-    for e in sorted(entries, key=lambda e: rank.get(e.stance, len(rank))):
+    for e in by_stance(entries):
         by.setdefault(STANCE_WORDS.get(e.stance, e.stance), (e.stance, []))[1].append(e.actor)
     return [(word, stance, actors) for word, (stance, actors) in by.items()]
 

@@ -72,10 +72,11 @@ def content_words(words: list[str], names: set[str]) -> int:
     return sum(1 for w in words if w not in terms.STOPWORDS and w not in names and w not in TITLES and not w.isdigit())
 
 
-def read_signals(docs: dict[str, Document], rows: Sequence[SentenceRow], actors: Actors, svec: np.ndarray) -> Signals:
-    """Every sentence's signals, from the documents' text, the rows, the cast and the sentence vectors."""
+def read_signals(docs: dict[str, Document], rows: Sequence[SentenceRow], actors: Actors, svec: np.ndarray,
+                 paragraph: np.ndarray) -> Signals:
+    """Every sentence's signals, from the documents' text, the rows (and their paragraph_numbers), the cast and
+    the sentence vectors."""
     texts = [docs[s.source_id].text[s.start:s.end] for s in rows]
-    paragraph = paragraph_numbers(rows)
     content, length = content_of(texts, actors)
     # Furniture is never evidence: a repeated line, or a paragraph of a couple of words that says nothing
     # ("Yes.", "Try again.", "Thank you, my Lady."): a transcript's asides, a page's labels.

@@ -422,9 +422,9 @@ def write_build(settings: Settings, manifest: dict, docs: list[Document], chunk_
     write_jsonl(tmp / "chunks.jsonl", (asdict(r) for r in chunk_rows))
     write_jsonl(tmp / "sentences.jsonl", (asdict(r) for r in sentence_rows))
     (tmp / "actors.json").write_text(json.dumps(actors.to_json(), indent=1, ensure_ascii=False))
-    signals = read_signals(by_id, sentence_rows, actors, svec)
-    np.savez(tmp / "signals.npz", **signals.to_arrays())
     paragraph = paragraph_numbers(sentence_rows)
+    signals = read_signals(by_id, sentence_rows, actors, svec, paragraph)
+    np.savez(tmp / "signals.npz", **signals.to_arrays())
     voice = {d.id: actors.voice_of(d.publisher, d.speaker) for d in docs}
     speaker = {d.id: actors.speaker_of(d.speaker) for d in docs}
     write_json(tmp / "summary.json", summarise(docs, chunk_rows, sentence_rows, actors, voice, speaker, paragraph))
@@ -612,6 +612,13 @@ class Index:
 
     def text(self, row: ChunkRow | SentenceRow) -> str:
         return self.documents[row.source_id].text[row.start:row.end]
+
+    @cached_property
+    def vocal(self) -> dict[str, int]:
+        """Actors who state a position more than once, with how often, the most often first: the ones worth
+        filtering on, listing and naming when they say nothing on a topic (once may be a stray attribution)."""
+        stated = self.summary["stated"]
+        return {a: n for a, n in sorted(stated.items(), key=lambda kv: (-kv[1], kv[0].lower())) if n > 1}
 
     def vocabulary(self) -> dict:
         """The corpus's words (terms.vocabulary), read when first needed: a refusal's "did you mean"."""

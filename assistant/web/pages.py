@@ -21,7 +21,7 @@ from ..answering.conversation import MAX_TURNS, Conversation, Scope, scope_of
 from ..answering.examples import corpus_topics, example_questions
 from ..answering.present import (
     POSITIONS_CSV,
-    STANCE_ORDER,
+    by_stance,
     citation_markdown,
     citation_text,
     conversation_markdown,
@@ -94,12 +94,10 @@ def corpus_of(assistant: Assistant) -> Corpus:
     found = _corpora.get(assistant)
     if found is None:
         docs = assistant.index.catalog
-        stated: dict[str, int] = assistant.index.summary["stated"]  # statements per actor
         found = _corpora[assistant] = Corpus(
             publishers=tuple(Choice(p, p) for p in sorted({d.publisher for d in docs.values() if d.publisher})),
             documents=tuple(Choice(d.id, d.title or d.id) for d in sorted(docs.values(), key=lambda d: d.title.lower())),
-            # Actors who state a position more than once: the ones worth filtering on.
-            actors=tuple(Choice(a, a) for a in sorted((a for a, n in stated.items() if n > 1), key=str.lower)),
+            actors=tuple(Choice(a, a) for a in sorted(assistant.index.vocal, key=str.lower)),
             examples=tuple(example_questions(assistant)),
             loaded=loaded_line(docs.values()),
         )
@@ -272,13 +270,7 @@ def overview(assistant: Assistant) -> list[tuple[str, int, int]]:
     """Who states positions in these documents: (actor, statements of a position, documents in their own
     name), the most vocal first; actors who state one only once are left to the filters."""
     own = Counter(v for v in assistant.retriever.voice.values() if v)
-    stated = assistant.index.summary["stated"]
-    return [(a, n, own.get(a, 0)) for a, n in sorted(stated.items(), key=lambda kv: (-kv[1], kv[0].lower())) if n > 1]
-
-
-def by_stance(entries: list) -> list:
-    """Actors sorted by their stance (for, qualified, against, the rest), the closest first within each."""
-    return sorted(entries, key=lambda e: STANCE_ORDER.index(e.stance) if e.stance in STANCE_ORDER else len(STANCE_ORDER))
+    return [(a, n, own.get(a, 0)) for a, n in assistant.index.vocal.items()]
 
 
 @router.get("/positions", response_class=HTMLResponse)
