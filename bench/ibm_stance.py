@@ -1,4 +1,5 @@
-"""IBM Claim Stance test topics through the real HTTP API: `POST /api/stance`, 100 claims a request.
+"""IBM Claim Stance test topics through the real HTTP API: `POST /api/stance`, as many claims a request as it
+takes (MAX_STATEMENTS).
 
 Starts `assistant serve` on loopback and sends each test topic's claims (never the train topics, which
 the model was fitted on), once as a caller who allows `neutral` and once with `"neutral": false` (every
@@ -18,7 +19,8 @@ from pathlib import Path
 
 from common import ROOT, Server, save, table
 
-BATCH = 100  # the API's limit of statements a request
+from assistant.web.api import MAX_STATEMENTS as BATCH  # the API's limit of statements a request
+
 
 
 def run(url: str, claims: list[dict], neutral: bool) -> tuple[float, float, dict]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from assistant.web.api import MAX_STATEMENTS
+
 pytestmark = pytest.mark.e2e
 
 QUOTE_FIELDS = {"text", "start", "end", "passage", "source_id", "title", "publisher", "published", "section",
@@ -159,8 +161,9 @@ def test_sources_list_and_unknown_source(http):
     rows = r.json()
     assert len(rows) == 5
     for row in rows:
-        assert set(row) == {"id", "title", "publisher", "published", "url", "characters", "chunks"}
+        assert set(row) == {"id", "title", "publisher", "published", "url", "characters", "chunks", "state", "job_url"}
         assert row["characters"] > 1000 and row["chunks"] > 0
+        assert row["state"] == "indexed" and row["job_url"] is None
     r = http.get("/api/sources/does-not-exist")
     assert r.status_code == 404 and r.json()["error"] == "not found"
 
@@ -255,7 +258,7 @@ def test_stance_of_statements_toward_a_topic(http):
     ({"topic": "t", "statements": ["ok", "  "]}, "statements.1"),
     ({"topic": "t", "statements": ["ok", 3]}, "statements.1"),
     ({"topic": "t", "statements": ["s" * 2001]}, "statements.0"),
-    ({"topic": "t", "statements": ["s"] * 101}, "statements"),
+    ({"topic": "t", "statements": ["s"] * (MAX_STATEMENTS + 1)}, "statements"),
     ({"topic": "t", "statements": ["s"], "lang": "en"}, "lang"),
     ({"topic": "t", "statements": ["s"], "neutral": "maybe"}, "neutral"),
     ({"topic": "t", "statements": ["s"], "neutral": 0}, "neutral"),  # JSON has booleans: 0 is not one (schemathesis)

@@ -117,6 +117,8 @@ def plain_zip() -> bytes:
     ("archive.docx", None, 422, "not a Word document"),
     ("bomb.docx", None, 422, "zip bomb"),
     ("latin1.txt", "caf\xe9 cr\xe8me".encode("latin-1"), 422, "not UTF-8"),
+    ("figure.txt", b"1.1125369292536007e-308", 422, "no words"),  # schemathesis' "number" sent as a file
+    ("symbols.md", "G\u00a5 -- 42 %\n\n* 7".encode(), 422, "no words"),
 ])
 def test_each_bad_file_is_refused_with_its_reason_and_nothing_changes(client, tiny_settings, name, data, status,
                                                                       reason):
@@ -395,3 +397,83 @@ def test_an_undo_past_its_time_is_refused_with_a_reason(client, monkeypatch):
     assert late.status_code == 410 and "10 minutes" not in late.text and "can no longer be put back" in late.text
     assert body["id"] not in {s["id"] for s in client.get("/api/sources").json()}
     assert client.get("/sources/no-such-doc/remove").status_code == 404
+
+
+@pytest.fixture
+def held(client):
+    """The job queue held by a job that waits: changes accepted meanwhile stay queued until `release()`."""
+    import threading
+
+    gate = threading.Event()
+    blocker = client.app.state.jobs.submit("rescan", None, lambda: gate.wait(30) and None)
+
+    def release():
+        gate.set()
+        wait(client, {"id": blocker.id})
+
+    yield release
+    gate.set()
+
+
+def test_an_accepted_upload_is_served_at_once_and_changed_only_once_indexed(client, held):
+    status, body = upload(client, "lamps.txt", LAMPS.encode(), publisher="Guild of Lamplighters", title="Lanterns")
+    assert status == 202 and body["job"]["state"] == "queued", body
+    doc_id = body["id"]
+    early = client.get(f"/api/sources/{doc_id}")
+    assert early.status_code == 200, early.text
+    early = early.json()
+    assert early["state"] == "indexing" and early["job_url"] == body["job_url"] and early["chunks"] == 0
+    assert early["title"] == "Lanterns" and "glow-worm lantern" in early["text"]
+    assert {s["id"]: s["state"] for s in client.get("/api/sources").json()}[doc_id] == "indexing"
+    # it cannot be changed before it is in: a clear 409, not a 404 for a document the API just served
+    for r in (client.delete(f"/api/sources/{doc_id}"), client.put(f"/api/sources/{doc_id}", data={"title": "x"})):
+        assert r.status_code == 409 and "still being added" in r.json()["detail"], r.text
+    held()
+    assert wait(client, body)["state"] == "done"
+    indexed = client.get(f"/api/sources/{doc_id}").json()
+    assert indexed["state"] == "indexed" and indexed["job_url"] is None and indexed["chunks"] > 0
+    assert indexed["text"] == early["text"]  # the text quotes will be cut from, served before the job ran
+
+
+def test_an_accepted_removal_is_gone_at_once_and_back_if_it_fails(client, held, monkeypatch):
+    from assistant.building import library
+
+    question = "What does the Guild of Lamplighters think of glow-worm lanterns?"
+    held()
+    status, body = upload(client, "lamps.txt", LAMPS.encode(), publisher="Guild of Lamplighters")
+    assert status == 202 and wait(client, body)["state"] == "done"
+    doc_id = body["id"]
+    assert doc_id in quoted_sources(client, question)
+
+    def failing(*args, **kwargs):
+        raise OSError("disk full")
+
+    gate = __import__("threading").Event()
+    blocker = client.app.state.jobs.submit("rescan", None, lambda: gate.wait(30) and None)
+    monkeypatch.setattr(library, "stage_remove", failing)
+    r = client.delete(f"/api/sources/{doc_id}")
+    assert r.status_code == 202 and r.json()["job"]["state"] == "queued"
+    gone = client.get(f"/api/sources/{doc_id}")
+    assert gone.status_code == 404 and "being removed" in gone.json()["detail"]
+    assert doc_id not in {s["id"] for s in client.get("/api/sources").json()}
+    assert doc_id not in quoted_sources(client, question)  # the cached answer is not served either
+    assert f"/sources/{doc_id}" not in client.get("/sources").text
+    again = client.delete(f"/api/sources/{doc_id}")
+    assert again.status_code == 404 and "being removed" in again.json()["detail"]
+    named = client.post("/api/answer", json={"question": question, "sources": [doc_id]})
+    assert named.status_code == 404 and named.json()["detail"][0]["field"] == "sources"
+    gate.set()
+    wait(client, {"id": blocker.id})
+    failed = wait(client, r.json())
+    assert failed["state"] == "failed" and "disk full" in failed["error"]
+    back = client.get(f"/api/sources/{doc_id}")
+    assert back.status_code == 200 and back.json()["state"] == "indexed"
+    assert doc_id in quoted_sources(client, question)
+
+
+def test_a_file_part_is_documented_as_any_bytes(client):
+    """`format: binary` beside contentMediaType: a file holding "true" is a file, not a boolean, to any client
+    or checker reading the schema (schemathesis took one for a schema-violating request)."""
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    files = [s["properties"]["file"] for s in schemas.values() if "file" in s.get("properties", {})]
+    assert len(files) == 3 and all(f.get("format") == "binary" for f in files), files

@@ -92,6 +92,12 @@ class Assistant:
         self.cache_lock = threading.Lock()
         self.spellings: LRUCache = LRUCache(maxsize=4096)  # earlier turns as read (spelt), by their text
         self.chunk_counts: dict[str, int] = index.summary["chunks"]  # passages per source, for the source listings
+        self.withheld: frozenset[str] = frozenset()  # documents on their way out (withhold)
+
+    def withhold(self, source_ids: frozenset[str]) -> None:
+        """Quote none of these documents from the next question on: their removal has been accepted and
+        is queued or running (building.jobs), and the API no longer serves them."""
+        self.withheld = self.retriever.withheld = frozenset(source_ids)
 
     @property
     def actors(self):
@@ -121,7 +127,7 @@ class Assistant:
         asked = Filters(frozenset(sources), frozenset(self.actors.canonical(a) or a for a in actors))
         filters = self.dated(q, asked)
         # The same reading with the same filters gives the same answer; a new build makes a new Assistant.
-        key = (q, k, filters)
+        key = (q, k, filters, self.withheld)
         if self.settings.cache_size:
             with self.cache_lock:
                 hit = self.cache.get(key)

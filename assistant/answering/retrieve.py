@@ -117,6 +117,7 @@ class Retriever:
 
     def __init__(self, index: Index, weights: dict[str, float]):
         self.index = index
+        self.withheld: frozenset[str] = frozenset()  # documents never to quote (Assistant.withhold)
         self.weights = np.asarray([weights.get(f, 0.0) for f in FEATURES], np.float32)
         # The part of the score that says how close a sentence is to the topic, whoever it is by.
         self.topic_weights = np.where(np.isin(FEATURES, ("actor", "publisher")), 0, self.weights)
@@ -196,11 +197,13 @@ class Retriever:
         return np.asarray([self.code[n] for n in names if n in self.code], dtype=np.int32)
 
     def allowed(self, filters: Filters) -> Where | None:
-        if not filters:
+        if not filters and not self.withheld:
             return None
         exprs = []
         if filters.sources:
             exprs.append(f"source in {literal(sorted(filters.sources))}")
+        if self.withheld:
+            exprs.append(f"source not in {literal(sorted(self.withheld))}")
         if filters.actors:
             named = literal([self.names[c] for c in self.codes(sorted(filters.actors)).tolist()])
             exprs.append(f"(actor in {named} or person in {named})")
@@ -215,6 +218,8 @@ class Retriever:
             keep &= np.isin(self.source_of[rows].astype(str), list(filters.sources))
         if filters.actors:
             keep &= self.states(self.codes(sorted(filters.actors)), rows)
+        if self.withheld:
+            keep &= ~np.isin(self.source_of[rows].astype(str), list(self.withheld))
         return keep
 
     def rank(self, q: Question, qvec: np.ndarray, filters: Filters = Filters(),
@@ -305,7 +310,15 @@ class Retriever:
         """Passages (chunk rows) for raw retrieval, fused by reciprocal rank of dense and BM25."""
         idx = self.index
         allowed = None
-        if filters.sources:
-            rows = None if idx.stored else np.flatnonzero(np.isin(idx.source_of_chunk, list(filters.sources))).astype(np.int64)
-            allowed = Where(rows, f"source in {literal(sorted(filters.sources))}")
+        if filters.sources or self.withheld:
+            exprs, rows = [], None
+            if filters.sources:
+                exprs.append(f"source in {literal(sorted(filters.sources))}")
+            if self.withheld:
+                exprs.append(f"source not in {literal(sorted(self.withheld))}")
+            if not idx.stored:
+                keep = np.isin(idx.source_of_chunk, list(filters.sources or idx.documents))
+                keep &= ~np.isin(idx.source_of_chunk, list(self.withheld))
+                rows = np.flatnonzero(keep).astype(np.int64)
+            allowed = Where(rows, " and ".join(exprs))
         return idx.chunk_table.fused(qvec, q.tokens, k, max(k * 4, 50), allowed)

@@ -89,6 +89,9 @@ CODE = re.compile(r"`([^`]*)`")
 TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 SPACES = re.compile(r"[ \t\u00a0\u2009\u200a\u202f]+")
+# A word: two or more letters in a row, in any script. A text without one states no position ("1.5e-308",
+# "G¥", a table of figures alone) and is refused with that reason rather than indexed as a document.
+A_WORD = re.compile(r"[^\W\d_]{2}")
 ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\ufeff\u00ad]")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -440,6 +443,8 @@ def make_document(doc_id: str, file: str, blocks: list[RawBlock], meta: dict[str
     blocks = finish(blocks)
     if not blocks:
         raise ValueError("no text after cleaning")
+    if not any(A_WORD.search(b.text) for b in blocks):
+        raise ValueError("no words in the text, only figures or symbols")
     title = meta.get("title", "")
     first = blocks[0]
     title_like = words(first.text) <= 24 and not first.text.endswith((".", "!", ":", ";"))

@@ -45,6 +45,13 @@ class Job:
     stages: dict[str, float] = field(default_factory=dict)  # stage -> seconds after the job was queued when it began
     expect: dict[str, bool] = field(default_factory=dict)
     fractions: dict[str, float] = field(default_factory=dict)
+    # What an add will index, by id (ingest Documents): the API serves a document from the moment its
+    # upload is accepted, not only once its job is done
+    documents: dict = field(default_factory=dict)
+
+    @property
+    def pending(self) -> bool:
+        return self.state in ("queued", "running")
 
     def tell(self, stage: str, done: int, total: int) -> None:
         """Progress: each stage's fraction done, weighted by its share of a build. Called from the
@@ -76,7 +83,7 @@ class Jobs:
     def __init__(self, settings: Settings, current: Callable, swap: Callable):
         self.settings = settings
         self.current = current  # () -> the serving Assistant
-        self.swap = swap  # (new Assistant) -> None
+        self._swap = swap  # (new Assistant) -> None
         self.jobs: OrderedDict[str, Job] = OrderedDict()
         self.lock = threading.Lock()
         self.worker = ThreadPoolExecutor(1, thread_name_prefix="index-job")
@@ -86,17 +93,40 @@ class Jobs:
         with self.lock:
             return self.jobs.get(job_id)
 
+    def pending(self) -> dict[str, Job]:
+        """The documents that queued or running changes are about, each with the last job about it."""
+        with self.lock:
+            return {doc_id: job for job in self.jobs.values() if job.pending for doc_id in job.expect}
+
+    def withdrawn(self) -> frozenset[str]:
+        """Documents whose removal is queued or running. From the moment a removal is accepted the API
+        no longer serves them and answers no longer quote them: what a client sees does not depend on
+        when the job gets to run (and a removal that fails puts them back)."""
+        return frozenset(doc_id for doc_id, job in self.pending().items() if not job.expect[doc_id])
+
+    def withhold(self) -> None:
+        self.current().withhold(self.withdrawn())
+
+    def swap(self, new) -> None:
+        new.withhold(self.withdrawn())  # removals still queued stay out of the new build's answers
+        self._swap(new)
+
     def submit(self, kind: str, source_id: str | None, stage: Callable[[], Change | None],
-               expect: dict[str, bool] | None = None, title: str = "") -> Job:
+               expect: dict[str, bool] | None = None, title: str = "", documents: dict | None = None) -> Job:
         """Queue a change: `stage()` writes it into sources/ (returning how to undo it), then the index
         is rebuilt and swapped in. `expect`: document ids that must (True) or must not (False) be in
-        the new build; if one is not as expected the change failed and is undone."""
+        the new build; if one is not as expected the change failed and is undone. `documents`: what an
+        add will index, by id."""
         job = Job(secrets.token_hex(8), kind, source_id, title)
         job.expect = dict(expect or {})
+        job.documents = dict(documents or {})
         with self.lock:
             self.jobs[job.id] = job
-            while len(self.jobs) > KEEP_JOBS:
-                self.jobs.popitem(last=False)
+            # the oldest finished jobs are forgotten; a queued one never is (it says what is pending)
+            for old in [j.id for j in self.jobs.values() if not j.pending][:max(0, len(self.jobs) - KEEP_JOBS)]:
+                del self.jobs[old]
+        if not all(job.expect.values()):
+            self.withhold()
         self.worker.submit(self.run, job, stage)
         return job
 
@@ -130,6 +160,8 @@ class Jobs:
         finally:
             job.finished = time.time()
             job.took_s = round(time.perf_counter() - started, 2)
+            if not all(job.expect.values()):
+                self.withhold()  # done: out of the index anyway; failed: quoted again
 
     def close(self) -> None:
         """At shutdown: queued changes are dropped (nothing of them was written yet); a running one

@@ -20,6 +20,7 @@ from ..answering.answer import Assistant
 from ..answering.present import answer_dict, viewer_url
 from ..answering.quotes import Quote
 from ..answering.topic_stance import classify
+from ..building.jobs import Job
 from ..building.store import Index
 from ..errors import InvalidQuestionError
 from ..settings import Settings
@@ -90,6 +91,11 @@ class SourceOut(BaseModel):
     url: str = Field(..., description="Where the source was published, when known.")
     characters: int
     chunks: int
+    state: Literal["indexed", "indexing"] = Field(
+        "indexed", description="indexing: a change to the document was accepted and its job (job_url) is queued or "
+        "running. Until it is done, answers quote the document as it was, and a new one not at all (chunks 0). A "
+        "document whose removal was accepted is not listed, and GET answers 404 for it.")
+    job_url: str | None = Field(None, description="The job changing the document, while it is indexing.")
 
 
 class SourceText(SourceOut):
@@ -123,7 +129,10 @@ class PositionsOut(BaseModel):
     took_ms: float
 
 
-MAX_STATEMENTS = 100
+# Statements a stance request may send. Each takes about 0.15 s (the pair model reads it alone, four sentences as
+# one batch), and the stance process reads one request at a time: 25 keep a full request near 4 s, and
+# another caller's wait behind it as short (100 took 13-16 s, longer than many clients wait by default).
+MAX_STATEMENTS = 25
 MAX_STATEMENT_CHARS = 2000
 MAX_TOPIC_CHARS = 500
 
@@ -193,6 +202,37 @@ def source_out(index: Index, counts: dict[str, int], source_id: str) -> SourceOu
                      characters=d.length, chunks=counts.get(d.id, 0))
 
 
+def pending_of(request: Request) -> dict[str, Job]:
+    """The documents that accepted changes are about, each with its job (none with uploads and watch off)."""
+    jobs = getattr(request.app.state, "jobs", None)
+    return jobs.pending() if jobs is not None else {}
+
+
+def being_removed(source_id: str, job: Job) -> str:
+    return f"{source_id!r} is being removed (job {job.id}: /api/jobs/{job.id})"
+
+
+def source_text(assistant: Assistant, pending: dict[str, Job], source_id: str, text: bool = False) -> SourceText | None:
+    """A source as the API serves it: indexed, or accepted and on its way in; None when there is none or its
+    removal was accepted. Its text only when asked for (a listing leaves it out)."""
+    job = pending.get(source_id)
+    if job is not None and not job.expect[source_id]:
+        return None
+    if source_id in assistant.index.documents:
+        base = source_out(assistant.index, assistant.chunk_counts, source_id)
+        body = assistant.index.documents[source_id].text if text else ""
+    elif job is not None and source_id in job.documents:
+        d = job.documents[source_id]
+        base = SourceOut(id=source_id, title=d.title, publisher=d.publisher, published=d.published, url=d.url,
+                         characters=len(d.text), chunks=0)
+        body = d.text if text else ""
+    else:
+        return None
+    if job is not None:
+        base.state, base.job_url = "indexing", f"/api/jobs/{job.id}"
+    return SourceText(**base.model_dump(), text=body)
+
+
 def get_assistant(request: Request) -> Assistant:
     return request.app.state.assistant
 
@@ -207,7 +247,7 @@ class FilterError(ValueError):
 
 
 def check_filters(assistant: Assistant, sources: list[str], actors: list[str]) -> None:
-    unknown = [s for s in sources if s not in assistant.index.documents]
+    unknown = [s for s in sources if s not in assistant.index.documents or s in assistant.withheld]
     if unknown:
         raise FilterError("sources", f"unknown source id(s): {', '.join(unknown[:5])}; see /api/sources")
     bad = [a for a in actors if assistant.actors.canonical(a) is None]
@@ -274,7 +314,7 @@ def make_router(settings: Settings) -> APIRouter:
         """The stance of each statement toward the topic: pro, con or neutral, with a confidence. The topic is
         read as a claim ("ban X": "We should ban X"); each statement by a sentence-pair model (does it
         contradict the claim, its denial, "X is good", "X is bad"?) and by its words; needs no index. About
-        0.12 s a statement on two cores."""
+        0.15 s a statement on two cores."""
         started = time.perf_counter()
         results = await in_stance_process(request, classify, body.topic, body.statements, None, body.neutral)
         return StanceOut(topic=body.topic, took_ms=round((time.perf_counter() - started) * 1000, 1),
@@ -283,20 +323,24 @@ def make_router(settings: Settings) -> APIRouter:
 
     @api.get("/api/sources", response_model=list[SourceOut], tags=["sources"])
     def sources(request: Request) -> list[SourceOut]:
-        """Every indexed source."""
+        """Every source: the indexed ones and those whose upload was accepted (state "indexing"), not those whose
+        removal was."""
         assistant = get_assistant(request)
-        counts = assistant.chunk_counts
-        return [source_out(assistant.index, counts, sid) for sid in sorted(assistant.index.documents)]
+        pending = pending_of(request)
+        listed = (source_text(assistant, pending, sid) for sid in sorted({*assistant.index.documents, *pending}))
+        return [SourceOut(**s.model_dump(exclude={"text"})) for s in listed if s is not None]
 
     @api.get("/api/sources/{source_id}", response_model=SourceText, tags=["sources"],
              responses={404: error("No source has this id."), **INVALID})
     def source(source_id: str, request: Request) -> SourceText:
         """One source with its normalised text: the text that quote offsets refer to."""
         assistant = get_assistant(request)
-        if source_id not in assistant.index.documents:
-            raise HTTPException(404, f"no source with id {source_id!r}")
-        base = source_out(assistant.index, assistant.chunk_counts, source_id)
-        return SourceText(**base.model_dump(), text=assistant.index.documents[source_id].text)
+        pending = pending_of(request)
+        out = source_text(assistant, pending, source_id, text=True)
+        if out is None:
+            job = pending.get(source_id)
+            raise HTTPException(404, being_removed(source_id, job) if job else f"no source with id {source_id!r}")
+        return out
 
     @api.get("/api/search", response_model=SearchOut, tags=["answers"],
              responses={**UNKNOWN_FILTER, **INVALID, **UNAVAILABLE})

@@ -26,7 +26,7 @@ from ..building.jobs import Job, Jobs
 from ..building.library import Limits
 from ..errors import UploadError
 from ..language.parse import proposed_publisher
-from .api import error
+from .api import being_removed, error, pending_of
 from .serving import key_matches
 
 pages = APIRouter(include_in_schema=False)
@@ -124,7 +124,11 @@ def documents(request: Request) -> dict:
 
 
 def uploaded(request: Request, source_id: str) -> dict[str, str]:
-    """The catalog entry of a document added here; 404 unknown, 409 placed in sources/ by hand."""
+    """The catalog entry of a document added here; 404 unknown or being removed, 409 placed in sources/ by hand
+    or still being added."""
+    job = pending_of(request).get(source_id)
+    if job is not None and not job.expect[source_id]:
+        raise HTTPException(404, being_removed(source_id, job))
     entries = library.read_uploads(request.app.state.settings.sources_dir)
     if source_id in entries:
         return entries[source_id]
@@ -133,6 +137,9 @@ def uploaded(request: Request, source_id: str) -> dict[str, str]:
             return entry
     if source_id in documents(request):
         raise HTTPException(409, f"{source_id!r} was placed in sources/ by hand; change it there")
+    if job is not None:
+        raise HTTPException(409, f"{source_id!r} is still being added (job {job.id}: /api/jobs/{job.id}); "
+                                 "change it once that job is done")
     raise HTTPException(404, f"no source with id {source_id!r}")
 
 
@@ -185,11 +192,17 @@ async def add(request: Request, data: bytes, filename: str, meta: dict[str, str]
 
     title = (f"{len(prep.documents)} documents" if len(prep.documents) > 1
              else meta.get("title") or stated_title(prep.documents[0]) or filename)
-    job = jobs_of(request).submit("add", shown, stage, expect={i: True for i in ids}, title=title)
+    found = dict(zip(ids, prep.documents))  # a single document is indexed under the id given here
+    job = jobs_of(request).submit("add", shown, stage, expect={i: True for i in ids}, title=title, documents=found)
     return job, shown
 
 
 # -- JSON API ----------------------------------------------------------------------------------------
+
+# A file part is any bytes, whatever they spell: "format: binary" says so beside OpenAPI 3.1's contentMediaType,
+# so that no client or tool takes a file holding "true" or "42" for a boolean or a number. What the bytes must
+# be (a readable document, with words) is judged from the content, and a file that is not is a 422 naming why.
+BINARY = {"format": "binary"}
 
 # Whether changes are allowed is decided before the request's body is looked at.
 router = APIRouter(dependencies=[Depends(allowed)])
@@ -197,8 +210,8 @@ router = APIRouter(dependencies=[Depends(allowed)])
 # Each with the error body every route answers with (api.error).
 ERRORS = {400: error("A body that is not multipart form data."),
           403: error("Uploads are off, or the request came from another site's page or host name."),
-          404: error("Unknown source or job."),
-          409: error("Duplicate id, or a document placed in sources/ by hand."),
+          404: error("Unknown source or job, or a source being removed."),
+          409: error("Duplicate id, a document placed in sources/ by hand, or one still being added."),
           413: error("File too large or too many pages."),
           422: error("A file that cannot be used (wrong kind, empty, broken, encrypted), with the reason.")}
 
@@ -206,7 +219,8 @@ ERRORS = {400: error("A body that is not multipart form data."),
 @router.post("/api/sources", status_code=202, response_model=Accepted, responses=ERRORS, tags=["documents"])
 async def upload(
     request: Request,
-    file: Annotated[UploadFile, File(description="txt, md, html, pdf, docx or jsonl (judged by content).")],
+    file: Annotated[UploadFile, File(description="txt, md, html, pdf, docx or jsonl (judged by content).",
+                                                json_schema_extra=BINARY)],
     title: Annotated[str, Form(max_length=500)] = "",
     publisher: Annotated[str, Form(max_length=500)] = "",
     published: Annotated[str, Form(max_length=500)] = "",
@@ -223,7 +237,7 @@ async def upload(
 
 
 @router.post("/api/sources/inspect", response_model=Inspected, responses=ERRORS, tags=["documents"])
-async def inspect(request: Request, file: Annotated[UploadFile, File()]) -> Inspected:
+async def inspect(request: Request, file: Annotated[UploadFile, File(json_schema_extra=BINARY)]) -> Inspected:
     """What a file would add, without adding it: its kind and the metadata it states (the page
     prefills its fields with these)."""
     data, filename = await read_upload(request, file)
@@ -241,7 +255,7 @@ async def inspect(request: Request, file: Annotated[UploadFile, File()]) -> Insp
 async def replace(
     request: Request,
     source_id: str,
-    file: Annotated[UploadFile, File(description="A new file for the document (optional).")] = None,  # type: ignore[assignment]
+    file: Annotated[UploadFile, File(description="A new file for the document (optional).", json_schema_extra=BINARY)] = None,  # type: ignore[assignment]
     title: Annotated[str | None, Form(max_length=500)] = None,
     publisher: Annotated[str | None, Form(max_length=500)] = None,
     published: Annotated[str | None, Form(max_length=500)] = None,
@@ -281,7 +295,8 @@ async def replace(
 @router.delete("/api/sources/{source_id}", status_code=202, response_model=Accepted, responses=ERRORS,
                tags=["documents"])
 def remove(request: Request, source_id: str) -> JSONResponse:
-    """Remove a document added here; answers stop quoting it once the job is done."""
+    """Remove a document added here. From now on answers do not quote it and `GET /api/sources/{id}` answers
+    404; the job takes it out of the index (if that fails, it is back as it was)."""
     job = remove_job(request, source_id)
     return accepted(job, source_id)
 

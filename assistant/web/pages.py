@@ -351,7 +351,9 @@ def sources_page(request: Request, error: str | None = None, status: int = 200) 
     assistant = assistant_of(request)
     settings = request.app.state.settings
     added = set(read_uploads(settings.sources_dir)) if settings.uploads else set()
-    docs = sorted(assistant.index.catalog.values(), key=lambda d: (d.publisher.lower(), d.title.lower()))
+    # (not those whose removal was accepted: the API no longer serves them either)
+    docs = sorted((d for d in assistant.index.catalog.values() if d.id not in assistant.withheld),
+                  key=lambda d: (d.publisher.lower(), d.title.lower()))
     # Back from an upload (/sources?added=<id>): the new document is said and its row marked.
     new = assistant.index.catalog.get(request.query_params.get("added", ""))
     rows = [{"doc": d, "words": d.words, "passages": assistant.chunk_counts.get(d.id, 0),
