@@ -171,6 +171,20 @@ def test_positions_quote_a_passage_under_one_actor_and_name_who_is_not_heard(see
         assert all(stated.get(a, 0) > 1 for a in p.silent)
 
 
+def test_positions_call_silent_only_whom_the_chat_finds_silent(seed_assistant):
+    """"No statement on this found from X" is the chat's own judgement of "What does X think of T?", not "X is not
+    among the closest candidates": the BMA, whose briefing calls the refusal to reconsider the 10 percent cut to ICB
+    running budgets disappointing, was named silent on the ICB running cost cuts."""
+    for topic in ("the ICB running cost cuts", "the 1% prevention shift", "the GP buy-out fund"):
+        p = seed_assistant.positions(topic)
+        assert p.answered
+        for actor in p.silent:
+            a = seed_assistant.ask(f"What does {actor} think of {topic}?")
+            assert not a.answered and "no statement" in a.message.lower(), (topic, actor, a.message)
+    assert "BMA" not in seed_assistant.positions("the ICB running cost cuts").silent
+    assert seed_assistant.ask("What does the BMA think of the ICB running cost cuts?").answered
+
+
 def test_why_after_a_refused_turn_is_refused_too(seed_assistant):
     # Issue 26 (noticed): "Why?" asks the reasons for the position the turn before quoted; when the sources gave
     # none, whatever the rewritten question found was shown as the reasons.

@@ -382,20 +382,20 @@ class Assistant:
         ranked = self.retriever.rank(q, qvec, filters)
         decision = self.judge.decide(q, ranked, self.quotes.make(ranked.rows.tolist(), ranked.score.tolist(), 5),
                                      self.retriever)
+        by_actor: dict[str, tuple[list[int], list[float]]] = {}
+        shown_at: list[tuple[str, int, int]] = []  # a passage is shown under one actor only
+
+        def quoted(x: Quote) -> bool:
+            return any(sid == x.source_id and a < x.end and x.start < b for sid, a, b in shown_at)
+
         if decision.answered:
             floor = float(ranked.score[0]) - POSITION_WINDOW
-            by_actor: dict[str, tuple[list[int], list[float]]] = {}
             for row, score in zip(ranked.rows.tolist(), ranked.score.tolist()):
                 actor = self.index.sentences[row].actor
                 if score >= floor and actor:
                     rows, scores = by_actor.setdefault(actor, ([], []))
                     rows.append(row)
                     scores.append(score)
-            shown_at: list[tuple[str, int, int]] = []  # a passage is shown under one actor only
-
-            def quoted(x: Quote) -> bool:
-                return any(sid == x.source_id and a < x.end and x.start < b for sid, a, b in shown_at)
-
             for actor, (rows, scores) in list(by_actor.items())[:max_actors]:
                 qs = []
                 for x in self.quotes.make(rows, scores, per_actor, frozenset([actor]), topic=q.topic):
@@ -409,10 +409,16 @@ class Assistant:
                     entries.append(PositionEntry(actor, overall_stance([x.stance for x in qs]), qs))
         answered = decision.answered and bool(entries)
         message = decision.message if not decision.answered else None
-        # Who is heard nowhere near the topic: of the actors stating positions in these documents, those with no
-        # statement among the candidates close to it (not those left out past max_actors). Only when unfiltered.
-        silent = [] if not answered or filters else sorted(
-            (a for a in self.index.vocal if a not in by_actor), key=str.lower)
+        silent: list[str] = []
+        if answered and not filters:
+            # Of the actors who state positions in these documents and are not among the closest, those with nothing
+            # of theirs near the topic, judged as the chat judges "What does <actor> think of <topic>?" and as a
+            # comparison names its silent side. One with something near it, short of the closest, is left out of the
+            # table and not called silent.
+            for actor in sorted((a for a in self.index.vocal if a not in by_actor), key=str.lower):
+                _, said = self.statements_of(q, qvec, actor, per_actor, filters)
+                if not said.features[DECISION_FEATURES.index("actor")]:
+                    silent.append(actor)
         return Positions(shown, answered, message, entries, round((time.perf_counter() - started) * 1000, 1), silent)
 
     def search(self, text: str, k: int = 10, sources: Sequence[str] = ()) -> list[tuple[int, float]]:

@@ -125,7 +125,8 @@ class PositionsOut(BaseModel):
     positions: list[PositionOut] = Field(..., description="One entry per actor, the closest to the topic first; "
                                                        "a passage is quoted under one actor only.")
     silent: list[str] = Field([], description="Actors who state positions in these documents and of whom no "
-                                              "statement on the topic was found (without filters).")
+                                              "statement on the topic was found, as the chat finds none for \"What "
+                                              "does <actor> think of <topic>?\" (without filters).")
     took_ms: float
 
 
