@@ -147,6 +147,14 @@ def test_its_filters_name_the_rows_they_stand_for(milvus_settings, fake_embedder
                 + [r.allowed(Filters(actors=frozenset({a.name}))) for a in embedded.actors.actors])
 
     held, filtered = wheres(embedded.retriever), wheres(milvus.retriever)
+    docs = sorted(embedded.index.documents)
+    quoted = {q.source_id for question in QUESTIONS for q in milvus.ask(question).quotes}
+    gone = sorted(quoted)[0]
+    for assistant in (embedded, milvus):  # a document on its way out (its removal accepted): never quoted
+        assistant.withhold(frozenset({gone}))
+    for r, out in ((embedded.retriever, held), (milvus.retriever, filtered)):
+        out += [r.allowed(Filters()), r.allowed(Filters(sources=frozenset(docs[:2])))]
+    assert gone not in {q.source_id for question in QUESTIONS for q in milvus.ask(question).quotes}
     assert [w.expr for w in held] == [w.expr for w in filtered]
     assert all(w.rows is None for w in filtered)
     assert len(held) >= 4 and any(len(w.rows) for w in held)
