@@ -116,6 +116,8 @@ def test_upload_in_the_page_ask_it_and_remove_it(browser, live, tmp_path):
     page.wait_for_url("**/jobs/*")
     page.locator("#job-state", has_text="Done").wait_for(timeout=120_000)
     job_url = page.url
+    # Undo is offered as the job finishes, in place (the page was drawn while the removal ran), not on a reload
+    expect(page.get_by_role("button", name="Undo")).to_be_visible()
     assert not quotes_lamps(live.url)
     expect(page.locator("h1")).to_have_text("Removing “Lantern review”")
     serious += axe_serious(page)  # the job page, then the documents page offering Undo, with its upload form open

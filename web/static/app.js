@@ -178,7 +178,11 @@
       document.getElementById("job-state").textContent = j.state === "done" ? "Done in " + j.took_s + " s: the change is in the answers."
         : j.state === "failed" ? "Failed: " + j.error + ". Nothing was changed."
         : j.stage.charAt(0).toUpperCase() + j.stage.slice(1) + "… (" + Math.round(j.progress * 100) + "%)";
-      if (j.state === "done") document.getElementById("job-next").hidden = false;
+      if (j.state === "done") {
+        document.getElementById("job-next").hidden = false;
+        const undo = document.getElementById("job-undo");  // a removal can be put back from here
+        if (undo) undo.hidden = false;
+      }
     });
   }
 
