@@ -565,3 +565,18 @@ def test_read_as_puts_the_earlier_topic_for_them_and_never_an_actor_for_its_obje
     assert q.text == "did the ministry go for the national lantern register?"
     q = read("did they go for them?", history)
     assert q.text == "did the Lamplighters Union go for the national lantern register?"
+
+
+def test_a_body_is_named_by_who_it_gathers_when_written_as_a_name():
+    """"the Thornbury beekeepers" for the Thornbury Beekeepers Association (a newcomer's first question after
+    uploading its statement was refused as from an unknown "Thornbury"); "local government" stays a topic."""
+    cast = Actors([*CAST.actors, Actor("Thornbury Beekeepers Association", (), (), "organisation", "catalog"),
+                   Actor("Local Government Association", (), (), "organisation", "catalog")])
+    for question in ("What do the Thornbury beekeepers think of spraying?", "Do the Thornbury Beekeepers back the ban?"):
+        assert understand(question, [], cast, ACRONYMS).actors == ("Thornbury Beekeepers Association",), question
+    assert understand("What does the Local Government think of the levy?", [], cast, ACRONYMS).actors == \
+        ("Local Government Association",)
+    q = understand("What does the union say about local government funding?", [], cast, ACRONYMS)
+    assert q.actors == ("Lamplighters Union",) and "Local Government Association" not in q.topic_actors
+    assert understand("Local government funding: what does the union say?", [], cast, ACRONYMS).actors == \
+        ("Lamplighters Union",)

@@ -163,6 +163,9 @@ class Actors:
         for lst in self._full.values():
             lst.sort(key=lambda e: -len(e[0]))
         self._partial = self._partials()
+        # Short forms that name a body only when written as a name (see member_forms)
+        self._as_names = {form for a in self.actors for name in (a.name, *a.aliases)
+                          for form in member_forms(name, a.kind)} & set(self._partial)
         self._shared = self._surnames()
         self._max_partial = max((len(k) for k in self._partial), default=0)
         # A question is read several times (who is asked, which words name them, what the model reads):
@@ -182,7 +185,7 @@ class Actors:
                 continue  # a body only the texts name (sometimes a report or an event) is matched in full only
             names = [a.name, *a.aliases]
             for name in names:
-                for form in short_forms(name, a.kind):
+                for form in short_forms(name, a.kind) | member_forms(name, a.kind):
                     found.setdefault(form, set()).add(a.name)
         full = {entry[0] for lst in self._full.values() for entry in lst}
         return {form: next(iter(owners)) for form, owners in found.items() if len(owners) == 1 and form not in full}
@@ -260,6 +263,8 @@ class Actors:
             name = self._partial.get(form)
             if name is None:
                 continue
+            if form in self._as_names and not (toks[i].raw[:1].isupper() and (i > 0 or terms.zipf(toks[i].norm) < COMMON)):
+                continue  # "the Thornbury beekeepers" names the association; "local government" is a topic
             body = form[0] in BODY_STEMS and i > 0 and toks[i - 1].norm == "the"  # "the council"
             if n == 1 and not toks[i].raw[:1].isupper() and terms.zipf(toks[i].norm) >= COMMON and not body:
                 continue  # a lone surname or "Treasury" is capitalised when it names someone
@@ -370,6 +375,20 @@ def own_name(title: str, opening) -> str | None:
         if name := body_name(m.group(0)):
             return name
     return None
+
+
+def member_forms(name: str, kind: str) -> set[tuple[str, ...]]:
+    """A body named by who it gathers, without its kind of body: "the Thornbury beekeepers" for the Thornbury
+    Beekeepers Association, "the Transport Workers" for the Transport Workers Union. Two words at least, and
+    matched only where the question writes them as a name (Actors._match_partial): "local government" is a
+    topic, "the Local Government" a body."""
+    if kind == "person":
+        return set()
+    toks = key(re.sub(r"\([^)]*\)", " ", name))
+    kinds = [i for i, t in enumerate(toks) if t in BODY_KINDS]
+    if not kinds or kinds[0] < 2 or any(t in LINK_WORDS for t in toks[:kinds[0]]):
+        return set()
+    return {tuple(terms.stem(t) for t in toks[:kinds[0]])}
 
 
 def short_forms(name: str, kind: str) -> set[tuple[str, ...]]:
