@@ -580,3 +580,16 @@ def test_a_body_is_named_by_who_it_gathers_when_written_as_a_name():
     assert q.actors == ("Lamplighters Union",) and "Local Government Association" not in q.topic_actors
     assert understand("Local government funding: what does the union say?", [], cast, ACRONYMS).actors == \
         ("Lamplighters Union",)
+
+
+def test_a_follow_up_that_only_turns_to_someone_names_them_however_typed():
+    """"And wood?" after a question on consent is Steve Wood's view on it, not the speaker's view of wood; and a body
+    goes by the initials of all its words too ("CBFFJ" for Covid Bereaved Families for Justice)."""
+    cast = Actors([*CAST.actors, Actor("Steve Wood", (), (), "person", "catalog"),
+                   Actor("Dr Kevin Macnish", (), (), "person", "catalog")])
+    first = "What does Macnish think people need to be told for informed consent?"
+    q = understand("And wood?", [first], cast, ACRONYMS)
+    assert q.actors == ("Steve Wood",) and "consent" in q.topic, (q.actors, q.topic)
+    assert understand("Is wood a good material for lamp posts?", [], cast, ACRONYMS).actors == ()
+    assert understand("What did CBFFJ say about the levy?", [], CAST, ACRONYMS).actors == ("Covid Bereaved Families for Justice",)
+    assert understand("What did CBFJ say about the levy?", [], CAST, ACRONYMS).actors == ("Covid Bereaved Families for Justice",)

@@ -43,6 +43,9 @@ OPENING = 5  # sentences: a statement names its author among its first ones
 BODY_STEMS = frozenset(terms.stem(w) for w in BODY_KINDS)
 LINK_WORDS = frozenset({"of", "for", "and", "the", "on", "in", "&", "to"})
 COMMON = 4.0  # a one-word name this common in English (wordfreq Zipf) must be capitalised to name someone
+# The words of a follow-up that only turns to someone ("And wood?", "What about the minister?"): what follows
+# them is who, however it is typed.
+TURNING = frozenset({"and", "but", "so", "also", "what", "how", "about", "of", "the", "then"})
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
 
 
@@ -266,7 +269,8 @@ class Actors:
             if form in self._as_names and not (toks[i].raw[:1].isupper() and (i > 0 or terms.zipf(toks[i].norm) < COMMON)):
                 continue  # "the Thornbury beekeepers" names the association; "local government" is a topic
             body = form[0] in BODY_STEMS and i > 0 and toks[i - 1].norm == "the"  # "the council"
-            if n == 1 and not toks[i].raw[:1].isupper() and terms.zipf(toks[i].norm) >= COMMON and not body:
+            alone = i + n == len(toks) and all(t.norm in TURNING for t in toks[:i])  # "And wood?": all the turn says
+            if n == 1 and not toks[i].raw[:1].isupper() and terms.zipf(toks[i].norm) >= COMMON and not body and not alone:
                 continue  # a lone surname or "Treasury" is capitalised when it names someone
             if n == 1 and not toks[i].raw[:1].isupper() and toks[i].norm.endswith(("ed", "ing")):
                 continue  # "commissioned" shares a stem with "Commission" but is a verb, not a name
@@ -423,9 +427,15 @@ def short_forms(name: str, kind: str) -> set[tuple[str, ...]]:
     for part in [name, *re.split(r"\s+(?:and|&)\s+", name),
                  # and the name up to its kind of body: "Permanent Citizens Advisory Committee to the MTA": "PCAC"
                  *(m.group(0) for m in [re.match(r".*?\b(?:" + "|".join(BODY_KINDS) + r")\b", name, re.I)] if m)]:
-        caps = [w for w in re.sub(r"\([^)]*\)", " ", part).split() if w[:1].isupper() and w.lower() not in LINK_WORDS]
+        words = re.sub(r"\([^)]*\)", " ", part).split()
+        caps = [w for w in words if w[:1].isupper() and w.lower() not in LINK_WORDS]
         if len(caps) >= 3:  # three letters at least: "CO" or "UK" would name too much
             out.add((terms.stem("".join(w[0] for w in caps).lower()),))
+            # and with its small words' letters, as many go by: "CBFFJ" (Covid Bereaved Families for Justice),
+            # "DfE", "TfL", "DoH"
+            spelt = [w for w in words if w[:1].isupper() or w.lower() in LINK_WORDS - {"the", "and", "&"}]
+            if len(spelt) > len(caps):
+                out.add((terms.stem("".join(w[0] for w in spelt).lower()),))
     # "WA Communications" -> "WA": an acronym that opens a body's name is what it goes by (shared ones, as "NHS"
     # of "NHS England" and "NHS Providers", are dropped in Actors._partials).
     first = re.sub(r"\([^)]*\)", " ", name).split()[:1]
