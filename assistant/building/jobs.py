@@ -160,6 +160,7 @@ class Jobs:
         finally:
             job.finished = time.time()
             job.took_s = round(time.perf_counter() - started, 2)
+            job.documents = {}  # served from the index now (or never): a finished job keeps no document text
             if not all(job.expect.values()):
                 self.withhold()  # done: out of the index anyway; failed: quoted again
 

@@ -219,11 +219,11 @@ def source_text(assistant: Assistant, pending: dict[str, Job], source_id: str, t
     job = pending.get(source_id)
     if job is not None and not job.expect[source_id]:
         return None
+    d = job.documents.get(source_id) if job is not None else None  # read once: a finished job lets go of it
     if source_id in assistant.index.documents:
         base = source_out(assistant.index, assistant.chunk_counts, source_id)
         body = assistant.index.documents[source_id].text if text else ""
-    elif job is not None and source_id in job.documents:
-        d = job.documents[source_id]
+    elif d is not None:
         base = SourceOut(id=source_id, title=d.title, publisher=d.publisher, published=d.published, url=d.url,
                          characters=len(d.text), chunks=0)
         body = d.text if text else ""
@@ -326,8 +326,8 @@ def make_router(settings: Settings) -> APIRouter:
     def sources(request: Request) -> list[SourceOut]:
         """Every source: the indexed ones and those whose upload was accepted (state "indexing"), not those whose
         removal was."""
+        pending = pending_of(request)  # before the build: a change done in between is then in the build read
         assistant = get_assistant(request)
-        pending = pending_of(request)
         listed = (source_text(assistant, pending, sid) for sid in sorted({*assistant.index.documents, *pending}))
         return [SourceOut(**s.model_dump(exclude={"text"})) for s in listed if s is not None]
 
@@ -335,8 +335,8 @@ def make_router(settings: Settings) -> APIRouter:
              responses={404: error("No source has this id."), **INVALID})
     def source(source_id: str, request: Request) -> SourceText:
         """One source with its normalised text: the text that quote offsets refer to."""
+        pending = pending_of(request)  # before the build: a change done in between is then in the build read
         assistant = get_assistant(request)
-        pending = pending_of(request)
         out = source_text(assistant, pending, source_id, text=True)
         if out is None:
             job = pending.get(source_id)
