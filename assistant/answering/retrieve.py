@@ -196,14 +196,24 @@ class Retriever:
     def codes(self, names: Sequence[str]) -> np.ndarray:
         return np.asarray([self.code[n] for n in names if n in self.code], dtype=np.int32)
 
+    def source_exprs(self, filters: Filters) -> list[str]:
+        """The store's filters for the documents that may be quoted: those asked for, less those withheld."""
+        return ([f"source in {literal(sorted(filters.sources))}"] * bool(filters.sources)
+                + [f"source not in {literal(sorted(self.withheld))}"] * bool(self.withheld))
+
+    def keeps_source(self, source_of: np.ndarray, filters: Filters) -> np.ndarray:
+        """Which rows (sentences or passages, by their source ids) those filters let through."""
+        keep = np.ones(len(source_of), bool)
+        if filters.sources:
+            keep &= np.isin(source_of, list(filters.sources))
+        if self.withheld:
+            keep &= ~np.isin(source_of, list(self.withheld))
+        return keep
+
     def allowed(self, filters: Filters) -> Where | None:
         if not filters and not self.withheld:
             return None
-        exprs = []
-        if filters.sources:
-            exprs.append(f"source in {literal(sorted(filters.sources))}")
-        if self.withheld:
-            exprs.append(f"source not in {literal(sorted(self.withheld))}")
+        exprs = self.source_exprs(filters)
         if filters.actors:
             named = literal([self.names[c] for c in self.codes(sorted(filters.actors)).tolist()])
             exprs.append(f"(actor in {named} or person in {named})")
@@ -213,13 +223,10 @@ class Retriever:
 
     def admits(self, filters: Filters, rows: np.ndarray) -> np.ndarray:
         """Which of these rows the filters let through (the rows `allowed` stands for)."""
-        keep = np.ones(len(rows), bool)
-        if filters.sources:
-            keep &= np.isin(self.source_of[rows].astype(str), list(filters.sources))
+        keep = self.keeps_source(self.source_of[rows].astype(str), filters) if filters.sources or self.withheld \
+            else np.ones(len(rows), bool)
         if filters.actors:
             keep &= self.states(self.codes(sorted(filters.actors)), rows)
-        if self.withheld:
-            keep &= ~np.isin(self.source_of[rows].astype(str), list(self.withheld))
         return keep
 
     def rank(self, q: Question, qvec: np.ndarray, filters: Filters = Filters(),
@@ -311,14 +318,6 @@ class Retriever:
         idx = self.index
         allowed = None
         if filters.sources or self.withheld:
-            exprs, rows = [], None
-            if filters.sources:
-                exprs.append(f"source in {literal(sorted(filters.sources))}")
-            if self.withheld:
-                exprs.append(f"source not in {literal(sorted(self.withheld))}")
-            if not idx.stored:
-                keep = np.isin(idx.source_of_chunk, list(filters.sources or idx.documents))
-                keep &= ~np.isin(idx.source_of_chunk, list(self.withheld))
-                rows = np.flatnonzero(keep).astype(np.int64)
-            allowed = Where(rows, " and ".join(exprs))
+            rows = None if idx.stored else np.flatnonzero(self.keeps_source(idx.source_of_chunk, filters)).astype(np.int64)
+            allowed = Where(rows, " and ".join(self.source_exprs(filters)))
         return idx.chunk_table.fused(qvec, q.tokens, k, max(k * 4, 50), allowed)
